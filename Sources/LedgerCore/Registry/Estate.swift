@@ -1,0 +1,56 @@
+import Foundation
+/// 物业小区: a residential estate, with what the registry lists about it.
+public struct Estate: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let address: String
+    public let communityCode: String
+    public let communityName: String
+    public let regionPath: String
+    public let households: Int
+    /// Gross floor area in whole square metres.
+    public let floorArea: Int
+    /// Owners' agreed share of the surplus, in basis points (7000 = 70%).
+    public let ownersShareBp: Int
+    public let companyId: Int64?
+    public let companyName: String?
+    public let hasAccount: Int
+    public let createdAt: String
+    public let updatedAt: String
+}
+
+/// 物业服务合同: who managed which estate when.
+public struct ManagementContract: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let estateId: Int64
+    public let companyId: Int64
+    public let companyName: String
+    public let startDate: String
+    public let endDate: String?
+}
+
+/// 业主委员会 or 物业管理委员会 with its term.
+public struct Committee: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let estateId: Int64
+    public let kind: String
+    public let chairName: String
+    public let termStart: String
+    public let termEnd: String
+}
+
+/// 公共收益专户: the estate's dedicated public-revenue bank account.
+public struct DedicatedAccount: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let estateId: Int64
+    public let bank: String
+    public let accountNumber: String
+    public let openedOn: String
+
+    /// `6222 **** **** 1234`-style mask for public pages.
+    public var maskedNumber: String {
+        let digits = Array(accountNumber)
+        guard digits.count > 8 else { return String(repeating: "*", count: digits.count) }
+        return String(digits.prefix(4)) + String(repeating: "*", count: digits.count - 8) + String(digits.suffix(4))
+    }
+}

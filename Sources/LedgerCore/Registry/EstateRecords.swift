@@ -1,0 +1,150 @@
+import Foundation
+import SQLKit
+
+/// The records hanging off an estate: management contracts, owners' committees and the dedicated account.
+public struct EstateRecords: Sendable {
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Everything shown on an estate's page, read in one go.
+    public struct Details: Sendable {
+        public let contracts: [ManagementContract]
+        public let committees: [Committee]
+        public let account: DedicatedAccount?
+    }
+
+    public func details(estateId: Int64, scope: Scope) async throws -> Details {
+        try await database.read { db in
+            guard try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+            let contracts = try await db.raw("""
+                SELECT k.id, k.estate_id, k.company_id, c.name AS company_name, k.start_date, k.end_date
+                FROM contracts k JOIN companies c ON c.id = k.company_id
+                WHERE k.estate_id = \(bind: estateId) ORDER BY k.start_date DESC, k.id DESC
+                """).all(decoding: ManagementContract.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let committees = try await db.raw("""
+                SELECT id, estate_id, kind, chair_name, term_start, term_end FROM committees
+                WHERE estate_id = \(bind: estateId) ORDER BY term_start DESC, id DESC
+                """).all(decoding: Committee.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let account = try await db.raw("""
+                SELECT id, estate_id, bank, account_number, opened_on FROM dedicated_accounts WHERE estate_id = \(bind: estateId)
+                """).first(decoding: DedicatedAccount.self, keyDecodingStrategy: .convertFromSnakeCase)
+            return Details(contracts: contracts, committees: committees, account: account)
+        }
+    }
+
+    /// Records that `companyId` manages the estate from `start`; the previous open contract ends the day before.
+    public func assignCompany(estateId: Int64, fields: [String: String], scope: Scope) async throws -> ManagementContract {
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        var reader = InputReader(fields)
+        let companyText = reader.text("company", label: "物业服务企业", max: 20)
+        let start = reader.day("startDate", label: "合同开始日期")
+        let end = reader.day("endDate", label: "合同结束日期", required: false)
+        if let start, let end, end < start { reader.errors.add("endDate", code: "end_before_start", "合同结束日期不能早于开始日期") }
+        guard let companyId = Int64(companyText) else {
+            reader.errors.add("company", code: "unknown_company", "请选择有效的物业服务企业")
+            throw reader.errors
+        }
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            guard let company = try await CompanyRepository.company(companyId, scope: .system, on: db) else {
+                throw LedgerError.invalid("company", code: "unknown_company", "物业服务企业不存在")
+            }
+            let overlapping = try await db.raw("""
+                SELECT id FROM contracts WHERE estate_id = \(bind: estateId) AND start_date >= \(bind: start!.description)
+                """).first()
+            if overlapping != nil {
+                throw LedgerError.invalid("startDate", code: "overlapping_contract", "开始日期须晚于该小区已有合同的开始日期")
+            }
+            let previousEnd = Self.dayBefore(start!)
+            try await db.raw("""
+                UPDATE contracts SET end_date = \(bind: previousEnd)
+                WHERE estate_id = \(bind: estateId) AND (end_date IS NULL OR end_date >= \(bind: start!.description))
+                """).run()
+            let id = try await db.raw("""
+                INSERT INTO contracts (estate_id, company_id, start_date, end_date, created_at)
+                VALUES (\(bind: estateId), \(bind: companyId), \(bind: start!.description), \(bind: end?.description),
+                        \(bind: Timestamp.storage(at)))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            try await db.raw("UPDATE estates SET company_id = \(bind: companyId), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: estateId)").run()
+            let contract = ManagementContract(id: id, estateId: estateId, companyId: companyId, companyName: company.name,
+                                              startDate: start!.description, endDate: end?.description)
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "assign_company", entity: "estate", entityId: "\(estateId)",
+                                      regionPath: estate.regionPath, before: estate.companyId, after: contract)
+            return contract
+        }
+    }
+
+    /// Records an owners' committee (or management committee) and its term.
+    public func addCommittee(estateId: Int64, fields: [String: String], scope: Scope) async throws -> Committee {
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        var reader = InputReader(fields)
+        let kind = reader.text("kind", label: "组织类型", max: 10)
+        if !kind.isEmpty, !["业主委员会", "物业管理委员会"].contains(kind) {
+            reader.errors.add("kind", code: "bad_kind", "组织类型应为“业主委员会”或“物业管理委员会”")
+        }
+        let chair = reader.text("chairName", label: "主任姓名", max: 50)
+        let start = reader.day("termStart", label: "任期开始")
+        let end = reader.day("termEnd", label: "任期届满")
+        if let start, let end, end <= start { reader.errors.add("termEnd", code: "end_before_start", "任期届满日期须晚于任期开始日期") }
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            let id = try await db.raw("""
+                INSERT INTO committees (estate_id, kind, chair_name, term_start, term_end, created_at)
+                VALUES (\(bind: estateId), \(bind: kind), \(bind: chair), \(bind: start!.description), \(bind: end!.description),
+                        \(bind: Timestamp.storage(at)))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            let committee = Committee(id: id, estateId: estateId, kind: kind, chairName: chair,
+                                      termStart: start!.description, termEnd: end!.description)
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "committee", entityId: "\(id)",
+                                      regionPath: estate.regionPath, after: committee)
+            return committee
+        }
+    }
+
+    /// Sets (or replaces) the estate's dedicated public-revenue account.
+    public func setAccount(estateId: Int64, fields: [String: String], scope: Scope) async throws -> DedicatedAccount {
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        var reader = InputReader(fields)
+        let bank = reader.text("bank", label: "开户银行", max: 100)
+        let number = InputReader.halfWidth(reader.text("accountNumber", label: "账号", max: 40)).replacingOccurrences(of: " ", with: "")
+        if !number.isEmpty, !(8...32).contains(number.count) || !number.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            reader.errors.add("accountNumber", code: "bad_account", "账号应为8至32位数字")
+        }
+        let opened = reader.day("openedOn", label: "开户日期")
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            let before = try await db.raw("""
+                SELECT id, estate_id, bank, account_number, opened_on FROM dedicated_accounts WHERE estate_id = \(bind: estateId)
+                """).first(decoding: DedicatedAccount.self, keyDecodingStrategy: .convertFromSnakeCase)
+            try await db.raw("DELETE FROM dedicated_accounts WHERE estate_id = \(bind: estateId)").run()
+            let id = try await db.raw("""
+                INSERT INTO dedicated_accounts (estate_id, bank, account_number, opened_on, created_at)
+                VALUES (\(bind: estateId), \(bind: bank), \(bind: number), \(bind: opened!.description), \(bind: Timestamp.storage(at)))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            let account = DedicatedAccount(id: id, estateId: estateId, bank: bank, accountNumber: number, openedOn: opened!.description)
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "set_account", entity: "estate", entityId: "\(estateId)",
+                                      regionPath: estate.regionPath, before: before, after: account)
+            return account
+        }
+    }
+
+    static func dayBefore(_ day: Day) -> String {
+        if day.day > 1 { return Day(year: day.year, month: day.month, day: day.day - 1).description }
+        if day.month > 1 { return Day(year: day.year, month: day.month - 1, day: Day.daysIn(year: day.year, month: day.month - 1)).description }
+        return Day(year: day.year - 1, month: 12, day: 31).description
+    }
+}

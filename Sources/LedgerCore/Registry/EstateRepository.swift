@@ -1,0 +1,140 @@
+import Foundation
+import SQLKit
+
+/// Estates in the registry, always read and written through the caller's scope.
+public struct EstateRepository: Sendable {
+    public enum SortKey: String, Sendable, CaseIterable {
+        case name, households, community, company, updated
+    }
+
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    static let select: SQLQueryString = """
+        SELECT e.id, e.name, e.address, e.community_code, r.name AS community_name, e.region_path, e.households,
+               e.floor_area, e.owners_share_bp, e.company_id, c.name AS company_name,
+               CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS has_account, e.created_at, e.updated_at
+        FROM estates e
+        JOIN regions r ON r.code = e.community_code
+        LEFT JOIN companies c ON c.id = e.company_id
+        LEFT JOIN dedicated_accounts a ON a.estate_id = e.id
+        """
+
+    /// A page of the estates in scope, optionally under one region and matching a search text.
+    public func estates(
+        scope: Scope, under regionPath: String? = nil, company: Int64? = nil, request: ListRequest<SortKey>
+    ) async throws -> Page<Estate> {
+        var conditions: [SQLQueryString] = [scope.estatePredicate()]
+        if let regionPath { conditions.append(Scope.pathPredicate("e.region_path", regionPath)) }
+        if let company { conditions.append("e.company_id = \(bind: company)") }
+        if !request.search.isEmpty {
+            conditions.append("(e.name LIKE \(bind: request.likePattern) ESCAPE '\\' OR e.address LIKE \(bind: request.likePattern) ESCAPE '\\')")
+        }
+        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
+        let order: SQLQueryString = switch request.sort {
+        case .name: "e.name"
+        case .households: "e.households"
+        case .community: "e.region_path"
+        case .company: "c.name"
+        case .updated: "e.updated_at"
+        }
+        let direction: SQLQueryString = request.descending ? "DESC" : "ASC"
+        return try await database.read { db in
+            let total = try await db.raw("""
+                SELECT COUNT(*) AS n FROM estates e LEFT JOIN companies c ON c.id = e.company_id \(whereClause)
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            let items = try await db.raw("""
+                \(Self.select) \(whereClause) ORDER BY \(order) \(direction), e.id \(direction)
+                LIMIT \(literal: request.pageSize) OFFSET \(literal: (request.page - 1) * request.pageSize)
+                """).all(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
+            return Page(items: items, total: total, page: request.page, pageSize: request.pageSize)
+        }
+    }
+
+    /// One estate, or `notFound` when it does not exist or lies outside the scope (the two are indistinguishable).
+    public func estate(_ id: Int64, scope: Scope) async throws -> Estate {
+        let found = try await database.read { db in try await Self.estate(id, scope: scope, on: db) }
+        guard let found else { throw LedgerError.notFound("小区") }
+        return found
+    }
+
+    static func estate(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Estate? {
+        try await db.raw("\(select) WHERE e.id = \(bind: id) AND \(scope.estatePredicate())")
+            .first(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Registers a new estate in a community inside the scope.
+    public func create(_ input: EstateInput, scope: Scope) async throws -> Estate {
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        let at = clock.now()
+        return try await database.transaction { db in try await Self.insert(input, scope: scope, at: at, on: db) }
+    }
+
+    /// The insert itself, inside the caller's transaction (shared by the form, the API and CSV import).
+    static func insert(_ input: EstateInput, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Estate {
+        let now = Timestamp.storage(at)
+        let community = try await community(input.communityCode, scope: scope, on: db)
+        try await ensureUniqueName(input.name, in: community.code, except: nil, on: db)
+        let id = try await db.raw("""
+            INSERT INTO estates (name, address, community_code, region_path, households, floor_area, owners_share_bp,
+                                 created_at, updated_at)
+            VALUES (\(bind: input.name), \(bind: input.address), \(bind: community.code), \(bind: community.path),
+                    \(bind: input.households), \(bind: input.floorArea), \(bind: input.ownersShareBp), \(bind: now), \(bind: now))
+            RETURNING id
+            """).first(decodingColumn: "id", as: Int64.self)!
+        let estate = try await Self.estate(id, scope: .system, on: db)!
+        try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "estate", entityId: "\(id)",
+                                  regionPath: estate.regionPath, after: estate)
+        return estate
+    }
+
+    /// Edits an estate inside the scope; moving it to another community is allowed within the scope.
+    public func update(_ id: Int64, _ input: EstateInput, scope: Scope) async throws -> Estate {
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let before = try await Self.estate(id, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            let community = try await Self.community(input.communityCode, scope: scope, on: db)
+            try await Self.ensureUniqueName(input.name, in: community.code, except: id, on: db)
+            try await db.raw("""
+                UPDATE estates SET name = \(bind: input.name), address = \(bind: input.address),
+                    community_code = \(bind: community.code), region_path = \(bind: community.path),
+                    households = \(bind: input.households), floor_area = \(bind: input.floorArea),
+                    owners_share_bp = \(bind: input.ownersShareBp), updated_at = \(bind: Timestamp.storage(at))
+                WHERE id = \(bind: id)
+                """).run()
+            let after = try await Self.estate(id, scope: .system, on: db)!
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "update", entity: "estate", entityId: "\(id)",
+                                      regionPath: after.regionPath, before: before, after: after)
+            return after
+        }
+    }
+
+    /// The community an estate is placed in: it must exist, be a community, and lie inside the scope.
+    static func community(_ code: String, scope: Scope, on db: any SQLDatabase) async throws -> Region {
+        let region = try await db.raw("""
+            SELECT code, name, level, parent_code, path FROM regions WHERE code = \(bind: code)
+            """).first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard let region, scope.covers(regionPath: region.path) else {
+            throw LedgerError.invalid("community", code: "unknown_region", "所属社区不存在或不在您的管辖范围内")
+        }
+        guard region.level == .community else {
+            throw LedgerError.invalid("community", code: "not_community", "小区必须归属到社区（村）一级，“\(region.name)”是\(region.level.title)")
+        }
+        return region
+    }
+
+    static func ensureUniqueName(_ name: String, in community: String, except id: Int64?, on db: any SQLDatabase) async throws {
+        let clash = try await db.raw("""
+            SELECT id FROM estates WHERE community_code = \(bind: community) AND name = \(bind: name) AND id <> \(bind: id ?? 0)
+            """).first()
+        if clash != nil {
+            throw LedgerError(.conflict, code: "duplicate_estate", message: "该社区已有名为“\(name)”的小区", field: "name")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import SQLKit
+
+/// Reads the region tree within a scope.
+public struct RegionDirectory: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    static let columns: SQLQueryString = "r.code, r.name, r.level, r.parent_code, r.path"
+
+    /// One region, if the scope may see it.
+    public func region(_ code: String, scope: Scope) async throws -> Region {
+        let found = try await database.read { db in
+            try await db.raw("SELECT \(Self.columns) FROM regions r WHERE r.code = \(bind: code) AND \(scope.regionPredicate())")
+                .first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        guard let found else { throw LedgerError.notFound("行政区划") }
+        return found
+    }
+
+    /// The children of a region (or the top of the scope when `parent` is nil), by code.
+    public func children(of parent: String?, scope: Scope) async throws -> [Region] {
+        if let parent { _ = try await region(parent, scope: scope) }
+        return try await database.read { db in
+            let parentCondition: SQLQueryString = parent.map { "r.parent_code = \(bind: $0)" } ?? "r.parent_code IS NULL"
+            return try await db.raw("""
+                SELECT \(Self.columns) FROM regions r WHERE \(parentCondition) AND \(scope.regionPredicate()) ORDER BY r.code
+                """).all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    /// Every region of one level inside the scope's own jurisdiction (not its ancestors), by path.
+    public func regions(level: Region.Level, scope: Scope) async throws -> [Region] {
+        try await database.read { db in
+            let inside: SQLQueryString = scope.role == .admin ? "1 = 1" : Scope.pathPredicate("r.path", scope.regionPath)
+            return try await db.raw("""
+                SELECT \(Self.columns) FROM regions r WHERE r.level = \(bind: level.rawValue) AND \(inside) ORDER BY r.path
+                """).all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    /// Names of the regions on a path, root first (for breadcrumbs such as 福州市 / 鼓楼区 / 鼓东街道).
+    public func names(onPath path: String) async throws -> [Region] {
+        let codes = path.split(separator: "/").map(String.init)
+        guard !codes.isEmpty else { return [] }
+        return try await database.read { db in
+            try await db.raw("SELECT \(Self.columns) FROM regions r WHERE r.code IN (\(binds: codes)) ORDER BY r.path")
+                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    /// Inserts a region under its parent (used by the demo generator and imports; the CLI acts as `system`).
+    public static func insert(
+        on db: any SQLDatabase, code: String, name: String, level: Region.Level, parentPath: String?
+    ) async throws -> Region {
+        let path = (parentPath ?? "/") + code + "/"
+        let parentCode = parentPath.flatMap { $0.split(separator: "/").last.map(String.init) }
+        try await db.raw("""
+            INSERT INTO regions (code, name, level, parent_code, path)
+            VALUES (\(bind: code), \(bind: name), \(bind: level.rawValue), \(bind: parentCode), \(bind: path))
+            """).run()
+        return Region(code: code, name: name, level: level, parentCode: parentCode, path: path)
+    }
+}

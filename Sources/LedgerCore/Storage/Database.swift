@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// The application's database: SQLite (embedded) or PostgreSQL (production), behind one interface.
+///
+/// Reads run on any pooled connection; every write runs inside one transaction on one connection.
+public struct Database: Sendable {
+    public enum Kind: String, Sendable { case sqlite, postgres }
+
+    public let kind: Kind
+    let backend: any DatabaseBackend
+
+    init(kind: Kind, backend: any DatabaseBackend) {
+        self.kind = kind
+        self.backend = backend
+    }
+
+    /// Runs `body` on a connection for reading.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.withConnection(body)
+    }
+
+    /// Runs `body` inside one transaction; any thrown error rolls everything back.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.withTransaction(body)
+    }
+
+    /// Runs a trivial query: is the database reachable?
+    public func ping() async throws {
+        _ = try await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        await backend.close()
+    }
+
+    /// Opens the database named by a URL: `sqlite://./data/ledger.sqlite`, `sqlite::memory:` is not supported
+    /// (use a file), or `postgres://user:pass@host:port/db`.
+    public static func open(url: String, logger: Logger) async throws -> Database {
+        let target = try DatabaseURL(url)
+        switch target {
+        case .sqlite(let path):
+            return Database(kind: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger))
+        case .postgres(let configuration):
+            return Database(kind: .postgres, backend: PostgresBackend(configuration: configuration, logger: logger))
+        }
+    }
+}
+
+/// What a storage engine provides to `Database`.
+protocol DatabaseBackend: Sendable {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func close() async
+}
+
+extension DatabaseBackend {
+    /// BEGIN … COMMIT around `body` on one connection, ROLLBACK on error.
+    func runTransaction<T: Sendable>(
+        on db: any SQLDatabase, begin: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}

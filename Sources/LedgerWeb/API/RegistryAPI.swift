@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// The registry in the JSON API: regions, estates and companies, all scoped to the token's user.
+struct RegistryAPI {
+    let regions: RegionDirectory
+    let estates: EstateRepository
+    let records: EstateRecords
+    let companies: CompanyRepository
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/api/v1/regions", use: listRegions)
+        router.get("/api/v1/estates", use: listEstates)
+        router.post("/api/v1/estates", use: createEstate)
+        router.get("/api/v1/estates/:id", use: showEstate)
+        router.put("/api/v1/estates/:id", use: updateEstate)
+        router.get("/api/v1/companies", use: listCompanies)
+        router.post("/api/v1/companies", use: createCompany)
+        router.get("/api/v1/companies/:id", use: showCompany)
+        router.put("/api/v1/companies/:id", use: updateCompany)
+    }
+
+    /// Child regions of `parent` (or the top of the caller's tree).
+    @Sendable func listRegions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let parent = request.uri.queryParameters["parent"].map(String.init)
+        let children = try await regions.children(of: parent, scope: try context.scope())
+        return try JSONResponse.make(["regions": children.map(RegionBody.init)])
+    }
+
+    /// Estates in the caller's jurisdiction, optionally under `region`, paged.
+    @Sendable func listEstates(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let query = request.uri.queryParameters
+        let under = try await query["region"].asyncMap { try await regions.region(String($0), scope: scope).path }
+        let page = try await estates.estates(
+            scope: scope, under: under,
+            request: ListRequest(search: query["q"].map(String.init) ?? "",
+                                 sort: query["sort"].flatMap { EstateRepository.SortKey(rawValue: String($0)) } ?? .name,
+                                 descending: query["desc"] == "1",
+                                 page: try Self.positive(query["page"], field: "page") ?? 1,
+                                 pageSize: try Self.positive(query["pageSize"], field: "pageSize") ?? 50))
+        return try JSONResponse.make(PageBody(items: page.items.map(EstateBody.init), page: page.page, pageSize: page.pageSize, total: page.total))
+    }
+
+    /// One estate with its contracts, committees and account; 404 outside the jurisdiction.
+    @Sendable func showEstate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try Self.id(context)
+        let estate = try await estates.estate(id, scope: scope)
+        let details = try await records.details(estateId: id, scope: scope)
+        return try JSONResponse.make(EstateDetailBody(estate: EstateBody(estate), details: details))
+    }
+
+    @Sendable func createEstate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let body = try await request.decode(as: EstateRequest.self, context: context)
+        let estate = try await estates.create(try EstateInput.validate(body.fields), scope: scope)
+        return try JSONResponse.make(EstateBody(estate), status: .created)
+    }
+
+    @Sendable func updateEstate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try Self.id(context)
+        _ = try await estates.estate(id, scope: scope)
+        let body = try await request.decode(as: EstateRequest.self, context: context)
+        let estate = try await estates.update(id, try EstateInput.validate(body.fields), scope: scope)
+        return try JSONResponse.make(EstateBody(estate))
+    }
+
+    @Sendable func listCompanies(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let page = try await companies.companies(
+            scope: try context.scope(),
+            request: ListRequest(search: query["q"].map(String.init) ?? "", sort: .name,
+                                 page: try Self.positive(query["page"], field: "page") ?? 1,
+                                 pageSize: try Self.positive(query["pageSize"], field: "pageSize") ?? 50))
+        return try JSONResponse.make(PageBody(items: page.items.map(CompanyBody.init), page: page.page, pageSize: page.pageSize, total: page.total))
+    }
+
+    /// Registers a company; an invalid 统一社会信用代码 is refused with `invalid_uscc` on field `uscc`.
+    @Sendable func createCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let body = try await request.decode(as: CompanyRequest.self, context: context)
+        let company = try await companies.create(try CompanyInput.validate(body.fields), scope: scope)
+        return try JSONResponse.make(CompanyBody(company), status: .created)
+    }
+
+    @Sendable func showCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(CompanyBody(try await companies.company(try Self.id(context), scope: try context.scope())))
+    }
+
+    @Sendable func updateCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try Self.id(context)
+        _ = try await companies.company(id, scope: scope)
+        let body = try await request.decode(as: CompanyRequest.self, context: context)
+        return try JSONResponse.make(CompanyBody(try await companies.update(id, try CompanyInput.validate(body.fields), scope: scope)))
+    }
+
+    static func id(_ context: AppRequestContext) throws -> Int64 {
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw LedgerError(.notFound, code: "not_found", message: "资源不存在", field: "id")
+        }
+        return id
+    }
+
+    static func positive(_ value: Substring?, field: String) throws -> Int? {
+        guard let value else { return nil }
+        guard let number = Int(value), number > 0 else {
+            throw LedgerError.invalid(field, code: "bad_parameter", "\(field) 必须是正整数")
+        }
+        return number
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import Logging
+import ServiceLifecycle
+
+/// What the server needs to start; the `serve` and `demo` commands conform, tests pass their own.
+public protocol AppArguments: Sendable {
+    var hostname: String { get }
+    var port: Int { get }
+    var databaseURL: String { get }
+    var logLevel: Logger.Level { get }
+    /// Mark cookies `Secure` (set when the server sits behind TLS).
+    var secureCookies: Bool { get }
+}
+
+/// Everything the routes use, built once.
+public struct AppDependencies: Sendable {
+    public let database: Database
+    public let clock: any LedgerClock
+    public let renderer: Renderer
+    public let authPolicy: Authenticator.Policy
+
+    public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init()) {
+        self.database = database
+        self.clock = clock
+        self.renderer = renderer
+        self.authPolicy = authPolicy
+    }
+}
+
+/// Opens the database, applies migrations and returns the application, ready to run.
+public func buildApplication(_ args: some AppArguments, clock: any LedgerClock = SystemClock()) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "ledger")
+    logger.logLevel = args.logLevel
+    let database = try await Database.open(url: args.databaseURL, logger: logger)
+    try await Migrator(database: database).migrate(now: clock.now())
+    let dependencies = AppDependencies(database: database, clock: clock, renderer: try await Renderer.load())
+    let router = buildRouter(dependencies, secureCookies: args.secureCookies)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(args.hostname, port: args.port), serverName: "CommonsLedger"),
+        services: [DatabaseService(database: database)],
+        logger: logger
+    )
+}
+
+/// The routes: public ones first, then those that need a signed-in user.
+public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    let db = deps.database, clock = deps.clock
+    let authenticator = Authenticator(database: db, clock: clock, policy: deps.authPolicy)
+    let estates = EstateRepository(database: db, clock: clock)
+    let companies = CompanyRepository(database: db, clock: clock)
+    let records = EstateRecords(database: db, clock: clock)
+    let regions = RegionDirectory(database: db)
+
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
+    router.add(middleware: FileMiddleware(Renderer.publicDirectory, urlBasePath: "/static", searchForIndexHtml: false))
+    router.add(middleware: SessionMiddleware(authenticator: authenticator))
+    router.add(middleware: FormMiddleware(secureCookies: secureCookies))
+
+    HealthController(database: db).addRoutes(to: router)
+    AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)
+    SessionAPI(authenticator: authenticator).addRoutes(to: router)
+
+    let protected = router.group().add(middleware: RequireLogin())
+    HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
+    EstateController(estates: estates, records: records, companies: companies, regions: regions, renderer: deps.renderer, clock: clock)
+        .addRoutes(to: protected)
+    CompanyController(companies: companies, estates: estates, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
+    RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
+    ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
+    AuditController(database: db, renderer: deps.renderer).addRoutes(to: protected)
+    RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
+    return router
+}
+
+/// Keeps the database open while the server runs and closes it on shutdown.
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

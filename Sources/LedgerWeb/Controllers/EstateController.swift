@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// Estate pages: the list, one estate with its contracts, committees and account, and the forms that edit them.
+struct EstateController {
+    let estates: EstateRepository
+    let records: EstateRecords
+    let companies: CompanyRepository
+    let regions: RegionDirectory
+    let renderer: Renderer
+    let clock: any LedgerClock
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/estates", use: list)
+        router.get("/estates/new", use: new)
+        router.post("/estates", use: create)
+        router.get("/estates/:id", use: show)
+        router.get("/estates/:id/edit", use: edit)
+        router.post("/estates/:id", use: update)
+        router.post("/estates/:id/contracts", use: addContract)
+        router.post("/estates/:id/committees", use: addCommittee)
+        router.post("/estates/:id/account", use: setAccount)
+    }
+
+    static let columns: [(EstateRepository.SortKey, String)] = [
+        (.name, "小区名称"), (.community, "所属社区"), (.households, "户数"), (.company, "物业服务企业"), (.updated, "更新时间"),
+    ]
+
+    /// Estates in the user's jurisdiction: searchable, sortable, paged.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let query = request.uri.queryParameters
+        let search = query["q"].map(String.init) ?? ""
+        let sort = query["sort"].flatMap { EstateRepository.SortKey(rawValue: String($0)) } ?? .name
+        let descending = query["desc"] == "1"
+        let list = ListRequest(search: search, sort: sort, descending: descending, page: query["page"].flatMap { Int(String($0)) } ?? 1)
+        let page = try await estates.estates(scope: scope, request: list)
+        let model = EstateListPage(
+            layout: Layout(title: "小区", context: context, section: "/estates"),
+            search: list.search,
+            rows: page.items.map(EstateRow.init),
+            columns: SortLink.make(Self.columns, current: sort, descending: descending, base: "/estates", search: list.search),
+            pager: Pager(page, base: "/estates", query: [("q", list.search), ("sort", sort.rawValue), ("desc", descending ? "1" : "")]),
+            canCreate: scope.canEditRegistry,
+            empty: page.items.isEmpty)
+        return renderer.render("estates", model)
+    }
+
+    /// One estate with its records.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.parameters.require("id", as: Int64.self)
+        let estate = try await estates.estate(id, scope: scope)
+        let details = try await records.details(estateId: id, scope: scope)
+        let path = try await regions.names(onPath: estate.regionPath).map(\.name).joined(separator: " / ")
+        let today = Timestamp.shanghaiDay(clock.now())
+        var companyOptions: [Option] = []
+        if scope.canEditRegistry {
+            let visible = try await companies.companies(scope: scope, request: ListRequest(sort: .name, pageSize: 200))
+            companyOptions = visible.items.map { Option(value: "\($0.id)", label: $0.name, selected: $0.id == estate.companyId) }
+        }
+        let model = EstateDetailPage(
+            layout: Layout(title: estate.name, context: context, section: "/estates"),
+            estate: estate, breadcrumb: path,
+            contracts: details.contracts.map { .init(company: $0.companyName, companyId: $0.companyId, start: $0.startDate, end: $0.endDate ?? "至今") },
+            committees: details.committees.map { .init(kind: $0.kind, chair: $0.chairName, start: $0.termStart, end: $0.termEnd, expired: $0.termEnd < today) },
+            account: details.account, canEdit: scope.canEditRegistry, companies: companyOptions, today: today)
+        return renderer.render("estate", model)
+    }
+
+    /// The empty form for a new estate.
+    @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        return try await form(context: context, action: "/estates", heading: "登记小区", values: ["ownersShare": "70"], errors: FieldErrors())
+    }
+
+    /// Creates an estate, or shows the form again with each error beside its field and the user's input kept.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        do {
+            let estate = try await estates.create(try EstateInput.validate(context.form.fields), scope: scope)
+            return .redirect(to: "/estates/\(estate.id)", type: .normal)
+        } catch let errors as FieldErrors {
+            return try await form(context: context, action: "/estates", heading: "登记小区", values: context.form.fields, errors: errors)
+        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
+            var errors = FieldErrors()
+            errors.add(error)
+            return try await form(context: context, action: "/estates", heading: "登记小区", values: context.form.fields, errors: errors)
+        }
+    }
+
+    /// The form filled with an estate's current values.
+    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.parameters.require("id", as: Int64.self)
+        let estate = try await estates.estate(id, scope: scope)
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        let values = [
+            "name": estate.name, "address": estate.address, "community": estate.communityCode, "households": "\(estate.households)",
+            "floorArea": "\(estate.floorArea)", "ownersShare": percentText(basisPoints: estate.ownersShareBp).replacingOccurrences(of: "%", with: ""),
+        ]
+        return try await form(context: context, action: "/estates/\(id)", heading: "编辑小区：\(estate.name)", values: values, errors: FieldErrors())
+    }
+
+    /// Saves an edit.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.parameters.require("id", as: Int64.self)
+        _ = try await estates.estate(id, scope: scope)
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        do {
+            _ = try await estates.update(id, try EstateInput.validate(context.form.fields), scope: scope)
+            return .redirect(to: "/estates/\(id)", type: .normal)
+        } catch let errors as FieldErrors {
+            return try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
+        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
+            var errors = FieldErrors()
+            errors.add(error)
+            return try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
+        }
+    }
+
+    /// Records a new management contract.
+    @Sendable func addContract(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await recordChange(context) { id, scope in _ = try await records.assignCompany(estateId: id, fields: context.form.fields, scope: scope) }
+    }
+
+    /// Records an owners' committee term.
+    @Sendable func addCommittee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await recordChange(context) { id, scope in _ = try await records.addCommittee(estateId: id, fields: context.form.fields, scope: scope) }
+    }
+
+    /// Sets the dedicated account.
+    @Sendable func setAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await recordChange(context) { id, scope in _ = try await records.setAccount(estateId: id, fields: context.form.fields, scope: scope) }
+    }
+
+    /// Runs a change from one of the estate page's small forms; on a field error shows the error page with the message.
+    private func recordChange(_ context: AppRequestContext, _ change: (Int64, Scope) async throws -> Void) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.parameters.require("id", as: Int64.self)
+        do {
+            try await change(id, scope)
+        } catch let errors as FieldErrors {
+            throw LedgerError(.invalid, code: errors.items.first?.code ?? "invalid",
+                              message: errors.items.map(\.message).joined(separator: "；"), field: errors.items.first?.field)
+        }
+        return .redirect(to: "/estates/\(id)", type: .normal)
+    }
+
+    private func form(context: AppRequestContext, action: String, heading: String, values: [String: String], errors: FieldErrors) async throws -> Response {
+        let scope = try context.scope()
+        let communities = try await regions.regions(level: .community, scope: scope)
+        let streets = try await regions.regions(level: .street, scope: scope)
+        var parents = Dictionary(uniqueKeysWithValues: streets.map { ($0.code, $0.name) })
+        if scope.role != .admin, parents.isEmpty, let first = communities.first?.parentCode {
+            parents[first] = try await regions.region(first, scope: scope).name
+        }
+        let model = EstateFormPage(layout: Layout(title: heading, context: context, section: "/estates"), action: action, heading: heading,
+                                   values: values, errors: errors, communities: communities, parents: parents)
+        return renderer.render("estate-form", model, status: errors.isEmpty ? .ok : .badRequest)
+    }
+}

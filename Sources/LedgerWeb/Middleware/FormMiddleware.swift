@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import NIOCore
+
+/// Parses submitted forms once and checks their anti-forgery token (double-submit: the `_csrf` field must
+/// match the browser's `ledger_csrf` cookie, which other sites can neither read nor set).
+struct FormMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "ledger_csrf"
+    static let importLimit = 8 << 20
+
+    let secureCookies: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        let path = request.uri.path
+        let isAPI = path.hasPrefix("/api/")
+        let cookieToken = request.cookies[Self.cookieName]?.value
+        let hasToken = cookieToken.map { $0.count == 32 && $0.allSatisfy(\.isHexDigit) } ?? false
+        context.csrfToken = hasToken ? cookieToken! : Self.newToken()
+
+        if !isAPI, request.method == .post {
+            let limit = path.hasPrefix("/import/") ? Self.importLimit : context.maxUploadSize
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                throw LedgerError(.tooLarge, code: "too_large", message: "提交的内容超过\(limit >> 20) MB 上限")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: limit)
+            } catch {
+                throw LedgerError(.tooLarge, code: "too_large", message: "提交的内容超过\(limit >> 20) MB 上限")
+            }
+            let contentType = request.headers[.contentType] ?? ""
+            if contentType.hasPrefix("multipart/form-data"), let boundary = contentType.components(separatedBy: "boundary=").last {
+                context.form = FormData.multipart(body, boundary: boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\""))) ?? FormData()
+            } else {
+                context.form = FormData.urlEncoded(body)
+            }
+            guard hasToken, context.form["_csrf"] == cookieToken else {
+                throw LedgerError(.forbidden, code: "csrf", message: "页面已过期或来源不明，请刷新页面后重新提交")
+            }
+        }
+        var response = try await next(request, context)
+        if !isAPI, !hasToken {
+            response.setCookie(Cookie(name: Self.cookieName, value: context.csrfToken, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    static func newToken() -> String {
+        (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+}

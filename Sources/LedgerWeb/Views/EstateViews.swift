@@ -1,0 +1,131 @@
+import Foundation
+import LedgerCore
+
+/// A row of the estate list, formatted for display.
+struct EstateRow: Sendable {
+    let id: Int64
+    let name: String
+    let address: String
+    let community: String
+    let households: Int
+    let company: String
+    let hasAccount: Bool
+    let updated: String
+
+    init(_ e: Estate) {
+        updated = Timestamp.display(stored: e.updatedAt)
+        id = e.id
+        name = e.name
+        address = e.address
+        community = e.communityName
+        households = e.households
+        company = e.companyName ?? "（无物业企业）"
+        hasAccount = e.hasAccount == 1
+    }
+}
+
+/// A sortable column header: clicking it sorts by the column, again reverses.
+struct SortLink: Sendable {
+    let title: String
+    let href: String
+    let marker: String
+
+    static func make<K: RawRepresentable & CaseIterable>(
+        _ columns: [(K, String)], current: K, descending: Bool, base: String, search: String
+    ) -> [SortLink] where K.RawValue == String, K: Equatable {
+        columns.map { key, title in
+            let reverse = key == current && !descending
+            let query = "sort=\(key.rawValue)" + (reverse ? "&desc=1" : "") + (search.isEmpty ? "" : "&q=\(search.urlQueryEncoded)")
+            return SortLink(title: title, href: "\(base)?\(query)", marker: key == current ? (descending ? " ▼" : " ▲") : "")
+        }
+    }
+}
+
+struct EstateListPage: Sendable {
+    let layout: Layout
+    let search: String
+    let rows: [EstateRow]
+    let columns: [SortLink]
+    let pager: Pager
+    let canCreate: Bool
+    let empty: Bool
+}
+
+/// An option of a `<select>`, remembering whether it is chosen.
+struct Option: Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+/// The values and errors of one form field.
+struct Field: Sendable {
+    let value: String
+    let error: String?
+
+    init(_ name: String, _ values: [String: String], _ errors: FieldErrors) {
+        value = values[name] ?? ""
+        error = errors.message(for: name)
+    }
+}
+
+struct EstateFormPage: Sendable {
+    let layout: Layout
+    let action: String
+    let heading: String
+    let name: Field, address: Field, community: Field, households: Field, floorArea: Field, ownersShare: Field
+    let communities: [Option]
+    let formError: String?
+
+    init(layout: Layout, action: String, heading: String, values: [String: String], errors: FieldErrors, communities: [Region],
+         parents: [String: String]) {
+        self.layout = layout
+        self.action = action
+        self.heading = heading
+        name = Field("name", values, errors)
+        address = Field("address", values, errors)
+        community = Field("community", values, errors)
+        households = Field("households", values, errors)
+        floorArea = Field("floorArea", values, errors)
+        ownersShare = Field("ownersShare", values, errors)
+        let chosen = values["community"] ?? ""
+        self.communities = communities.map { region in
+            Option(value: region.code, label: "\(parents[region.parentCode ?? ""] ?? "") \(region.name)", selected: region.code == chosen)
+        }
+        formError = errors.items.first { $0.field == nil || !["name", "address", "community", "households", "floorArea", "ownersShare"].contains($0.field!) }?.message
+    }
+}
+
+struct EstateDetailPage: Sendable {
+    struct ContractRow: Sendable { let company: String; let companyId: Int64; let start: String; let end: String }
+    struct CommitteeRow: Sendable { let kind: String; let chair: String; let start: String; let end: String; let expired: Bool }
+
+    let layout: Layout
+    let estate: Estate
+    let breadcrumb: String
+    let ownersShare: String
+    let contracts: [ContractRow]
+    let committees: [CommitteeRow]
+    let account: DedicatedAccount?
+    let canEdit: Bool
+    let companies: [Option]
+    let today: String
+    let hasContracts: Bool
+    let hasCommittees: Bool
+
+    init(layout: Layout, estate: Estate, breadcrumb: String, contracts: [ContractRow], committees: [CommitteeRow],
+         account: DedicatedAccount?, canEdit: Bool, companies: [Option], today: String) {
+        self.layout = layout
+        self.estate = estate
+        self.breadcrumb = breadcrumb
+        self.ownersShare = percentText(basisPoints: estate.ownersShareBp)
+        self.contracts = contracts
+        self.committees = committees
+        self.account = account
+        self.canEdit = canEdit
+        self.companies = companies
+        self.today = today
+        hasContracts = !contracts.isEmpty
+        hasCommittees = !committees.isEmpty
+    }
+}

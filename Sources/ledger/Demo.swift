@@ -1,0 +1,52 @@
+import ArgumentParser
+import Hummingbird
+import Foundation
+import LedgerCore
+import LedgerWeb
+
+/// `ledger demo`: create the demo database if absent, print the logins and serve.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "生成演示数据并启动服务 (load the demo data and serve)")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
+
+    @Option(help: "random seed; the same seed always gives the same data")
+    var seed: UInt64 = 20_240_701
+
+    @Option(help: "number of estates")
+    var estates = 2_000
+
+    @Option(help: "number of property companies")
+    var companies = 150
+
+    @Flag(help: "load the data and exit without serving")
+    var noServe = false
+
+    func run() async throws {
+        let db = try await database.open()
+        var options = DemoGenerator.Options()
+        options.seed = seed
+        options.estateCount = estates
+        options.companyCount = companies
+        let generator = DemoGenerator(options: options)
+        if try await DemoGenerator.hasData(db) {
+            print("数据库已有数据，直接使用：\(database.databaseURL)")
+        } else {
+            print("正在生成演示数据（种子 \(seed)，\(estates) 个小区，\(companies) 家企业）…")
+            try await generator.generate(into: db)
+        }
+        let logins = try await DemoGenerator.logins(in: db)
+        await db.close()
+        print("")
+        print("演示账号（密码均为 \(DemoGenerator.demoPassword)）：")
+        for login in logins {
+            print("  \(login.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.role.title)：\(login.bindingDescription)")
+        }
+        guard !noServe else { return }
+        print("")
+        print("服务地址：http://\(server.hostname):\(server.port)/   （Ctrl-C 停止）")
+        let app = try await buildApplication(ResolvedArguments(database, server))
+        try await app.runService()
+    }
+}

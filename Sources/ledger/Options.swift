@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerWeb
+import Logging
+
+/// Options shared by every command that opens the database. Each falls back to an environment variable.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database"), help: "sqlite://PATH or postgres://USER:PASS@HOST:PORT/DB (env LEDGER_DATABASE_URL)")
+    var databaseFlag: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env LEDGER_LOG_LEVEL)")
+    var logLevelFlag: String?
+
+    var databaseURL: String {
+        databaseFlag ?? ProcessInfo.processInfo.environment["LEDGER_DATABASE_URL"] ?? "sqlite://./data/ledger.sqlite"
+    }
+
+    var logLevel: Logger.Level {
+        (logLevelFlag ?? ProcessInfo.processInfo.environment["LEDGER_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "ledger")
+        logger.logLevel = logLevel
+        return logger
+    }
+
+    /// Opens the database and applies pending migrations.
+    func open() async throws -> Database {
+        let database = try await Database.open(url: databaseURL, logger: logger)
+        do {
+            try await Migrator(database: database).migrate()
+        } catch {
+            await database.close()
+            throw error
+        }
+        return database
+    }
+}
+
+/// Where the server listens.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .customLong("hostname"), help: "address to bind (env LEDGER_HOST, default 127.0.0.1)")
+    var hostnameFlag: String?
+
+    @Option(name: .customLong("port"), help: "port (env LEDGER_PORT, default 8080)")
+    var portFlag: Int?
+
+    @Flag(name: .customLong("secure-cookies"), help: "mark cookies Secure, for a server behind TLS (env LEDGER_SECURE_COOKIES=1)")
+    var secureCookiesFlag = false
+
+    var hostname: String { hostnameFlag ?? ProcessInfo.processInfo.environment["LEDGER_HOST"] ?? "127.0.0.1" }
+    var port: Int { portFlag ?? ProcessInfo.processInfo.environment["LEDGER_PORT"].flatMap(Int.init) ?? 8080 }
+    var secureCookies: Bool { secureCookiesFlag || ProcessInfo.processInfo.environment["LEDGER_SECURE_COOKIES"] == "1" }
+}
+
+/// The resolved arguments handed to `buildApplication`.
+struct ResolvedArguments: AppArguments {
+    let hostname: String
+    let port: Int
+    let databaseURL: String
+    let logLevel: Logger.Level
+    let secureCookies: Bool
+
+    init(_ database: DatabaseOptions, _ server: ServerOptions) {
+        hostname = server.hostname
+        port = server.port
+        databaseURL = database.databaseURL
+        logLevel = database.logLevel
+        secureCookies = server.secureCookies
+    }
+}
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
