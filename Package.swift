@@ -61,15 +61,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LedgerTestSupport",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            path: "Tests/LedgerTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LedgerCoreTests",
-            dependencies: ["LedgerCore"],
+            dependencies: ["LedgerCore", "LedgerTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LedgerWebTests",
             dependencies: [
                 "LedgerWeb",
+                "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

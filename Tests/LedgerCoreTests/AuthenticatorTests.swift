@@ -1,0 +1,112 @@
+import Foundation
+import LedgerCore
+import LedgerTestSupport
+import SQLKit
+import Testing
+
+@Suite struct AuthenticatorTests {
+    static let kinds = TestDatabase.available
+
+    // MARK: Tests
+
+    @Test(arguments: kinds)
+    func loginOpensASessionAndLogoutEndsIt(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let auth = Authenticator(database: database, clock: world.clock)
+            // MUT
+            let (user, token) = try await auth.login(username: "regulator-a", password: World.password, address: "10.0.0.1", kind: .browser)
+            // validation
+            #expect(user.role == .regulator)
+            #expect(try await auth.user(forToken: token)?.id == user.id)
+            let stored = try await database.read { db in
+                try await db.raw("SELECT token_hash FROM sessions").all(decodingColumn: "token_hash", as: String.self)
+            }
+            #expect(!stored.contains(token), "tokens are stored hashed")
+            try await auth.logout(token: token)
+            #expect(try await auth.user(forToken: token) == nil)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func fiveFailuresLockTheAccountForFifteenMinutes(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let auth = Authenticator(database: database, clock: world.clock)
+            for attempt in 1...5 {
+                await #expect(throws: LedgerError.self, "attempt \(attempt)") {
+                    _ = try await auth.login(username: "regulator-a", password: "wrong-\(attempt)", address: "10.0.0.\(attempt)", kind: .browser)
+                }
+            }
+            // Even the right password is refused while locked, and the message says so.
+            do {
+                _ = try await auth.login(username: "regulator-a", password: World.password, address: "10.0.0.9", kind: .browser)
+                Issue.record("locked account logged in")
+            } catch let error as LedgerError {
+                #expect(error.kind == .locked)
+                #expect(error.message.contains("锁定15分钟"))
+            }
+            world.clock.advance(by: 15 * 60 + 1)
+            let (user, _) = try await auth.login(username: "regulator-a", password: World.password, address: "10.0.0.9", kind: .browser)
+            #expect(user.username == "regulator-a")
+        }
+    }
+
+    @Test(arguments: kinds)
+    func fiveFailuresFromOneAddressLockThatAddress(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let auth = Authenticator(database: database, clock: world.clock)
+            for name in ["u1", "u2", "u3", "u4", "u5"] {
+                await #expect(throws: LedgerError.self) {
+                    _ = try await auth.login(username: name, password: "x", address: "192.0.2.7", kind: .api)
+                }
+            }
+            await #expect(throws: LedgerError.self) {
+                _ = try await auth.login(username: "regulator-b", password: World.password, address: "192.0.2.7", kind: .api)
+            }
+            _ = try await auth.login(username: "regulator-b", password: World.password, address: "192.0.2.8", kind: .api)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func sessionsExpireWhenIdleAndWhenTheAccountIsDisabled(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let auth = Authenticator(database: database, clock: world.clock)
+            let (_, idle) = try await auth.login(username: "street-a", password: World.password, address: "a", kind: .browser)
+            world.clock.advance(by: 29 * 60)
+            #expect(try await auth.user(forToken: idle) != nil)
+            world.clock.advance(by: 31 * 60)
+            #expect(try await auth.user(forToken: idle) == nil, "idle for 31 minutes")
+
+            let (user, live) = try await auth.login(username: "street-a", password: World.password, address: "a", kind: .browser)
+            try await UserDirectory(database: database, clock: world.clock).disable(id: user.id, scope: world.admin.scope)
+            #expect(try await auth.user(forToken: live) == nil)
+            await #expect(throws: LedgerError.self) {
+                _ = try await auth.login(username: "street-a", password: World.password, address: "a", kind: .browser)
+            }
+        }
+    }
+
+    @Test(arguments: kinds)
+    func failedLoginsAreAudited(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let auth = Authenticator(database: database, clock: world.clock)
+            _ = try? await auth.login(username: "nobody", password: "x", address: "198.51.100.1", kind: .browser)
+            var filter = AuditFilter()
+            filter.action = "login_failed"
+            let entries = try await AuditLog.entries(in: database, scope: world.admin.scope, filter: filter)
+            #expect(entries.items.map(\.username) == ["nobody"])
+            #expect(entries.items[0].role == "anonymous")
+        }
+    }
+
+    @Test func weakPasswordsAreRefused() {
+        #expect(UserDirectory.passwordProblem("short1") != nil)
+        #expect(UserDirectory.passwordProblem("onlyletters") != nil)
+        #expect(UserDirectory.passwordProblem("12345678") != nil)
+        #expect(UserDirectory.passwordProblem("Demo@2024") == nil)
+    }
+}

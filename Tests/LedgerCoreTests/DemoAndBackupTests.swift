@@ -1,0 +1,83 @@
+import Foundation
+import LedgerCore
+import LedgerTestSupport
+import SQLKit
+import Testing
+
+@Suite struct DemoAndBackupTests {
+    static let kinds = TestDatabase.available
+
+    static func smallDemo() -> DemoGenerator.Options {
+        var options = DemoGenerator.Options()
+        options.estateCount = 120
+        options.companyCount = 30
+        options.bcryptCost = 4
+        return options
+    }
+
+    static func snapshot(_ database: Database) async throws -> [String] {
+        try await database.read { db in
+            try await db.raw("SELECT name || '|' || address || '|' || community_code || '|' || households AS s FROM estates ORDER BY id")
+                .all(decodingColumn: "s", as: String.self)
+        }
+    }
+
+    // MARK: Tests
+
+    @Test(arguments: kinds)
+    func demoIsDeterministicAndValid(kind: TestDatabase.Kind) async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_764_000_000))
+        let first = try await withDatabase(kind) { database in
+            let logins = try await DemoGenerator(options: Self.smallDemo(), clock: clock).generate(into: database)
+            #expect(Set(logins.map(\.role)) == Set(Role.allCases))
+            let codes = try await database.read { db in
+                try await db.raw("SELECT uscc FROM companies").all(decodingColumn: "uscc", as: String.self)
+            }
+            #expect(codes.count == 30)
+            #expect(codes.allSatisfy(USCC.isValid))
+            let counties = try await database.read { db in
+                try await db.raw("SELECT name FROM regions WHERE level = 'county' ORDER BY code").all(decodingColumn: "name", as: String.self)
+            }
+            #expect(counties.count == 13)
+            #expect(counties.contains("高新区") && counties.contains("鼓楼区") && counties.contains("闽清县"))
+            let gulou = try await DemoGenerator.logins(in: database).first { $0.username == "gulou" }
+            #expect(gulou?.regionCode == "350102")
+            // The generated ids continue correctly after the bulk load.
+            let estate = try await EstateRepository(database: database, clock: clock).create(
+                try EstateInput.validate(["name": "演示后新增", "address": "某路", "community": "350102001001", "households": "10",
+                                          "floorArea": "1000", "ownersShare": "70"]), scope: .system)
+            #expect(estate.id == 121)
+            return try await Self.snapshot(database)
+        }
+        let second = try await withDatabase(kind) { database in
+            try await DemoGenerator(options: Self.smallDemo(), clock: clock).generate(into: database)
+            return try await Self.snapshot(database)
+        }
+        #expect(first.count == 121)
+        #expect(Array(first.prefix(120)) == second)
+    }
+
+    @Test func sqliteBackupIsAConsistentCopy() async throws {
+        try await withDatabase(.sqlite) { database in
+            _ = try await World.build(in: database)
+            let path = NSTemporaryDirectory() + "ledger-backup-\(UUID().uuidString).sqlite"
+            // MUT
+            try await DatabaseBackup.copy(database, to: path)
+            // validation
+            let copy = try await TestDatabase.open(url: "sqlite://" + path)
+            let names = try await copy.read { db in
+                try await db.raw("SELECT name FROM estates ORDER BY id").all(decodingColumn: "name", as: String.self)
+            }
+            await copy.close()
+            #expect(names == ["东湖花园", "洋中新村"])
+            await #expect(throws: LedgerError.self) { try await DatabaseBackup.copy(database, to: path) }
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.postgresURL == nil, "PostgreSQL is configured; its storage tests ran"))
+    func postgresStorageTestsWereSkipped() {
+        // Reported so that a run without LEDGER_TEST_POSTGRES_URL says plainly that PostgreSQL was not exercised.
+        print("⚠️  LEDGER_TEST_POSTGRES_URL is not set: storage tests skipped PostgreSQL and ran on SQLite only.")
+        #expect(TestDatabase.available == [.sqlite])
+    }
+}

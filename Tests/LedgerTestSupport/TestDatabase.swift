@@ -1,0 +1,70 @@
+import Foundation
+import LedgerCore
+import Logging
+import PostgresKit
+import SQLKit
+
+/// Fresh databases for tests: a temporary SQLite file, or a throw-away PostgreSQL database when
+/// `LEDGER_TEST_POSTGRES_URL` is set.
+public enum TestDatabase {
+    public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
+        case sqlite, postgres
+        public var description: String { rawValue }
+    }
+
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["LEDGER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The databases this run can exercise; PostgreSQL only when configured.
+    public static var available: [Kind] {
+        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Opens a new, empty, migrated database of the given kind.
+    public static func make(_ kind: Kind) async throws -> Database {
+        let database: Database
+        switch kind {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "ledger-test-\(UUID().uuidString).sqlite"
+            database = try await Database.open(url: "sqlite://" + path, logger: logger)
+        case .postgres:
+            guard let url = postgresURL else { throw TestSetupError.noPostgres }
+            let name = "ledger_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let admin = try await Database.open(url: url, logger: logger)
+            try await admin.read { db in try await db.raw("CREATE DATABASE \(ident: name)").run() }
+            await admin.close()
+            guard var components = URLComponents(string: url) else { throw TestSetupError.noPostgres }
+            components.path = "/" + name
+            database = try await Database.open(url: components.string!, logger: logger)
+        }
+        try await Migrator(database: database).migrate()
+        return database
+    }
+
+    /// Opens an existing database quietly.
+    public static func open(url: String) async throws -> Database {
+        try await Database.open(url: url, logger: logger)
+    }
+
+    enum TestSetupError: Error { case noPostgres }
+}
+
+/// Runs `body` with a fresh database and closes it afterwards.
+public func withDatabase<T>(_ kind: TestDatabase.Kind, _ body: (Database) async throws -> T) async throws -> T {
+    let database = try await TestDatabase.make(kind)
+    do {
+        let result = try await body(database)
+        await database.close()
+        return result
+    } catch {
+        await database.close()
+        throw error
+    }
+}
