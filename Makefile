@@ -1,0 +1,61 @@
+# Commons Ledger (小区公共收益阳光监管平台) — build, test and demo.
+#
+#   make            = make test: install missing tools (as root), swift build, swift test, browser tests
+#   make e2e        browser tests only, against the already built debug binary
+#   make bench      release build, then the benchmark (make bench ARGS="...")
+#   make demo       demo data and server (make demo ARGS="--port 8081")
+#
+# swift test runs the storage tests on PostgreSQL too when LEDGER_TEST_POSTGRES_URL is set
+# (.ci/run starts a throw-away cluster and sets it; .ci/postgres.sh start does it by hand).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+
+SWIFT   ?= swift
+PYTHON  ?= python3
+ARGS    ?=
+APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools
+PIP_PACKAGES := selenium openpyxl pytest
+
+.PHONY: test deps build swift-test e2e bench demo
+
+test: deps build swift-test e2e
+
+# Installs only what is missing; quick when everything is present. Needs root to install anything.
+deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$pkg"; \
+	done; \
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || missing="$$missing chromium chromium-driver"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "== installing Debian packages:$$missing"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } >/tmp/ledger-apt.log 2>&1 \
+	      || { tail -n 40 /tmp/ledger-apt.log; exit 1; }; \
+	  else \
+	    echo "warning: missing Debian packages:$$missing (run make as root to install them)" >&2; \
+	  fi; \
+	fi; \
+	if ! $(PYTHON) -c 'import selenium, openpyxl, pytest' 2>/dev/null; then \
+	  echo "== installing Python packages: $(PIP_PACKAGES)"; \
+	  $(PYTHON) -m pip install -q --disable-pip-version-check $(PIP_PACKAGES) \
+	    || $(PYTHON) -m pip install -q --disable-pip-version-check --break-system-packages $(PIP_PACKAGES); \
+	fi
+
+build:
+	$(SWIFT) build
+
+swift-test:
+	@if [ -n "$$LEDGER_TEST_POSTGRES_URL" ]; then echo "== swift test (SQLite and PostgreSQL)"; else echo "== swift test (SQLite only; set LEDGER_TEST_POSTGRES_URL for PostgreSQL)"; fi
+	$(SWIFT) test
+
+e2e:
+	$(PYTHON) -m pytest -q e2e
+
+bench:
+	$(SWIFT) build -c release --product ledger-bench
+	"$$($(SWIFT) build -c release --show-bin-path)/ledger-bench" $(ARGS)
+
+demo:
+	$(SWIFT) run ledger demo $(ARGS)
