@@ -29,7 +29,13 @@ public enum TestDatabase {
 
     /// Opens a new, empty, migrated database of the given kind.
     public static func make(_ kind: Kind) async throws -> Database {
+        try await makeWithCleanup(kind).0
+    }
+
+    /// A new database and what removes it after use (a PostgreSQL test database is dropped).
+    public static func makeWithCleanup(_ kind: Kind) async throws -> (Database, @Sendable () async -> Void) {
         let database: Database
+        var cleanup: @Sendable () async -> Void = {}
         switch kind {
         case .sqlite:
             let path = NSTemporaryDirectory() + "ledger-test-\(UUID().uuidString).sqlite"
@@ -43,9 +49,14 @@ public enum TestDatabase {
             guard var components = URLComponents(string: url) else { throw TestSetupError.noPostgres }
             components.path = "/" + name
             database = try await Database.open(url: components.string!, logger: logger)
+            cleanup = {
+                guard let admin = try? await Database.open(url: url, logger: logger) else { return }
+                _ = try? await admin.read { db in try await db.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run() }
+                await admin.close()
+            }
         }
         try await Migrator(database: database).migrate()
-        return database
+        return (database, cleanup)
     }
 
     /// Opens an existing database quietly.
@@ -58,13 +69,15 @@ public enum TestDatabase {
 
 /// Runs `body` with a fresh database and closes it afterwards.
 public func withDatabase<T>(_ kind: TestDatabase.Kind, _ body: (Database) async throws -> T) async throws -> T {
-    let database = try await TestDatabase.make(kind)
+    let (database, cleanup) = try await TestDatabase.makeWithCleanup(kind)
     do {
         let result = try await body(database)
         await database.close()
+        await cleanup()
         return result
     } catch {
         await database.close()
+        await cleanup()
         throw error
     }
 }

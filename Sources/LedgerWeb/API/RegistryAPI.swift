@@ -54,7 +54,7 @@ struct RegistryAPI {
 
     @Sendable func createEstate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        let body = try await request.decode(as: EstateRequest.self, context: context)
+        let body = try await request.decodeJSON(as: EstateRequest.self, context: context)
         let estate = try await estates.create(try EstateInput.validate(body.fields), scope: scope)
         return try JSONResponse.make(EstateBody(estate), status: .created)
     }
@@ -63,7 +63,7 @@ struct RegistryAPI {
         let scope = try context.scope()
         let id = try Self.id(context)
         _ = try await estates.estate(id, scope: scope)
-        let body = try await request.decode(as: EstateRequest.self, context: context)
+        let body = try await request.decodeJSON(as: EstateRequest.self, context: context)
         let estate = try await estates.update(id, try EstateInput.validate(body.fields), scope: scope)
         return try JSONResponse.make(EstateBody(estate))
     }
@@ -81,7 +81,7 @@ struct RegistryAPI {
     /// Registers a company; an invalid 统一社会信用代码 is refused with `invalid_uscc` on field `uscc`.
     @Sendable func createCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        let body = try await request.decode(as: CompanyRequest.self, context: context)
+        let body = try await request.decodeJSON(as: CompanyRequest.self, context: context)
         let company = try await companies.create(try CompanyInput.validate(body.fields), scope: scope)
         return try JSONResponse.make(CompanyBody(company), status: .created)
     }
@@ -94,7 +94,7 @@ struct RegistryAPI {
         let scope = try context.scope()
         let id = try Self.id(context)
         _ = try await companies.company(id, scope: scope)
-        let body = try await request.decode(as: CompanyRequest.self, context: context)
+        let body = try await request.decodeJSON(as: CompanyRequest.self, context: context)
         return try JSONResponse.make(CompanyBody(try await companies.update(id, try CompanyInput.validate(body.fields), scope: scope)))
     }
 

@@ -39,7 +39,7 @@ struct SessionAPI {
 
     /// Logs in; a wrong password is 401, a locked account or address 429.
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.decode(as: LoginRequest.self, context: context)
+        let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         guard body.username.count <= 64, body.password.count <= 200 else {
             throw LedgerError(.unauthorized, code: "bad_credentials", message: "用户名或密码错误")
         }

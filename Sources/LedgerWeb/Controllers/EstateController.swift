@@ -142,6 +142,7 @@ struct EstateController {
     private func recordChange(_ context: AppRequestContext, _ change: (Int64, Scope) async throws -> Void) async throws -> Response {
         let scope = try context.scope()
         let id = try context.parameters.require("id", as: Int64.self)
+        _ = try await estates.estate(id, scope: scope)
         do {
             try await change(id, scope)
         } catch let errors as FieldErrors {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import Logging
+import NIOCore
 
 /// Turns every error into what the user should see: a JSON error for the API, a Chinese page otherwise.
 /// Unexpected errors show only a generic message and the request id; the details go to the log.
@@ -55,8 +56,10 @@ struct ErrorMiddleware: RouterMiddleware {
             let first = e.errors.first
             return Failure(status: .badRequest, code: "import_rejected",
                            message: "导入失败，未写入任何数据：第\(first?.line ?? 0)行 \(first?.message ?? "")", field: first?.field)
+        case is NIOTooManyBytesError:
+            return Failure(status: .contentTooLarge, code: "too_large", message: "请求内容超过上限", field: nil)
         case let e as DecodingError:
-            return Failure(status: .badRequest, code: "bad_json", message: "请求内容不是有效的 JSON 或字段类型不正确", field: e.fieldPath)
+            return decodingFailure(e)
         case let e as HTTPError:
             switch e.status {
             case .contentTooLarge: return Failure(status: e.status, code: "too_large", message: "请求内容超过 1 MB 上限", field: nil)
@@ -70,6 +73,18 @@ struct ErrorMiddleware: RouterMiddleware {
             }
         default:
             return Failure(status: .internalServerError, code: "internal", message: "系统内部错误，请稍后再试", field: nil)
+        }
+    }
+
+    static func decodingFailure(_ error: DecodingError) -> Failure {
+        let field = error.fieldPath
+        switch error {
+        case .keyNotFound, .valueNotFound:
+            return Failure(status: .badRequest, code: "required", message: "缺少必填字段 \(field ?? "")", field: field)
+        case .typeMismatch:
+            return Failure(status: .badRequest, code: "wrong_type", message: "字段 \(field ?? "") 的类型不正确", field: field)
+        default:
+            return Failure(status: .badRequest, code: "bad_json", message: "请求内容不是有效的 JSON", field: field)
         }
     }
 

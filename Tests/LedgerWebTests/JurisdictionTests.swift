@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerTestSupport
+import LedgerWeb
+import NIOCore
+import Testing
+
+/// Every registered route, called by every role of county A against county B's objects: no read shows them and
+/// no write changes anything.
+@Suite struct JurisdictionTests {
+    /// Routes outside jurisdiction by nature: signing in and out.
+    static let authenticationRoutes: Set<String> = ["POST /login", "POST /logout", "POST /api/v1/session", "DELETE /api/v1/session"]
+
+    /// Fills a route's path parameters with county B's objects; a parameter this test does not know fails it,
+    /// so a new route cannot slip past.
+    static func concretePath(_ path: String, _ world: World) -> String? {
+        var parts: [String] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            guard component.hasPrefix("{") || component.hasPrefix(":") else { parts.append(String(component)); continue }
+            let name = component.trimmingCharacters(in: CharacterSet(charactersIn: "{}:"))
+            switch (name, parts.last) {
+            case ("id", "estates"): parts.append("\(world.b.estate.id)")
+            case ("id", "companies"): parts.append("\(world.b.company.id)")
+            case ("kind", _): parts.append("estates")
+            default: return nil
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// Form fields and JSON bodies that all point at county B.
+    static func formFields(_ world: World) -> [String: String] {
+        [
+            "name": "越权写入", "address": "某路", "community": world.b.community.code, "households": "10", "floorArea": "100",
+            "ownersShare": "70", "uscc": "91350102MA2YX1234X", "region": world.b.county.code, "company": "\(world.b.company.id)",
+            "startDate": "2024-01-01", "kind": "estates", "chairName": "张三", "termStart": "2024-01-01", "termEnd": "2029-01-01",
+            "bank": "某银行", "accountNumber": "6222000011112222", "openedOn": "2024-01-01",
+            "csv": "name,address,community,households,floorArea,ownersShare\n越权导入,某路,\(world.b.community.code),10,100,70\n",
+        ]
+    }
+
+    static func jsonBody(_ world: World) -> ByteBuffer {
+        WebHarness.json([
+            "name": "越权写入", "address": "某路", "community": world.b.community.code, "households": 10, "floorArea": 100,
+            "ownersShare": "70", "uscc": "91350102MA2YX1234X", "region": world.b.county.code,
+        ])
+    }
+
+    // MARK: Tests
+
+    @Test(arguments: TestDatabase.available)
+    func noRoleReadsOrWritesAnotherRegion(kind: TestDatabase.Kind) async throws {
+        try await WebHarness.run(kind) { harness, client in
+            let world = harness.world
+            let secrets = [world.b.estate.name, world.b.company.name, world.b.community.name, world.b.company.uscc]
+            var exercised = 0
+            for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                let token = try await harness.token(user)
+                for route in harness.routes {
+                    let label = "\(route.method) \(route.path)"
+                    if Self.authenticationRoutes.contains(label) { continue }
+                    guard let path = Self.concretePath(route.path, world) else {
+                        Issue.record("route \(label) has a parameter this test cannot fill: extend concretePath")
+                        continue
+                    }
+                    let isAPI = path.hasPrefix("/api/")
+                    let hasID = route.path.contains("{")
+                    let before = try await world.fingerprint()
+                    let headers = isAPI ? harness.api(token) : harness.browser(token)
+                    let body: ByteBuffer? = switch route.method {
+                    case .get, .head, .delete: nil
+                    default: isAPI ? Self.jsonBody(world) : WebHarness.form(Self.formFields(world))
+                    }
+                    let response = try await client.execute(uri: path, method: route.method, headers: headers, body: body)
+                    exercised += 1
+                    let status = Int(response.status.code)
+                    if route.method == .get {
+                        if hasID && !path.hasPrefix("/import/") {
+                            #expect(status == 404, "\(role) GET \(path) → \(status)")
+                        }
+                        for secret in secrets {
+                            #expect(!response.text.contains(secret), "\(role) GET \(path) shows \(secret)")
+                        }
+                    } else {
+                        #expect([400, 403, 404].contains(status), "\(role) \(route.method) \(path) → \(status)")
+                        if hasID { #expect([403, 404].contains(status), "\(role) \(route.method) \(path) → \(status)") }
+                    }
+                    #expect(try await world.fingerprint() == before, "\(role) \(route.method) \(path) wrote something")
+                }
+            }
+            #expect(exercised == (harness.routes.count - Self.authenticationRoutes.count) * world.a.users.count)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerTestSupport
+import LedgerWeb
+import NIOCore
+import Testing
+
+/// The server-rendered pages: login, forms with errors beside their fields, anti-forgery, headers, import.
+@Suite struct PageTests {
+    static func cookies(_ response: TestResponse) -> [String: String] {
+        var jar: [String: String] = [:]
+        for field in response.headers where field.name == .setCookie {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { jar[String(pair[0])] = String(pair[1]) }
+        }
+        return jar
+    }
+
+    // MARK: Tests
+
+    @Test func loginFormSignsInAndOut() async throws {
+        try await WebHarness.run { _, client in
+            // setup: the login page hands out the anti-forgery cookie
+            let page = try await client.execute(uri: "/login", method: .get)
+            let csrf = try #require(Self.cookies(page)["ledger_csrf"])
+            #expect(page.text.contains("value=\"\(csrf)\""))
+            // MUT
+            let login = try await client.execute(uri: "/login", method: .post, headers: [.cookie: "ledger_csrf=\(csrf)"],
+                                                 body: WebHarness.form(["username": "regulator-a", "password": World.password], csrf: csrf))
+            // validation
+            #expect(login.status == .seeOther)
+            let session = try #require(Self.cookies(login)["ledger_session"])
+            let setCookie = login.headers[values: .setCookie].joined(separator: "\n")
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
+            let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: "ledger_session=\(session); ledger_csrf=\(csrf)"])
+            #expect(home.status == .ok)
+            #expect(home.text.contains("鼓楼区"))
+            let logout = try await client.execute(uri: "/logout", method: .post, headers: [.cookie: "ledger_session=\(session); ledger_csrf=\(csrf)"],
+                                                  body: WebHarness.form([:], csrf: csrf))
+            #expect(logout.headers[.location] == "/login")
+            let after = try await client.execute(uri: "/", method: .get, headers: [.cookie: "ledger_session=\(session)"])
+            #expect(after.status == .seeOther)
+            #expect(after.headers[.location] == "/login")
+        }
+    }
+
+    @Test func wrongPasswordShowsChineseMessage() async throws {
+        try await WebHarness.run { _, client in
+            let response = try await client.execute(uri: "/login", method: .post, headers: [.cookie: "ledger_csrf=\(WebHarness.csrf)"],
+                                                    body: WebHarness.form(["username": "regulator-a", "password": "wrong"]))
+            #expect(response.status == .unauthorized)
+            #expect(response.text.contains("用户名或密码错误"))
+            #expect(response.text.contains("value=\"regulator-a\""))
+        }
+    }
+
+    @Test func formsWithoutTheAntiForgeryTokenAreRefused() async throws {
+        try await WebHarness.run { harness, client in
+            let token = try await harness.token(harness.world.a.users[.regulator]!)
+            let before = try await harness.world.fingerprint()
+            let fields = ["name": "伪造提交", "address": "某路", "community": harness.world.a.community.code, "households": "10",
+                          "floorArea": "100", "ownersShare": "70"]
+            let missing = try await client.execute(uri: "/estates", method: .post, headers: harness.browser(token),
+                                                   body: WebHarness.form(fields, csrf: nil))
+            #expect(missing.status == .forbidden)
+            #expect(missing.text.contains("页面已过期"))
+            let wrong = try await client.execute(uri: "/estates", method: .post, headers: harness.browser(token),
+                                                 body: WebHarness.form(fields, csrf: "ffffffffffffffffffffffffffffffff"))
+            #expect(wrong.status == .forbidden)
+            #expect(try await harness.world.fingerprint() == before)
+        }
+    }
+
+    @Test func estateFormShowsEachErrorBesideItsFieldAndKeepsInput() async throws {
+        try await WebHarness.run { harness, client in
+            let token = try await harness.token(harness.world.a.users[.regulator]!)
+            let before = try await harness.world.fingerprint()
+            // MUT
+            let response = try await client.execute(uri: "/estates", method: .post, headers: harness.browser(token),
+                                                    body: WebHarness.form(["name": "我的小区🏠", "address": "", "community": harness.world.a.community.code,
+                                                                           "households": "abc", "floorArea": "", "ownersShare": "150"]))
+            // validation
+            #expect(response.status == .badRequest)
+            let html = response.text
+            #expect(html.contains("value=\"我的小区🏠\""))
+            #expect(html.contains("value=\"abc\""))
+            for message in ["请填写地址", "户数必须是整数", "请填写建筑面积（平方米）", "业主分成比例应在0%至100%之间"] {
+                #expect(html.contains("<span class=\"field-error\" role=\"alert\">\(message)</span>"), "\(message)")
+            }
+            #expect(try await harness.world.fingerprint() == before)
+            // The corrected form is saved and lands on the new estate.
+            let fixed = try await client.execute(uri: "/estates", method: .post, headers: harness.browser(token),
+                                                 body: WebHarness.form(["name": "我的小区🏠", "address": "五四路9号", "community": harness.world.a.community.code,
+                                                                        "households": "120", "floorArea": "9000", "ownersShare": "70"]))
+            #expect(fixed.status == .seeOther)
+            let location = try #require(fixed.headers[.location])
+            let page = try await client.execute(uri: location, method: .get, headers: harness.browser(token))
+            #expect(page.text.contains("我的小区🏠"))
+        }
+    }
+
+    @Test func companyFormExplainsTheCheckCharacter() async throws {
+        try await WebHarness.run { harness, client in
+            let token = try await harness.token(harness.world.a.users[.regulator]!)
+            let response = try await client.execute(uri: "/companies", method: .post, headers: harness.browser(token),
+                                                    body: WebHarness.form(["name": "某物业", "uscc": "91350102MA2YX1234Y", "region": harness.world.a.county.code]))
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("统一社会信用代码校验位错误：第18位应为“X”"))
+        }
+    }
+
+    @Test func pagesCarrySecurityHeaders() async throws {
+        try await WebHarness.run { _, client in
+            let response = try await client.execute(uri: "/login", method: .get)
+            #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            #expect(response.headers[.init("Referrer-Policy")!] == "same-origin")
+        }
+    }
+
+    @Test func unexpectedPathsGetAChinesePageNotADump() async throws {
+        try await WebHarness.run { harness, client in
+            let token = try await harness.token(harness.world.a.users[.regulator]!)
+            let missing = try await client.execute(uri: "/estates/abc", method: .get, headers: harness.browser(token))
+            #expect([400, 404].contains(Int(missing.status.code)))
+            #expect(missing.text.contains("请求编号"))
+        }
+    }
+
+    @Test func csvUploadIsAllOrNothing() async throws {
+        try await WebHarness.run { harness, client in
+            let token = try await harness.token(harness.world.a.users[.regulator]!)
+            let before = try await harness.world.fingerprint()
+            let a = harness.world.a.community.code
+            let csv = "小区名称,地址,社区代码,户数,建筑面积,业主分成比例\r\n好小区,一路,\(a),10,100,70\r\n坏小区,二路,\(a),x,100,70\r\n"
+            let boundary = "----ledgerboundary"
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(WebHarness.csrf)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nestates\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"estates.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n"
+                + "--\(boundary)--\r\n"
+            var headers = harness.browser(token)
+            headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+            let response = try await client.execute(uri: "/import/registry", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("第 3 行"))
+            #expect(response.text.contains("户数必须是整数"))
+            #expect(try await harness.world.fingerprint() == before)
+            let good = body.replacingOccurrences(of: ",x,", with: ",20,")
+            let ok = try await client.execute(uri: "/import/registry", method: .post, headers: headers, body: ByteBuffer(string: good))
+            #expect(ok.status == .ok)
+            #expect(ok.text.contains("新增小区 2 条"))
+        }
+    }
+}
