@@ -42,6 +42,8 @@ public struct DemoGenerator: Sendable {
             try await AuditLog.record(on: db, scope: .system, at: at, action: "demo_load", entity: "registry", entityId: "",
                                       regionPath: nil, after: ["seed": "\(options.seed)", "estates": "\(options.estateCount)"])
         }
+        // Fresh statistics, so the query planners know how large each jurisdiction is.
+        try await database.transaction { db in try await db.raw("ANALYZE").run() }
         let users = UserDirectory(database: database, clock: clock, bcryptCost: options.bcryptCost)
         for login in plan.logins {
             try await users.create(login.newUser(password: Self.demoPassword), scope: .system)

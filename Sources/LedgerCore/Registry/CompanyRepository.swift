@@ -45,6 +45,15 @@ public struct CompanyRepository: Sendable {
         }
     }
 
+    /// Names of the companies the scope may see, for a `<select>` (cheap: no counts, at most `limit`).
+    public func choices(scope: Scope, limit: Int = 500) async throws -> [(id: Int64, name: String)] {
+        try await database.read { db in
+            let rows = try await db.raw("SELECT c.id, c.name FROM companies c WHERE \(scope.companyPredicate()) ORDER BY c.name LIMIT \(literal: limit)")
+                .all()
+            return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
+        }
+    }
+
     /// One company, or `notFound` when absent or outside the scope.
     public func company(_ id: Int64, scope: Scope) async throws -> Company {
         let found = try await database.read { db in try await Self.company(id, scope: scope, on: db) }

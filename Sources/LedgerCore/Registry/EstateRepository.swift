@@ -44,13 +44,16 @@ public struct EstateRepository: Sendable {
         case .updated: "e.updated_at"
         }
         let direction: SQLQueryString = request.descending ? "DESC" : "ASC"
+        // Deferred join: pick the page's ids from the estates table alone (a covering index range), then join the
+        // few rows shown; joining every estate in a city before sorting would cost a city-sized join per page.
+        let companyJoin: SQLQueryString = request.sort == .company ? "LEFT JOIN companies c ON c.id = e.company_id" : ""
         return try await database.read { db in
-            let total = try await db.raw("""
-                SELECT COUNT(*) AS n FROM estates e LEFT JOIN companies c ON c.id = e.company_id \(whereClause)
-                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM estates e \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
             let items = try await db.raw("""
-                \(Self.select) \(whereClause) ORDER BY \(order) \(direction), e.id \(direction)
-                LIMIT \(literal: request.pageSize) OFFSET \(literal: (request.page - 1) * request.pageSize)
+                \(Self.select)
+                JOIN (SELECT e.id FROM estates e \(companyJoin) \(whereClause) ORDER BY \(order) \(direction), e.id \(direction)
+                      LIMIT \(literal: request.pageSize) OFFSET \(literal: (request.page - 1) * request.pageSize)) page ON page.id = e.id
+                ORDER BY \(order) \(direction), e.id \(direction)
                 """).all(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
             return Page(items: items, total: total, page: request.page, pageSize: request.pageSize)
         }

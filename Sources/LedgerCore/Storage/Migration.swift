@@ -34,6 +34,7 @@ public struct Migrator: Sendable {
         M0001_CreateRegistry(),
         M0002_CreateAccounts(),
         M0003_CreateAuditLog(),
+        M0004_IndexEstateNames(),
     ]
 
     let database: Database

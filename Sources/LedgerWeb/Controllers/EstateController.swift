@@ -57,8 +57,8 @@ struct EstateController {
         let today = Timestamp.shanghaiDay(clock.now())
         var companyOptions: [Option] = []
         if scope.canEditRegistry {
-            let visible = try await companies.companies(scope: scope, request: ListRequest(sort: .name, pageSize: 200))
-            companyOptions = visible.items.map { Option(value: "\($0.id)", label: $0.name, selected: $0.id == estate.companyId) }
+            companyOptions = try await companies.choices(scope: scope)
+                .map { Option(value: "\($0.id)", label: $0.name, selected: $0.id == estate.companyId) }
         }
         let model = EstateDetailPage(
             layout: Layout(title: estate.name, context: context, section: "/estates"),

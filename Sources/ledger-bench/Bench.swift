@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerWeb
+import Logging
+import NIOCore
+
+/// `make bench`: builds a registry of N estates and measures the platform against itself on this machine.
+/// Figures are printed, never asserted: the machines are noisy, ratios are what travel.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ledger-bench", abstract: "Commons Ledger benchmark")
+
+    @Option(help: "number of estates to generate") var estates = 50_000
+    @Option(help: "number of companies to generate") var companies = 3_000
+    @Option(help: "database URL (default: a new SQLite file in a temporary directory)") var database: String?
+    @Option(help: "sequential requests per latency figure") var requests = 400
+    @Option(help: "seconds per throughput figure") var seconds = 4.0
+    @Option(help: "concurrent connections for throughput figures") var concurrency = 16
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let url = database ?? "sqlite://" + NSTemporaryDirectory() + "ledger-bench-\(UUID().uuidString)/ledger.sqlite"
+        let db = try await Database.open(url: url, logger: logger)
+        try await Migrator(database: db).migrate()
+        var report = Report()
+
+        var options = DemoGenerator.Options()
+        options.estateCount = estates
+        options.companyCount = companies
+        let start = ContinuousClock.now
+        if try await !DemoGenerator.hasData(db) {
+            try await DemoGenerator(options: options).generate(into: db)
+        }
+        report.add("generate registry (\(estates) estates, \(db.kind.rawValue))", seconds: (ContinuousClock.now - start).seconds)
+
+        let deps = AppDependencies(database: db, clock: SystemClock(), renderer: try await Renderer.load())
+        let app = Application(router: buildRouter(deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let measured = try await app.test(.live) { client in try await measure(port: client.port!) }
+        report.append(measured)
+        await db.close()
+        report.print()
+    }
+
+    func measure(port: Int) async throws -> Report {
+        var report = Report()
+        let (logins, token) = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            var logins: [Double] = []
+            var token = ""
+            for _ in 0..<5 {
+                let t = ContinuousClock.now
+                let response = try await client.post("/api/v1/session", headers: [.contentType: "application/json"],
+                                                     body: ByteBuffer(string: #"{"username":"fuzhou","password":"Demo@2024"}"#))
+                logins.append((ContinuousClock.now - t).seconds)
+                let body = response.body.map { Data($0.readableBytesView) } ?? Data()
+                token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String ?? ""
+            }
+            return (logins, token)
+        }
+        report.add("login (bcrypt cost 12) p50", seconds: Percentile.of(logins, 0.5))
+        let pages = max(1, estates / 50)
+        let apiList = try await latencies(port: port, count: requests) { i in
+            ("/api/v1/estates?page=\(1 + (i * 7919) % pages)", [.authorization: "Bearer \(token)"])
+        }
+        report.add("estates-list API p50", seconds: Percentile.of(apiList, 0.5))
+        report.add("estates-list API p99", seconds: Percentile.of(apiList, 0.99))
+        let cookie = "ledger_session=\(token)"
+        let estatePage = try await latencies(port: port, count: requests) { i in
+            ("/estates/\(1 + (i * 104_729) % estates)", [.cookie: cookie])
+        }
+        report.add("estate page p50", seconds: Percentile.of(estatePage, 0.5))
+        report.add("estate page p99", seconds: Percentile.of(estatePage, 0.99))
+        let health = try await throughput(port: port) { _ in ("/healthz", [:]) }
+        let pageRate = try await throughput(port: port) { i in ("/estates/\(1 + (i * 104_729) % estates)", [.cookie: cookie]) }
+        report.add("/healthz requests/s (\(concurrency) connections)", rate: health)
+        report.add("estate page requests/s (\(concurrency) connections)", rate: pageRate)
+        report.add("ratio estate page / healthz", ratio: pageRate / max(health, 1))
+        return report
+    }
+
+    typealias Target = @Sendable (Int) -> (String, HTTPFields)
+
+    /// Sequential requests over one keep-alive connection; seconds per request.
+    func latencies(port: Int, count: Int, _ target: @escaping Target) async throws -> [Double] {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            var samples: [Double] = []
+            for i in 0..<count {
+                let (uri, headers) = target(i)
+                let t = ContinuousClock.now
+                let response = try await client.get(uri, headers: headers)
+                guard response.status == .ok else { throw BenchError.status(uri, response.status.code) }
+                samples.append((ContinuousClock.now - t).seconds)
+            }
+            return samples
+        }
+    }
+
+    /// Requests per second with `concurrency` connections for `seconds`.
+    func throughput(port: Int, _ target: @escaping Target) async throws -> Double {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let start = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        var done = 0
+                        while ContinuousClock.now < deadline {
+                            let (uri, headers) = target(worker * 1_000_003 + done)
+                            let response = try await client.get(uri, headers: headers)
+                            guard response.status == .ok else { throw BenchError.status(uri, response.status.code) }
+                            done += 1
+                        }
+                        return done
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(total) / (ContinuousClock.now - start).seconds
+    }
+}
+
+enum BenchError: Error { case status(String, Int) }
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
