@@ -154,3 +154,27 @@ import Testing
         }
     }
 }
+
+extension PageTests {
+    @Test func estatePageFormsShowErrorsBesideTheirFields() async throws {
+        try await WebHarness.run { harness, client in
+            let token = try await harness.token(harness.world.a.users[.regulator]!)
+            let before = try await harness.world.fingerprint()
+            let response = try await client.execute(
+                uri: "/estates/\(harness.world.a.estate.id)/account", method: .post, headers: harness.browser(token),
+                body: WebHarness.form(["bank": "兴业银行福州分行", "accountNumber": "12ab", "openedOn": "2024-02-30"]))
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("<details open><summary>登记专户"))
+            #expect(response.text.contains("value=\"兴业银行福州分行\""))
+            #expect(response.text.contains("<span class=\"field-error\" role=\"alert\">账号应为8至32位数字</span>"))
+            #expect(response.text.contains("<span class=\"field-error\" role=\"alert\">开户日期应为有效日期，格式如 2024-07-01</span>"))
+            #expect(try await harness.world.fingerprint() == before)
+            let saved = try await client.execute(
+                uri: "/estates/\(harness.world.a.estate.id)/account", method: .post, headers: harness.browser(token),
+                body: WebHarness.form(["bank": "兴业银行福州分行", "accountNumber": "6222 0000 1111 2222", "openedOn": "2024-02-29"]))
+            #expect(saved.status == .seeOther)
+            let page = try await client.execute(uri: "/estates/\(harness.world.a.estate.id)", method: .get, headers: harness.browser(token))
+            #expect(page.text.contains("6222000011112222"))
+        }
+    }
+}

@@ -49,8 +49,12 @@ struct EstateController {
 
     /// One estate with its records.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await detailPage(context, id: try context.parameters.require("id", as: Int64.self))
+    }
+
+    /// The estate page; `forms` reopens a small form that failed, with its errors beside its fields.
+    private func detailPage(_ context: AppRequestContext, id: Int64, forms: [String: RecordForm] = [:]) async throws -> Response {
         let scope = try context.scope()
-        let id = try context.parameters.require("id", as: Int64.self)
         let estate = try await estates.estate(id, scope: scope)
         let details = try await records.details(estateId: id, scope: scope)
         let path = try await regions.names(onPath: estate.regionPath).map(\.name).joined(separator: " / ")
@@ -58,15 +62,15 @@ struct EstateController {
         var companyOptions: [Option] = []
         if scope.canEditRegistry {
             companyOptions = try await companies.choices(scope: scope)
-                .map { Option(value: "\($0.id)", label: $0.name, selected: $0.id == estate.companyId) }
+                .map { Option(value: "\($0.id)", label: $0.name, selected: "\($0.id)" == forms["contracts"]?.company.value) }
         }
         let model = EstateDetailPage(
             layout: Layout(title: estate.name, context: context, section: "/estates"),
             estate: estate, breadcrumb: path,
             contracts: details.contracts.map { .init(company: $0.companyName, companyId: $0.companyId, start: $0.startDate, end: $0.endDate ?? "至今") },
             committees: details.committees.map { .init(kind: $0.kind, chair: $0.chairName, start: $0.termStart, end: $0.termEnd, expired: $0.termEnd < today) },
-            account: details.account, canEdit: scope.canEditRegistry, companies: companyOptions, today: today)
-        return renderer.render("estate", model)
+            account: details.account, canEdit: scope.canEditRegistry, companies: companyOptions, today: today, forms: forms)
+        return renderer.render("estate", model, status: forms.isEmpty ? .ok : .badRequest)
     }
 
     /// The empty form for a new estate.
@@ -125,31 +129,42 @@ struct EstateController {
 
     /// Records a new management contract.
     @Sendable func addContract(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await recordChange(context) { id, scope in _ = try await records.assignCompany(estateId: id, fields: context.form.fields, scope: scope) }
+        try await recordChange(context, form: "contracts") { id, scope in
+            _ = try await records.assignCompany(estateId: id, fields: context.form.fields, scope: scope)
+        }
     }
 
     /// Records an owners' committee term.
     @Sendable func addCommittee(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await recordChange(context) { id, scope in _ = try await records.addCommittee(estateId: id, fields: context.form.fields, scope: scope) }
+        try await recordChange(context, form: "committees") { id, scope in
+            _ = try await records.addCommittee(estateId: id, fields: context.form.fields, scope: scope)
+        }
     }
 
     /// Sets the dedicated account.
     @Sendable func setAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await recordChange(context) { id, scope in _ = try await records.setAccount(estateId: id, fields: context.form.fields, scope: scope) }
+        try await recordChange(context, form: "account") { id, scope in
+            _ = try await records.setAccount(estateId: id, fields: context.form.fields, scope: scope)
+        }
     }
 
-    /// Runs a change from one of the estate page's small forms; on a field error shows the error page with the message.
-    private func recordChange(_ context: AppRequestContext, _ change: (Int64, Scope) async throws -> Void) async throws -> Response {
+    /// Runs a change from one of the estate page's small forms; on a field error shows the page again with
+    /// that form open, the input kept and each error beside its field.
+    private func recordChange(_ context: AppRequestContext, form: String, _ change: (Int64, Scope) async throws -> Void) async throws -> Response {
         let scope = try context.scope()
         let id = try context.parameters.require("id", as: Int64.self)
         _ = try await estates.estate(id, scope: scope)
+        guard scope.canEditRegistry else { throw LedgerError.forbidden }
+        var errors = FieldErrors()
         do {
             try await change(id, scope)
-        } catch let errors as FieldErrors {
-            throw LedgerError(.invalid, code: errors.items.first?.code ?? "invalid",
-                              message: errors.items.map(\.message).joined(separator: "；"), field: errors.items.first?.field)
+            return .redirect(to: "/estates/\(id)", type: .normal)
+        } catch let failure as FieldErrors {
+            errors = failure
+        } catch let failure as LedgerError where failure.kind == .invalid || failure.kind == .conflict {
+            errors.add(failure)
         }
-        return .redirect(to: "/estates/\(id)", type: .normal)
+        return try await detailPage(context, id: id, forms: [form: RecordForm(open: true, values: context.form.fields, errors: errors)])
     }
 
     private func form(context: AppRequestContext, action: String, heading: String, values: [String: String], errors: FieldErrors) async throws -> Response {

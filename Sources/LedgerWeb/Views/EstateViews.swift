@@ -96,6 +96,24 @@ struct EstateFormPage: Sendable {
     }
 }
 
+/// One of the small forms on an estate's page; reopened with its errors when a submission fails.
+struct RecordForm: Sendable {
+    let open: Bool
+    let error: String?
+    let company: Field, startDate: Field, endDate: Field
+    let kind: Field, chairName: Field, termStart: Field, termEnd: Field
+    let bank: Field, accountNumber: Field, openedOn: Field
+
+    init(open: Bool = false, values: [String: String] = [:], errors: FieldErrors = FieldErrors()) {
+        self.open = open
+        error = errors.items.first { $0.field == nil }?.message
+        (company, startDate, endDate) = (Field("company", values, errors), Field("startDate", values, errors), Field("endDate", values, errors))
+        (kind, chairName) = (Field("kind", values, errors), Field("chairName", values, errors))
+        (termStart, termEnd) = (Field("termStart", values, errors), Field("termEnd", values, errors))
+        (bank, accountNumber, openedOn) = (Field("bank", values, errors), Field("accountNumber", values, errors), Field("openedOn", values, errors))
+    }
+}
+
 struct EstateDetailPage: Sendable {
     struct ContractRow: Sendable { let company: String; let companyId: Int64; let start: String; let end: String }
     struct CommitteeRow: Sendable { let kind: String; let chair: String; let start: String; let end: String; let expired: Bool }
@@ -112,9 +130,15 @@ struct EstateDetailPage: Sendable {
     let today: String
     let hasContracts: Bool
     let hasCommittees: Bool
+    let contractForm: RecordForm
+    let committeeForm: RecordForm
+    let accountForm: RecordForm
 
     init(layout: Layout, estate: Estate, breadcrumb: String, contracts: [ContractRow], committees: [CommitteeRow],
-         account: DedicatedAccount?, canEdit: Bool, companies: [Option], today: String) {
+         account: DedicatedAccount?, canEdit: Bool, companies: [Option], today: String, forms: [String: RecordForm]) {
+        contractForm = forms["contracts"] ?? RecordForm()
+        committeeForm = forms["committees"] ?? RecordForm()
+        accountForm = forms["account"] ?? RecordForm()
         self.layout = layout
         self.estate = estate
         self.breadcrumb = breadcrumb
