@@ -34,8 +34,15 @@ public func buildApplication(_ args: some AppArguments, clock: any LedgerClock =
     var logger = Logger(label: "ledger")
     logger.logLevel = args.logLevel
     let database = try await Database.open(url: args.databaseURL, logger: logger)
-    try await Migrator(database: database).migrate(now: clock.now())
-    let dependencies = AppDependencies(database: database, clock: clock, renderer: try await Renderer.load())
+    let renderer: Renderer
+    do {
+        try await Migrator(database: database).migrate(now: clock.now())
+        renderer = try await Renderer.load()
+    } catch {
+        await database.close()
+        throw error
+    }
+    let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     return Application(
         router: router,

@@ -21,12 +21,19 @@ final class SQLiteBackend: DatabaseBackend {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let writerConnection = try await openConnection(path: path, logger: logger)
-        try await writerConnection.sql().raw("PRAGMA journal_mode = WAL").run()
-        var readerConnections: [SQLiteConnection] = []
-        for _ in 0..<readerCount {
-            readerConnections.append(try await openConnection(path: path, logger: logger))
+        var opened: [SQLiteConnection] = []
+        do {
+            for _ in 0...readerCount {
+                opened.append(try await openConnection(path: path, logger: logger))
+            }
+            try await opened[0].sql().raw("PRAGMA journal_mode = WAL").run()
+        } catch {
+            // SQLiteNIO insists that every connection is closed before it goes away.
+            for connection in opened { try? await connection.close() }
+            throw error
         }
+        let writerConnection = opened[0]
+        let readerConnections = Array(opened.dropFirst())
         return SQLiteBackend(
             writer: SQLiteConnectionPool(connections: [writerConnection]),
             readers: SQLiteConnectionPool(connections: readerConnections)
@@ -37,11 +44,16 @@ final class SQLiteBackend: DatabaseBackend {
         let connection = try await SQLiteConnection.open(
             storage: .file(path: path), threadPool: .singleton, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
         )
-        let db = connection.sql(queryLogLevel: .trace)
-        try await db.raw("PRAGMA foreign_keys = ON").run()
-        try await db.raw("PRAGMA busy_timeout = 10000").run()
-        try await db.raw("PRAGMA synchronous = NORMAL").run()
-        return connection
+        do {
+            let db = connection.sql(queryLogLevel: .trace)
+            try await db.raw("PRAGMA busy_timeout = 10000").run()
+            try await db.raw("PRAGMA foreign_keys = ON").run()
+            try await db.raw("PRAGMA synchronous = NORMAL").run()
+            return connection
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
