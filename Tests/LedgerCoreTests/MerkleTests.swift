@@ -73,3 +73,15 @@ import Testing
         #expect(proof[3] == Merkle.root(Array(hashes[4..<7])))
     }
 }
+
+extension MerkleTests {
+    @Test func frontierGivesTheSameRootAsTheFullTree() {
+        let hashes = Self.hashes(70)
+        var frontier = LogFrontier()
+        for (index, hash) in hashes.enumerated() {
+            frontier.append(hash)
+            #expect(frontier.root == Merkle.root(Array(hashes.prefix(index + 1))), "size \(index + 1)")
+            #expect(LogFrontier(size: frontier.size, encoded: frontier.encoded) == frontier)
+        }
+    }
+}

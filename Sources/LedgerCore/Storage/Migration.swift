@@ -35,6 +35,7 @@ public struct Migrator: Sendable {
         M0002_CreateAccounts(),
         M0003_CreateAuditLog(),
         M0004_IndexEstateNames(),
+        M0005_CreateDisclosures(),
     ]
 
     let database: Database

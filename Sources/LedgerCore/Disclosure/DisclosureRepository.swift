@@ -1,0 +1,111 @@
+import Foundation
+import SQLKit
+
+/// Filing disclosures: drafts a company edits, and versions it publishes. A published version is never changed:
+/// a correction is the next version, with its reason, appended to the transparency log like the first.
+public struct DisclosureRepository: Sendable {
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Saves a draft (complete or not); malformed values are refused with their field paths.
+    @discardableResult
+    public func saveDraft(estateId: Int64, quarter: Quarter, document: DisclosureDocument, scope: Scope) async throws -> DisclosureContent {
+        let content = try DisclosureChecks.parse(document)
+        let at = clock.now()
+        try await database.transaction { db in
+            let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+            try await Self.storeDraft(estateId: estateId, quarter: quarter, document: document, scope: scope, at: at, on: db)
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "save_draft", entity: "disclosure",
+                                      entityId: "\(estateId)/\(quarter)", regionPath: estate.regionPath, after: document)
+        }
+        return content
+    }
+
+    /// The saved draft of a quarter, if any.
+    public func draft(estateId: Int64, quarter: Quarter, scope: Scope) async throws -> DisclosureDocument? {
+        try await database.read { db in
+            guard try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+            let text = try await db.raw("""
+                SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+                AND quarter = \(bind: quarter.quarter)
+                """).first(decodingColumn: "document", as: String.self)
+            return try text.map { try JSONDecoder().decode(DisclosureDocument.self, from: Data($0.utf8)) }
+        }
+    }
+
+    /// Publishes `document` (or the saved draft when nil). A correction of a published quarter needs a reason.
+    public func publish(estateId: Int64, quarter: Quarter, document: DisclosureDocument?, reason: String?, scope: Scope) async throws -> PublishedVersion {
+        let at = clock.now()
+        let reasonText = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reasonText.count <= 500 else { throw LedgerError.invalid("reason", code: "too_long", "更正原因不能超过500个字符") }
+        return try await database.transaction { db in
+            let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+            let source: DisclosureDocument
+            if let document {
+                source = document
+            } else {
+                let text = try await db.raw("""
+                    SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+                    AND quarter = \(bind: quarter.quarter)
+                    """).first(decodingColumn: "document", as: String.self)
+                guard let text else { throw LedgerError.invalid("document", code: "no_draft", "该季度没有可发布的草稿") }
+                source = try JSONDecoder().decode(DisclosureDocument.self, from: Data(text.utf8))
+            }
+            let content = try DisclosureChecks.parse(source)
+            try DisclosureChecks.checkPublishable(content, sentClosingBalance: source.closingBalance)
+            let previous = try await db.raw("""
+                SELECT MAX(version) AS v FROM disclosure_versions WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+                AND quarter = \(bind: quarter.quarter)
+                """).first(decodingColumn: "v", as: Int?.self) ?? nil
+            if previous != nil && reasonText.isEmpty {
+                throw LedgerError.invalid("reason", code: "reason_required", "该季度已公示，更正须填写更正原因；原公示保留可查")
+            }
+            let published = try await TransparencyLog.append(
+                content: content, estate: estate, quarter: quarter, version: (previous ?? 0) + 1,
+                reason: previous == nil ? nil : reasonText, publisher: scope.username, at: at, on: db)
+            try await db.raw("""
+                DELETE FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year) AND quarter = \(bind: quarter.quarter)
+                """).run()
+            try await AuditLog.record(on: db, scope: scope, at: at, action: previous == nil ? "publish" : "correct", entity: "disclosure",
+                                      entityId: "\(estateId)/\(quarter)/v\(published.version)", regionPath: estate.regionPath,
+                                      after: ["leafHash": published.leafHash, "reason": reasonText])
+            return published
+        }
+    }
+
+    static func storeDraft(estateId: Int64, quarter: Quarter, document: DisclosureDocument, scope: Scope, at: Date, on db: any SQLDatabase) async throws {
+        let json = String(decoding: try LogEntry.encoder.encode(document), as: UTF8.self)
+        try await db.raw("""
+            DELETE FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year) AND quarter = \(bind: quarter.quarter)
+            """).run()
+        try await db.raw("""
+            INSERT INTO disclosure_drafts (estate_id, year, quarter, document, updated_at, updated_by)
+            VALUES (\(bind: estateId), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: json), \(bind: Timestamp.storage(at)),
+                    \(bind: scope.username))
+            """).run()
+    }
+
+    /// The estate, if the scope may file for it this quarter: a company for the estates it manages (admin for any),
+    /// a quarter that has ended, and not before the company's contract began.
+    static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, today: String, on db: any SQLDatabase) async throws -> Estate {
+        guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+        guard scope.role == .company || scope.role == .admin else { throw LedgerError.forbidden }
+        guard quarter.lastDay.description < today else {
+            throw LedgerError.invalid("quarter", code: "future_quarter", "\(quarter.title)尚未结束，不能公示")
+        }
+        if let companyId = estate.companyId {
+            let start = try await db.raw("""
+                SELECT MIN(start_date) AS s FROM contracts WHERE estate_id = \(bind: estateId) AND company_id = \(bind: companyId)
+                """).first(decodingColumn: "s", as: String?.self) ?? nil
+            if let start, quarter.lastDay.description < start {
+                throw LedgerError.invalid("quarter", code: "before_contract", "\(quarter.title)早于本企业的物业服务合同（\(start)起），不能由本企业公示")
+            }
+        }
+        return estate
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The right edge of the Merkle tree: the roots of its perfect subtrees, largest first. Appending a leaf and
+/// computing the new root cost O(log n), so publishing never re-reads the whole log.
+public struct LogFrontier: Sendable, Equatable {
+    public private(set) var size: Int
+    /// Roots of the perfect subtrees whose sizes are the binary digits of `size`, largest first.
+    public private(set) var subtrees: [Data]
+
+    public init(size: Int = 0, subtrees: [Data] = []) {
+        self.size = size
+        self.subtrees = subtrees
+    }
+
+    public mutating func append(_ leafHash: Data) {
+        subtrees.append(leafHash)
+        // Each trailing 1-bit of the old size is a subtree the new leaf completes.
+        var carry = size
+        while carry & 1 == 1 {
+            let right = subtrees.removeLast()
+            let left = subtrees.removeLast()
+            subtrees.append(Merkle.nodeHash(left, right))
+            carry >>= 1
+        }
+        size += 1
+    }
+
+    /// MTH of the leaves appended so far: the subtrees folded from the right.
+    public var root: Data {
+        guard var hash = subtrees.last else { return Merkle.root([]) }
+        for subtree in subtrees.dropLast().reversed() { hash = Merkle.nodeHash(subtree, hash) }
+        return hash
+    }
+
+    /// Stored as the subtree hashes in hex, comma-separated.
+    public var encoded: String { subtrees.map(\.hex).joined(separator: ",") }
+
+    public init?(size: Int, encoded: String) {
+        let parts = encoded.isEmpty ? [] : encoded.split(separator: ",").map { Data(hex: String($0)) }
+        guard parts.allSatisfy({ $0 != nil }), parts.count == size.nonzeroBitCount else { return nil }
+        self.init(size: size, subtrees: parts.map { $0! })
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import LedgerCore
+import LedgerTestSupport
+import SQLKit
+import Testing
+
+/// Filing, publishing, correcting and the transparency log, on every available database.
+@Suite struct DisclosureStorageTests {
+    static let kinds = TestDatabase.available
+    static let q2 = Quarter(year: 2024, quarter: 2)!
+
+    // MARK: Tests
+
+    @Test(arguments: kinds)
+    func publishingAppendsToTheLogAndCorrectionsKeepHistory(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let repo = DisclosureRepository(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            // MUT
+            try await repo.saveDraft(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), scope: company)
+            let first = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: nil, reason: nil, scope: company)
+            await #expect(throws: LedgerError.self) {
+                _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), reason: nil, scope: company)
+            }
+            var corrected = DisclosureSamples.valid()
+            corrected.income[0].amount = "18700.00"
+            corrected.distribution = .init(ownersShare: "13090.00", companyShare: "5610.00")
+            let second = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: corrected, reason: "停车费漏记一笔", scope: company)
+            // validation
+            #expect(first.version == 1 && first.leafIndex == 0)
+            #expect(second.version == 2 && second.leafIndex == 1 && second.reason == "停车费漏记一笔")
+            let history = try await DisclosureHistory(database: database).versions(estateId: world.a.estate.id, scope: world.a.users[.regulator]!.scope)
+            #expect(history.map(\.incomeFen) == [2_460_000, 2_470_000])
+            let head = try await TransparencyLog(database: database).treeHead()
+            #expect(head.size == 2)
+            let proof = try await TransparencyLog(database: database).inclusionProof(leafHash: first.leafHash, size: 2)
+            #expect(Merkle.verifyInclusion(leaf: Data(hex: first.leafHash)!, index: proof.leafIndex, size: 2, path: proof.path,
+                                           rootHash: Data(hex: head.rootHash)!))
+            let report = try await LogVerifier(database: database).verify()
+            #expect(report.ok)
+            #expect(report.checkedLeaves == 2 && report.checkedTreeHeads == 2)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func verifyNamesATamperedAmount(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let repo = DisclosureRepository(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            for quarter in [1, 2, 3] {
+                _ = try await repo.publish(estateId: world.a.estate.id, quarter: Quarter(year: 2024, quarter: quarter)!,
+                                           document: DisclosureSamples.valid(), reason: nil, scope: company)
+            }
+            #expect(try await LogVerifier(database: database).verify().ok)
+            // MUT: someone with database access lowers the parking income of 2024 Q2.
+            try await database.transaction { db in
+                try await db.raw("""
+                    UPDATE disclosure_lines SET amount_fen = 1000000 WHERE kind = 'income' AND position = 0
+                    AND version_id = (SELECT id FROM disclosure_versions WHERE quarter = 2)
+                    """).run()
+            }
+            // validation
+            let report = try await LogVerifier(database: database).verify()
+            #expect(!report.ok)
+            #expect(report.checkedLeaves == 1)
+            #expect(report.firstMismatch?.contains("2024年第2季度") == true)
+            #expect(report.firstMismatch?.contains("经营收入") == true)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func filingIsRefusedOutsideTheCompanysEstatesAndPeriods(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let repo = DisclosureRepository(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            let before = try await world.fingerprint()
+            await #expect(throws: LedgerError.notFound("小区")) {
+                try await repo.saveDraft(estateId: world.b.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), scope: company)
+            }
+            for (quarter, code) in [(Quarter(year: 2024, quarter: 4)!, "future_quarter"), (Quarter(year: 2019, quarter: 4)!, "before_contract")] {
+                do {
+                    _ = try await repo.publish(estateId: world.a.estate.id, quarter: quarter, document: DisclosureSamples.valid(), reason: nil, scope: company)
+                    Issue.record("\(quarter) accepted")
+                } catch let error as LedgerError {
+                    #expect(error.code == code)
+                }
+            }
+            await #expect(throws: LedgerError.forbidden) {
+                try await repo.saveDraft(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(),
+                                         scope: world.a.users[.regulator]!.scope)
+            }
+            var malformed = DisclosureSamples.valid()
+            malformed.income[0].amount = "1e3"
+            await #expect(throws: FieldErrors.self) {
+                _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: malformed, reason: nil, scope: company)
+            }
+            #expect(try await world.fingerprint() == before)
+            #expect(try await TransparencyLog(database: database).treeHead().size == 0)
+        }
+    }
+}
