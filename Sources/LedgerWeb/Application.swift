@@ -71,6 +71,10 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     HealthController(database: db).addRoutes(to: router)
     AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
+    LogAPI(log: TransparencyLog(database: db)).addRoutes(to: router)
+    PublicController(estates: estates, records: records, history: DisclosureHistory(database: db), log: TransparencyLog(database: db),
+                     regions: regions, renderer: deps.renderer, clock: clock)
+        .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin())
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
@@ -81,6 +85,11 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     AuditController(database: db, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
+    DisclosureAPI(repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db))
+        .addRoutes(to: protected)
+    FilingController(estates: estates, repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db),
+                     calendar: DisclosureCalendar(database: db, clock: clock), renderer: deps.renderer, clock: clock)
+        .addRoutes(to: protected)
     return router
 }
 

@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// Company filing pages: the calendar of what is due (for officials: what is missing) and the filing form.
+struct FilingController {
+    let estates: EstateRepository
+    let repository: DisclosureRepository
+    let history: DisclosureHistory
+    let calendar: DisclosureCalendar
+    let renderer: Renderer
+    let clock: any LedgerClock
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/filings", use: list)
+        router.get("/estates/:id/disclosures/:year/:quarter", use: form)
+        router.post("/estates/:id/disclosures/:year/:quarter", use: submit)
+    }
+
+    /// The quarter's filing state of every estate in scope; companies see all of theirs, officials start at what is missing.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let query = request.uri.queryParameters
+        let quarter = query["quarter"].flatMap { Self.parseQuarter(String($0)) } ?? calendar.currentFilingQuarter()
+        let defaultStates: Set<DisclosureCalendar.State> = scope.role == .company ? [] : [.missing, .due]
+        let states = query["state"].map { $0 == "all" ? [] : Set(String($0).split(separator: ",").compactMap { DisclosureCalendar.State(rawValue: String($0)) }) }
+            ?? defaultStates
+        let listing = try await calendar.listing(scope: scope, quarter: quarter, states: states, page: query["page"].flatMap { Int(String($0)) } ?? 1)
+        let model = FilingListPage(layout: Layout(title: "季度公示", context: context, section: "/filings"), listing: listing, states: states,
+                                   canFile: scope.role == .company)
+        return renderer.render("filings", model)
+    }
+
+    /// The form: the saved draft, or the latest published version to correct, or a new one prefilled with sensible dates.
+    @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let (estateId, quarter) = try DisclosureAPI.target(context)
+        let estate = try await estates.estate(estateId, scope: scope)
+        guard scope.role == .company else { throw LedgerError.forbidden }
+        let latest = try await history.entry(estateId: estateId, quarter: quarter)
+        var document = try await repository.draft(estateId: estateId, quarter: quarter, scope: scope)
+        if document == nil, let latest {
+            document = LogEntry(version: latest.version, lines: latest.lines).disclosure
+            document?.closingBalance = nil
+        }
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let fresh = DisclosureDocument(display: .init(from: today.description, until: today.adding(days: 31).description))
+        return page(context, estate: estate, quarter: quarter, document: document ?? fresh, errors: FieldErrors(),
+                    version: latest?.version.version ?? 0, notice: nil, reason: "")
+    }
+
+    /// Saves, publishes, or adds blank rows (the no-script way to grow the form).
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let (estateId, quarter) = try DisclosureAPI.target(context)
+        let estate = try await estates.estate(estateId, scope: scope)
+        guard scope.role == .company else { throw LedgerError.forbidden }
+        let document = FilingForm.document(from: context.form.fields)
+        let reason = context.form["reason"] ?? ""
+        let version = try await history.entry(estateId: estateId, quarter: quarter)?.version.version ?? 0
+        let action = context.form["action"] ?? "save"
+        if action == "add" {
+            return page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version, notice: nil,
+                        reason: reason, blankRows: 4)
+        }
+        do {
+            if action == "publish" {
+                let published = try await repository.publish(estateId: estateId, quarter: quarter, document: document, reason: reason, scope: scope)
+                return .redirect(to: "/public/estates/\(estateId)#q-\(published.year)-\(published.quarter)", type: .normal)
+            }
+            try await repository.saveDraft(estateId: estateId, quarter: quarter, document: document, scope: scope)
+            return page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version,
+                        notice: "草稿已保存（尚未公示）", reason: reason)
+        } catch let errors as FieldErrors {
+            return page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
+                        reason: reason, status: .badRequest)
+        } catch let error as LedgerError where error.kind == .invalid {
+            var errors = FieldErrors()
+            errors.add(error)
+            return page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
+                        reason: reason, status: .badRequest)
+        }
+    }
+
+    private func page(_ context: AppRequestContext, estate: Estate, quarter: Quarter, document: DisclosureDocument, errors: FieldErrors,
+                      version: Int, notice: String?, reason: String, blankRows: Int = 2, status: HTTPResponse.Status = .ok) -> Response {
+        let model = FilingPage(layout: Layout(title: "\(estate.name) \(quarter.title)公示", context: context, section: "/filings"),
+                               estate: estate, quarter: quarter, document: document, errors: errors, publishedVersion: version,
+                               notice: notice, reason: reason, blankRows: blankRows)
+        return renderer.render("filing", model, status: status)
+    }
+
+    /// `2024Q2` → the quarter.
+    static func parseQuarter(_ text: String) -> Quarter? {
+        let parts = text.uppercased().split(separator: "Q")
+        guard parts.count == 2, let year = Int(parts[0]), let q = Int(parts[1]) else { return nil }
+        return Quarter(year: year, quarter: q)
+    }
+}
+
+struct FilingListPage: Sendable {
+    struct Row: Sendable { let estateId: Int64; let name: String; let company: String; let state: String; let stateCode: String; let publishedAt: String; let fileHref: String? }
+    struct Tab: Sendable { let title: String; let count: Int; let href: String; let current: Bool }
+    let layout: Layout
+    let period: String
+    let dueDate: String
+    let previousHref: String
+    let nextHref: String
+    let tabs: [Tab]
+    let rows: [Row]
+    let pager: Pager
+    let empty: Bool
+
+    init(layout: Layout, listing: DisclosureCalendar.Listing, states: Set<DisclosureCalendar.State>, canFile: Bool) {
+        self.layout = layout
+        let q = listing.quarter
+        period = q.title
+        dueDate = q.dueDate.description
+        let stateParam = states.isEmpty ? "all" : states.map(\.rawValue).sorted().joined(separator: ",")
+        previousHref = "/filings?quarter=\(q.previous)&state=\(stateParam)"
+        nextHref = "/filings?quarter=\(q.next)&state=\(stateParam)"
+        let allCount = listing.counts.values.reduce(0, +)
+        var tabs = [Tab(title: "全部", count: allCount, href: "/filings?quarter=\(q)&state=all", current: states.isEmpty)]
+        for state in DisclosureCalendar.State.allCases where state != .notDue || listing.counts[.notDue] != nil {
+            tabs.append(Tab(title: state.title, count: listing.counts[state] ?? 0, href: "/filings?quarter=\(q)&state=\(state.rawValue)",
+                            current: states == [state]))
+        }
+        if states == [.missing, .due] {
+            tabs.insert(Tab(title: "未公示", count: (listing.counts[.missing] ?? 0) + (listing.counts[.due] ?? 0), href: "/filings?quarter=\(q)",
+                            current: true), at: 1)
+        }
+        self.tabs = tabs
+        rows = listing.page.items.map { row in
+            Row(estateId: row.estateId, name: row.estateName, company: row.companyName ?? "",
+                state: row.state.title + (row.draftOverdue ? "（已逾期）" : ""), stateCode: row.state.rawValue,
+                publishedAt: row.publishedAt.map(Timestamp.display(stored:)) ?? "",
+                fileHref: canFile && row.state != .notDue ? "/estates/\(row.estateId)/disclosures/\(q.year)/\(q.quarter)" : nil)
+        }
+        pager = Pager(listing.page, base: "/filings", query: [("quarter", q.description), ("state", stateParam)])
+        empty = rows.isEmpty
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// Pages for owners and the public, without login: an estate's disclosures and the printable notice.
+struct PublicController {
+    let estates: EstateRepository
+    let records: EstateRecords
+    let history: DisclosureHistory
+    let log: TransparencyLog
+    let regions: RegionDirectory
+    let renderer: Renderer
+    let clock: any LedgerClock
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/public/estates/:id", use: estate)
+        router.get("/public/estates/:id/notice/:year/:quarter", use: notice)
+        router.get("/public/estates/:id/history/:year/:quarter", use: versions)
+    }
+
+    /// Every quarter's latest version, with leaf hash and vouchers of the estate's disclosures.
+    @Sendable func estate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (estate, place) = try await publicEstate(context)
+        let versions = try await history.publicVersions(estateId: estate.id)
+        var sheets: [DisclosureSheet] = []
+        for period in Set(versions.map(\.period)).sorted(by: >) {
+            if let entry = try await history.entry(estateId: estate.id, quarter: period) { sheets.append(DisclosureSheet(entry)) }
+        }
+        let head = try await log.treeHead()
+        let model = PublicEstatePage(
+            layout: Layout(title: "\(estate.name) 公共收益公示", context: context), estate: try await summary(estate, place: place),
+            quarters: sheets, empty: sheets.isEmpty, treeSize: head.size, treeRoot: head.rootHash)
+        return renderer.render("public-estate", model)
+    }
+
+    /// An A4 page for the notice board, with a QR code that opens the estate's public page.
+    @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (estate, place) = try await publicEstate(context)
+        let (_, quarter) = try DisclosureAPI.target(context)
+        guard let entry = try await history.entry(estateId: estate.id, quarter: quarter) else {
+            throw LedgerError.notFound("\(quarter.title)的公示")
+        }
+        let url = Self.baseURL(request) + "/public/estates/\(estate.id)"
+        let model = NoticePage(estate: try await summary(estate, place: place), sheet: DisclosureSheet(entry), url: url,
+                               qrSVG: try QRCode(text: url).svg(moduleSize: 4), printedOn: Timestamp.shanghaiDay(clock.now()))
+        return renderer.render("notice", model)
+    }
+
+    /// All versions of one quarter, each with who, when and why, and what changed from the one before.
+    @Sendable func versions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (estate, place) = try await publicEstate(context)
+        let (_, quarter) = try DisclosureAPI.target(context)
+        let headers = try await history.publicVersions(estateId: estate.id).filter { $0.period == quarter }
+        guard !headers.isEmpty else { throw LedgerError.notFound("\(quarter.title)的公示") }
+        var entries: [DisclosureHistory.Entry] = []
+        for header in headers {
+            if let entry = try await history.entry(estateId: estate.id, quarter: quarter, version: header.version) { entries.append(entry) }
+        }
+        let model = VersionHistoryPage(
+            layout: Layout(title: "\(estate.name) \(quarter.title) 公示版本", context: context), estate: try await summary(estate, place: place),
+            period: quarter.title, versions: entries.enumerated().map { index, entry in
+                VersionHistoryPage.Version(sheet: DisclosureSheet(entry), changes: index == 0 ? [] : VersionDiff.changes(from: entries[index - 1], to: entry))
+            })
+        return renderer.render("public-history", model)
+    }
+
+    private func publicEstate(_ context: AppRequestContext) async throws -> (Estate, String) {
+        let id = try RegistryAPI.id(context)
+        let estate = try await estates.estate(id, scope: .system)
+        let place = try await regions.names(onPath: estate.regionPath).dropFirst().map(\.name).joined()
+        return (estate, place)
+    }
+
+    private func summary(_ estate: Estate, place: String) async throws -> PublicEstate {
+        let account = try await records.details(estateId: estate.id, scope: .system).account
+        return PublicEstate(id: estate.id, name: estate.name, address: estate.address, place: place, company: estate.companyName ?? "（无物业服务企业）",
+                            hasAccount: account != nil, accountBank: account?.bank ?? "", accountNumber: account?.maskedNumber ?? "")
+    }
+
+    /// `http://host:port` as the visitor reached us (used for the QR code's link).
+    static func baseURL(_ request: Request) -> String {
+        let host = request.head.authority ?? "127.0.0.1:8080"
+        let scheme = request.headers[.init("X-Forwarded-Proto")!] == "https" ? "https" : "http"
+        return "\(scheme)://\(host)"
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import LedgerCore
+
+/// A published version laid out as the unified format's sections, every amount formatted.
+struct DisclosureSheet: Sendable {
+    struct Line: Sendable { let label: String; let description: String; let amount: String; let decision: String }
+
+    let period: String
+    let year: Int
+    let quarter: Int
+    let version: Int
+    let corrected: Bool
+    let reason: String
+    let publishedAt: String
+    let income: [Line]
+    let incomeTotal: String
+    let costs: [Line]
+    let costTotal: String
+    let surplus: String
+    let ownersShare: String
+    let companyShare: String
+    let expenditures: [Line]
+    let expenditureTotal: String
+    let transfer: String
+    let transferDate: String
+    let openingBalance: String
+    let closingBalance: String
+    let contactName: String
+    let contactPhone: String
+    let displayFrom: String
+    let displayUntil: String
+    let leafHash: String
+    let leafIndex: Int
+    let hasIncome: Bool
+    let hasCosts: Bool
+    let hasExpenditures: Bool
+
+    init(_ entry: DisclosureHistory.Entry) {
+        let v = entry.version
+        func money(_ fen: Int64) -> String { Money(fen: fen).display }
+        period = v.period.title
+        (year, quarter, version) = (v.year, v.quarter, v.version)
+        corrected = v.version > 1
+        reason = v.reason ?? ""
+        publishedAt = Timestamp.display(stored: v.publishedAt)
+        income = entry.lines("income").map {
+            Line(label: IncomeCategory(rawValue: $0.category ?? "")?.title ?? ($0.category ?? ""), description: $0.description,
+                 amount: money($0.amountFen), decision: "")
+        }
+        costs = entry.lines("cost").map { Line(label: "", description: $0.description, amount: money($0.amountFen), decision: "") }
+        expenditures = entry.lines("expenditure").map {
+            Line(label: "", description: $0.description, amount: money($0.amountFen), decision: ($0.decision ?? "").isEmpty ? "（未注明）" : $0.decision!)
+        }
+        incomeTotal = money(v.incomeFen)
+        costTotal = money(v.costFen)
+        surplus = money(v.incomeFen - v.costFen)
+        ownersShare = money(v.ownersShareFen)
+        companyShare = money(v.companyShareFen)
+        expenditureTotal = money(v.expenditureFen)
+        transfer = v.transferFen.map(money) ?? "未转存"
+        transferDate = v.transferDate ?? ""
+        openingBalance = money(v.openingFen)
+        closingBalance = money(v.closingFen)
+        (contactName, contactPhone) = (v.contactName, v.contactPhone)
+        (displayFrom, displayUntil) = (v.displayFrom, v.displayUntil)
+        (leafHash, leafIndex) = (v.leafHash, v.leafIndex)
+        (hasIncome, hasCosts, hasExpenditures) = (!income.isEmpty, !costs.isEmpty, !expenditures.isEmpty)
+    }
+}
+
+/// What the public page says about an estate (no personal data, account number masked).
+struct PublicEstate: Sendable {
+    let id: Int64
+    let name: String
+    let address: String
+    let place: String
+    let company: String
+    let hasAccount: Bool
+    let accountBank: String
+    let accountNumber: String
+}
+
+struct PublicEstatePage: Sendable {
+    let layout: Layout
+    let estate: PublicEstate
+    let quarters: [DisclosureSheet]
+    let empty: Bool
+    let treeSize: Int
+    let treeRoot: String
+}
+
+struct NoticePage: Sendable {
+    let estate: PublicEstate
+    let sheet: DisclosureSheet
+    let url: String
+    let qrSVG: String
+    let printedOn: String
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerTestSupport
+import LedgerWeb
+import NIOCore
+import Testing
+
+/// Filing through the API, the public pages and the log endpoints.
+@Suite struct DisclosureAPITests {
+    static func body(_ document: DisclosureDocument, reason: String? = nil) -> ByteBuffer {
+        var object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(document)) as? [String: Any]) ?? [:]
+        if let reason { object["reason"] = reason }
+        return WebHarness.json(object)
+    }
+
+    // MARK: Tests
+
+    @Test func companyFilesPublishesAndCorrects() async throws {
+        try await WebHarness.run { harness, client in
+            let estate = harness.world.a.estate.id
+            let token = try await harness.token(harness.world.a.users[.company]!)
+            let draft = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/2", method: .put, headers: harness.api(token),
+                                                 body: Self.body(DisclosureSamples.valid()))
+            #expect(draft.status == .ok)
+            #expect(draft.json["surplus"] as? String == "18600.00")
+            let published = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/2/publish", method: .post,
+                                                     headers: harness.api(token), body: WebHarness.json([:]))
+            #expect(published.status == .created)
+            #expect(published.json["version"] as? Int == 1)
+            let leaf = try #require(published.json["leafHash"] as? String)
+
+            var fixed = DisclosureSamples.valid()
+            fixed.costs[0].amount = "6500.00"
+            fixed.distribution = .init(ownersShare: "12670.00", companyShare: "5430.00")
+            let noReason = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/2/publish", method: .post,
+                                                    headers: harness.api(token), body: Self.body(fixed))
+            #expect(noReason.status == .badRequest)
+            #expect(noReason.apiError["code"] == "reason_required")
+            let corrected = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/2/publish", method: .post,
+                                                     headers: harness.api(token), body: Self.body(fixed, reason: "成本少计"))
+            #expect(corrected.json["version"] as? Int == 2)
+
+            let listed = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures", method: .get,
+                                                  headers: harness.api(try await harness.token(harness.world.a.users[.regulator]!)))
+            let quarters = try #require(listed.json["quarters"] as? [[String: Any]])
+            #expect((quarters.first?["versions"] as? [[String: Any]])?.count == 2)
+
+            // The public page shows the latest version and its hash, without login; the history shows the change.
+            let page = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("已更正，第2版"))
+            #expect(page.text.contains("6,500.00"))
+            let history = try await client.execute(uri: "/public/estates/\(estate)/history/2024/2", method: .get)
+            #expect(history.text.contains("成本少计"))
+            #expect(history.text.contains("6,000.00元") && history.text.contains("6,500.00元"))
+
+            // Anyone can check the first version is in the log.
+            let head = try await client.execute(uri: "/api/v1/log/tree-head", method: .get)
+            #expect(head.json["size"] as? Int == 2)
+            let proof = try await client.execute(uri: "/api/v1/log/inclusion?leaf=\(leaf)&size=2", method: .get)
+            let path = (proof.json["auditPath"] as? [String])?.compactMap { Data(hex: $0) } ?? []
+            #expect(Merkle.verifyInclusion(leaf: Data(hex: leaf)!, index: proof.json["leafIndex"] as? Int ?? -1, size: 2, path: path,
+                                           rootHash: Data(hex: head.json["rootHash"] as? String ?? "")!))
+            let consistency = try await client.execute(uri: "/api/v1/log/consistency?first=1&second=2", method: .get)
+            #expect((consistency.json["proof"] as? [String])?.count == 1)
+        }
+    }
+
+    @Test func publishingRefusalsCarryTheirCodeAndWriteNothing() async throws {
+        try await WebHarness.run { harness, client in
+            let estate = harness.world.a.estate.id
+            let token = try await harness.token(harness.world.a.users[.company]!)
+            var unbalanced = DisclosureSamples.valid()
+            unbalanced.distribution?.companyShare = "1.00"
+            let cases: [(String, ByteBuffer, Int, String, String?)] = [
+                ("/api/v1/estates/\(estate)/disclosures/2024/2/publish", Self.body(unbalanced), 400, "unbalanced_distribution", "distribution"),
+                ("/api/v1/estates/\(estate)/disclosures/2030/1/publish", Self.body(DisclosureSamples.valid()), 400, "future_quarter", "quarter"),
+                ("/api/v1/estates/\(estate)/disclosures/2024/5/publish", Self.body(DisclosureSamples.valid()), 404, "bad_quarter", "quarter"),
+                ("/api/v1/estates/\(harness.world.b.estate.id)/disclosures/2024/2/publish", Self.body(DisclosureSamples.valid()), 404, "not_found", nil),
+                ("/api/v1/estates/\(estate)/disclosures/2024/2/publish", WebHarness.json(["income": [["category": "parking", "description": "x", "amount": 5]]]),
+                 400, "wrong_type", "income.0.amount"),
+            ]
+            for (uri, body, status, code, field) in cases {
+                let response = try await client.execute(uri: uri, method: .post, headers: harness.api(token), body: body)
+                #expect(Int(response.status.code) == status, "\(code)")
+                #expect(response.apiError["code"] == code)
+                #expect(response.apiError["field"] == field, "\(code)")
+            }
+            let head = try await client.execute(uri: "/api/v1/log/tree-head", method: .get)
+            #expect(head.json["size"] as? Int == 0)
+        }
+    }
+
+    @Test func publicPagesNeedNoLoginAndMaskTheAccount() async throws {
+        try await WebHarness.run { harness, client in
+            let estate = harness.world.a.estate.id
+            _ = try await EstateRecords(database: harness.world.database, clock: harness.world.clock).setAccount(
+                estateId: estate, fields: ["bank": "兴业银行", "accountNumber": "6222000011112222", "openedOn": "2024-01-02"], scope: .system)
+            let empty = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
+            #expect(empty.status == .ok)
+            #expect(empty.text.contains("该小区尚未公示公共收益"))
+            #expect(empty.text.contains("6222********2222"))
+            #expect(!empty.text.contains("6222000011112222"))
+            let missing = try await client.execute(uri: "/public/estates/999999", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+}
