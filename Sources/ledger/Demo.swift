@@ -23,18 +23,30 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "load the data and exit without serving")
     var noServe = false
 
+    @Option(help: "write the planted irregularities (rule, estate, year, quarter) to this JSON file")
+    var truth: String?
+
+    @Option(help: "quarters of disclosures to generate (0 for the registry only)")
+    var quarters = 8
+
     func run() async throws {
         let db = try await database.open()
         var options = DemoGenerator.Options()
         options.seed = seed
         options.estateCount = estates
         options.companyCount = companies
+        options.disclosureQuarters = quarters
         let generator = DemoGenerator(options: options)
         if try await DemoGenerator.hasData(db) {
             print("数据库已有数据，直接使用：\(database.databaseURL)")
+            if truth != nil { printError("预置问题清单只在首次生成时写出；如需重新生成，请删除数据库后再运行") }
         } else {
-            print("正在生成演示数据（种子 \(seed)，\(estates) 个小区，\(companies) 家企业）…")
-            try await generator.generate(into: db)
+            print("正在生成演示数据（种子 \(seed)，\(estates) 个小区，\(companies) 家企业，\(quarters) 个季度的公示）…")
+            let result = try await generator.generate(into: db)
+            if let truth {
+                try DemoTruthFile(seed: seed, faults: result.truth).write(to: truth)
+                print("已写入预置问题清单：\(truth)（\(result.truth.count) 条）")
+            }
         }
         let logins = try await DemoGenerator.logins(in: db)
         await db.close()
@@ -48,5 +60,17 @@ struct Demo: AsyncParsableCommand {
         print("服务地址：http://\(server.hostname):\(server.port)/   （Ctrl-C 停止）")
         let app = try await buildApplication(ResolvedArguments(database, server))
         try await app.runService()
+    }
+}
+
+/// The file `--truth` writes: what the demo planted, for scoring the warning engine.
+struct DemoTruthFile: Encodable {
+    let seed: UInt64
+    let faults: [DemoTruth]
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -28,8 +28,22 @@ import Testing
     func demoIsDeterministicAndValid(kind: TestDatabase.Kind) async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_764_000_000))
         let first = try await withDatabase(kind) { database in
-            let logins = try await DemoGenerator(options: Self.smallDemo(), clock: clock).generate(into: database)
-            #expect(Set(logins.map(\.role)) == Set(Role.allCases))
+            let result = try await DemoGenerator(options: Self.smallDemo(), clock: clock).generate(into: database)
+            #expect(Set(result.logins.map(\.role)) == Set(Role.allCases))
+            // Disclosures for eight quarters, a valid transparency log, and faults of many kinds planted.
+            #expect(try await LogVerifier(database: database).verify().ok)
+            let head = try await TransparencyLog(database: database).treeHead()
+            #expect(head.size > 120 * 5)
+            #expect(Set(result.truth.map(\.rule)).count >= 6)
+            // Planted faults are truthful filings: every generated version passes the publishing checks.
+            let history = DisclosureHistory(database: database)
+            for estate in 1...40 {
+                for version in try await history.publicVersions(estateId: Int64(estate)) {
+                    let entry = try #require(try await history.entry(estateId: version.estateId, quarter: version.period, version: version.version))
+                    let document = LogEntry(version: entry.version, lines: entry.lines).disclosure
+                    try DisclosureChecks.checkPublishable(try DisclosureChecks.parse(document), sentClosingBalance: document.closingBalance)
+                }
+            }
             let codes = try await database.read { db in
                 try await db.raw("SELECT uscc FROM companies").all(decodingColumn: "uscc", as: String.self)
             }

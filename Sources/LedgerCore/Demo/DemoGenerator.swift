@@ -12,6 +12,8 @@ public struct DemoGenerator: Sendable {
         public var companyCount = 150
         /// bcrypt cost for the demo logins; the demo uses the production cost.
         public var bcryptCost: UInt8 = 12
+        /// Quarters of disclosures to generate, ending with the last quarter that has ended (0 for a registry only).
+        public var disclosureQuarters = 8
         public init() {}
     }
 
@@ -31,14 +33,27 @@ public struct DemoGenerator: Sendable {
         try await database.read { db in try await db.raw("SELECT code FROM regions LIMIT 1").first() != nil }
     }
 
-    /// Loads everything in one transaction and returns the demo logins.
+    /// What a generation produced: the logins and the truth of the planted faults.
+    public struct Result: Sendable {
+        public let logins: [DemoLogin]
+        public let truth: [DemoTruth]
+    }
+
+    /// Loads everything in one transaction and returns the demo logins and the planted truth.
     @discardableResult
-    public func generate(into database: Database) async throws -> [DemoLogin] {
+    public func generate(into database: Database) async throws -> Result {
         let today = Timestamp.shanghaiDay(clock.now())
         let plan = DemoPlan.make(options: options, today: today)
+        let current = Quarter(containing: Day(today)!).previous
+        var quarters: [Quarter] = []
+        for _ in 0..<options.disclosureQuarters { quarters.insert(quarters.first?.previous ?? current, at: 0) }
+        let disclosures = DemoDisclosures(plan: plan, quarters: quarters, today: Day(today)!)
+        var random = SeededRandom(seed: options.seed &+ 1)
+        let (versions, truth) = disclosures.build(random: &random)
         let at = clock.now()
         try await database.transaction { db in
             try await plan.insert(on: db, at: Timestamp.storage(at))
+            if !versions.isEmpty { try await disclosures.insert(versions, on: db) }
             try await AuditLog.record(on: db, scope: .system, at: at, action: "demo_load", entity: "registry", entityId: "",
                                       regionPath: nil, after: ["seed": "\(options.seed)", "estates": "\(options.estateCount)"])
         }
@@ -48,7 +63,8 @@ public struct DemoGenerator: Sendable {
         for login in plan.logins {
             try await users.create(login.newUser(password: Self.demoPassword), scope: .system)
         }
-        return plan.logins
+        let registryTruth = options.disclosureQuarters > 0 ? disclosures.registryTruth(current: current) : []
+        return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) })
     }
 }
 
