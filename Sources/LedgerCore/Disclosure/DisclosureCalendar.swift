@@ -69,6 +69,7 @@ public struct DisclosureCalendar: Sendable {
             LEFT JOIN disclosure_versions v ON v.estate_id = e.id AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter) AND v.version = 1
             LEFT JOIN disclosure_drafts d ON d.estate_id = e.id AND d.year = \(bind: quarter.year) AND d.quarter = \(bind: quarter.quarter)
             WHERE \(scope.estatePredicate()) AND e.company_id IS NOT NULL
+              AND (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) <= \(bind: quarter.lastDay.description)
             """
         let filter: SQLQueryString = states.isEmpty ? "" : "WHERE s.state IN (\(binds: states.map(\.rawValue).sorted()))"
         let pageNumber = max(1, page)

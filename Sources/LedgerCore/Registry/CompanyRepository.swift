@@ -45,11 +45,13 @@ public struct CompanyRepository: Sendable {
         }
     }
 
-    /// Names of the companies the scope may see, for a `<select>` (cheap: no counts, at most `limit`).
+    /// Companies registered inside the scope's region (all for admin), by name, for choosing a new manager.
+    /// Cheap on purpose: an index range on the registration path, no counts, at most `limit`.
     public func choices(scope: Scope, limit: Int = 500) async throws -> [(id: Int64, name: String)] {
-        try await database.read { db in
-            let rows = try await db.raw("SELECT c.id, c.name FROM companies c WHERE \(scope.companyPredicate()) ORDER BY c.name LIMIT \(literal: limit)")
-                .all()
+        guard scope.canEditRegistry else { return [] }
+        let inside: SQLQueryString = scope.role == .admin ? "1 = 1" : Scope.pathPredicate("c.region_path", scope.regionPath)
+        return try await database.read { db in
+            let rows = try await db.raw("SELECT c.id, c.name FROM companies c WHERE \(inside) ORDER BY c.name LIMIT \(literal: limit)").all()
             return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
         }
     }

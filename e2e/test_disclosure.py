@@ -1,0 +1,68 @@
+"""A company files a quarter's disclosure with a mistake, fixes it, publishes; the public sees it and the notice's QR opens it."""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+
+ZBARIMG = "/usr/bin/zbarimg"
+
+
+def set_value(browser, name: str, value: str) -> None:
+    field = browser.element(f"#filing-form [name='{name}']")
+    field.clear()
+    if value:
+        field.send_keys(value)
+
+
+def click(browser, css: str) -> None:
+    browser.element(css).click()
+    browser.wait_loaded()
+
+
+def test_file_fix_publish_and_read_publicly(browsers):
+    company = browsers()
+    company.login("company")
+    # 2024 Q3 lies before the demo's eight quarters: nothing is filed there yet.
+    company.open("/filings?quarter=2024Q3&state=missing")
+    links = [a.get_attribute("href") for a in company.elements("#filing-table a.button")]
+    assert links, "the company should have a quarter left to file"
+    company.driver.get(links[0])
+    company.wait_loaded()
+    estate_path = links[0].split("/disclosures/")[0].replace(company.url(""), "/")
+    estate_id = estate_path.rstrip("/").split("/")[-1]
+
+    set_value(company, "income.0.description", "地面临时停车费")
+    set_value(company, "income.0.amount", "18600.00")
+    set_value(company, "costs.0.description", "停车管理员工资")
+    set_value(company, "costs.0.amount", "6000")
+    set_value(company, "ownersShare", "9000.00")  # the mistake: 18600 − 6000 = 12600, not 9000 + 3780
+    set_value(company, "companyShare", "3780.00")
+    set_value(company, "openingBalance", "50210.35")
+    set_value(company, "contactName", "王经理")
+    set_value(company, "contactPhone", "0591-87654321")
+    click(company, "#publish")
+
+    error = company.element("[name='ownersShare'] + .field-error").text
+    assert "结余分配不平衡" in error and "12600.00" in error
+    assert company.element("[name='income.0.amount']").get_attribute("value") == "18600.00", "typed values are kept"
+    assert company.element("#surplus").text == "12,600.00"
+
+    set_value(company, "ownersShare", "8820.00")
+    click(company, "#publish")
+    assert company.path().startswith(f"/public/estates/{estate_id}"), "publishing lands on the public page"
+
+    # An anonymous visitor reads it, with its leaf hash, and prints the notice.
+    public = browsers()
+    public.open(f"/public/estates/{estate_id}")
+    section = public.element("#q-2024-3")
+    assert "18,600.00" in section.text and "8,820.00" in section.text
+    assert len(section.find_element(By.CSS_SELECTOR, "code.leaf-hash").text) == 64
+    public.open(f"/public/estates/{estate_id}/notice/2024/3")
+    assert "2024年第3季度" in public.element(".period").text
+    with tempfile.TemporaryDirectory() as folder:
+        image = Path(folder) / "qr.png"
+        public.element("#notice-qr svg").screenshot(str(image))
+        decoded = subprocess.run([ZBARIMG, "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True).stdout.strip()
+    assert decoded == public.url(f"/public/estates/{estate_id}")
