@@ -19,6 +19,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "sequential requests per latency figure") var requests = 400
     @Option(help: "seconds per throughput figure") var seconds = 4.0
     @Option(help: "concurrent connections for throughput figures") var concurrency = 16
+    @Option(help: "quarters of demo disclosures to generate with the registry") var quarters = 0
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -31,6 +32,7 @@ struct Bench: AsyncParsableCommand {
         var options = DemoGenerator.Options()
         options.estateCount = estates
         options.companyCount = companies
+        options.disclosureQuarters = quarters
         let start = ContinuousClock.now
         if try await !DemoGenerator.hasData(db) {
             try await DemoGenerator(options: options).generate(into: db)
