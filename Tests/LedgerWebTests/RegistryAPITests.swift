@@ -160,13 +160,17 @@ import Testing
     }
 
     @Test func healthAndOpenAPIAreServed() async throws {
-        try await WebHarness.run { _, client in
+        try await WebHarness.run { harness, client in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
             #expect(health.json["database"] as? String == "sqlite")
             let spec = try await client.execute(uri: "/api/openapi.yaml", method: .get)
             #expect(spec.text.hasPrefix("openapi: 3.1.0"))
             #expect(spec.text.contains("/api/v1/estates/{id}:"))
+            // Every API route is documented.
+            for route in harness.routes where route.path.hasPrefix("/api/v1/") {
+                #expect(spec.text.contains("\n  \(route.path):"), "\(route.path) missing from openapi.yaml")
+            }
         }
     }
 }
