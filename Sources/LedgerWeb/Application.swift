@@ -73,12 +73,13 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: TransparencyLog(database: db)).addRoutes(to: router)
     PublicController(estates: estates, records: records, history: DisclosureHistory(database: db), log: TransparencyLog(database: db),
-                     regions: regions, renderer: deps.renderer, clock: clock)
+                     regions: regions, questions: OwnerQuestions(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin())
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
-    EstateController(estates: estates, records: records, companies: companies, regions: regions, renderer: deps.renderer, clock: clock)
+    EstateController(estates: estates, records: records, companies: companies, regions: regions,
+                     questions: OwnerQuestions(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     CompanyController(companies: companies, estates: estates, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)

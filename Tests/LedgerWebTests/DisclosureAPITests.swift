@@ -107,4 +107,40 @@ import Testing
             #expect(missing.status == .notFound)
         }
     }
+
+    @Test func ownersQuestionAndTheCompanyAnswersPublicly() async throws {
+        try await WebHarness.run { harness, client in
+            let estate = harness.world.a.estate.id
+            _ = try await DisclosureRepository(database: harness.world.database, clock: harness.world.clock).publish(
+                estateId: estate, quarter: Quarter(year: 2024, quarter: 2)!, document: DisclosureSamples.valid(), reason: nil,
+                scope: harness.world.a.users[.company]!.scope)
+            let anonymous: HTTPFields = [.cookie: "ledger_csrf=\(WebHarness.csrf)"]
+            let empty = try await client.execute(uri: "/public/estates/\(estate)/questions", method: .post, headers: anonymous,
+                                                 body: WebHarness.form(["quarter": "2024Q2", "item": "停车费", "content": ""]))
+            #expect(empty.status == .badRequest)
+            #expect(empty.text.contains("请填写疑问内容"))
+            let asked = try await client.execute(uri: "/public/estates/\(estate)/questions", method: .post, headers: anonymous,
+                                                 body: WebHarness.form(["quarter": "2024Q2", "item": "停车费", "content": "车位数与收入不符？"]))
+            #expect(asked.status == .seeOther)
+            let before = try await client.execute(uri: "/public/estates/\(estate)?asked=1", method: .get)
+            #expect(before.text.contains("存疑已提交"))
+            #expect(!before.text.contains("车位数与收入不符？"), "not public before the answer")
+            // Another company cannot answer; the managing company can, once.
+            let otherCompany = try await harness.token(harness.world.b.users[.company]!)
+            let refused = try await client.execute(uri: "/estates/\(estate)/questions/1/answer", method: .post, headers: harness.browser(otherCompany),
+                                                   body: WebHarness.form(["answer": "越权答复"]))
+            #expect(refused.status == .notFound)
+            let company = try await harness.token(harness.world.a.users[.company]!)
+            let page = try await client.execute(uri: "/estates/\(estate)", method: .get, headers: harness.browser(company))
+            #expect(page.text.contains("车位数与收入不符？"))
+            let answered = try await client.execute(uri: "/estates/\(estate)/questions/1/answer", method: .post, headers: harness.browser(company),
+                                                    body: WebHarness.form(["answer": "本季度新增临时车位12个，已附合同"]))
+            #expect(answered.status == .seeOther)
+            let again = try await client.execute(uri: "/estates/\(estate)/questions/1/answer", method: .post, headers: harness.browser(company),
+                                                 body: WebHarness.form(["answer": "改口"]))
+            #expect(again.status == .conflict)
+            let publicPage = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
+            #expect(publicPage.text.contains("车位数与收入不符？") && publicPage.text.contains("本季度新增临时车位12个"))
+        }
+    }
 }

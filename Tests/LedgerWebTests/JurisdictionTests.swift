@@ -29,6 +29,7 @@ import Testing
             case ("kind", _): parts.append("estates")
             case ("year", _): parts.append("2024")
             case ("quarter", _): parts.append("2")
+            case ("question", _): parts.append("1")
             default: return nil
             }
         }

@@ -7,7 +7,7 @@ public struct EstateRepository: Sendable {
         case name, households, community, company, updated
     }
 
-    let database: Database
+    public let database: Database
     let clock: any LedgerClock
 
     public init(database: Database, clock: any LedgerClock) {

@@ -36,6 +36,7 @@ public struct Migrator: Sendable {
         M0003_CreateAuditLog(),
         M0004_IndexEstateNames(),
         M0005_CreateDisclosures(),
+        M0006_CreateQuestions(),
     ]
 
     let database: Database

@@ -8,6 +8,7 @@ struct EstateController {
     let records: EstateRecords
     let companies: CompanyRepository
     let regions: RegionDirectory
+    let questions: OwnerQuestions
     let renderer: Renderer
     let clock: any LedgerClock
 
@@ -21,6 +22,7 @@ struct EstateController {
         router.post("/estates/:id/contracts", use: addContract)
         router.post("/estates/:id/committees", use: addCommittee)
         router.post("/estates/:id/account", use: setAccount)
+        router.post("/estates/:id/questions/:question/answer", use: answer)
     }
 
     static let columns: [(EstateRepository.SortKey, String)] = [
@@ -69,7 +71,9 @@ struct EstateController {
             estate: estate, breadcrumb: path,
             contracts: details.contracts.map { .init(company: $0.companyName, companyId: $0.companyId, start: $0.startDate, end: $0.endDate ?? "至今") },
             committees: details.committees.map { .init(kind: $0.kind, chair: $0.chairName, start: $0.termStart, end: $0.termEnd, expired: $0.termEnd < today) },
-            account: details.account, canEdit: scope.canEditRegistry, companies: companyOptions, today: today, forms: forms)
+            account: details.account, canEdit: scope.canEditRegistry, companies: companyOptions, today: today, forms: forms,
+            questions: try await questions.all(estateId: id, scope: scope), role: scope.role,
+            filingQuarter: DisclosureCalendar(database: estates.database, clock: clock).currentFilingQuarter())
         return renderer.render("estate", model, status: forms.isEmpty ? .ok : .badRequest)
     }
 
@@ -125,6 +129,20 @@ struct EstateController {
             errors.add(error)
             return try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
         }
+    }
+
+    /// The company answers an owner's question; the answer becomes public and final.
+    @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.parameters.require("id", as: Int64.self)
+        _ = try await estates.estate(id, scope: scope)
+        let questionId = try context.parameters.require("question", as: Int64.self)
+        do {
+            _ = try await questions.answer(questionId: questionId, fields: context.form.fields, scope: scope)
+        } catch let errors as FieldErrors {
+            throw LedgerError(.invalid, code: "required", message: errors.items.map(\.message).joined(separator: "；"), field: "answer")
+        }
+        return .redirect(to: "/estates/\(id)#questions", type: .normal)
     }
 
     /// Records a new management contract.

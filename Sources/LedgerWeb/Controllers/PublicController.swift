@@ -9,6 +9,7 @@ struct PublicController {
     let history: DisclosureHistory
     let log: TransparencyLog
     let regions: RegionDirectory
+    let questions: OwnerQuestions
     let renderer: Renderer
     let clock: any LedgerClock
 
@@ -16,21 +17,49 @@ struct PublicController {
         router.get("/public/estates/:id", use: estate)
         router.get("/public/estates/:id/notice/:year/:quarter", use: notice)
         router.get("/public/estates/:id/history/:year/:quarter", use: versions)
+        router.post("/public/estates/:id/questions", use: ask)
+    }
+
+    /// An owner questions an item (存疑); it shows on the public page once the company has answered.
+    @Sendable func ask(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (estate, _) = try await publicEstate(context)
+        do {
+            _ = try await questions.ask(estateId: estate.id, fields: context.form.fields, address: context.remoteAddress)
+            return .redirect(to: "/public/estates/\(estate.id)?asked=1#questions", type: .normal)
+        } catch let errors as FieldErrors {
+            return try await estatePage(context, estate: estate, notice: nil, questionErrors: errors, status: .badRequest)
+        } catch let error as LedgerError where error.kind == .invalid || error.kind == .locked {
+            var errors = FieldErrors()
+            errors.add(error)
+            return try await estatePage(context, estate: estate, notice: nil, questionErrors: errors, status: error.kind == .locked ? .tooManyRequests : .badRequest)
+        }
     }
 
     /// Every quarter's latest version, with leaf hash and vouchers of the estate's disclosures.
     @Sendable func estate(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (estate, place) = try await publicEstate(context)
+        let (estate, _) = try await publicEstate(context)
+        let asked = request.uri.queryParameters["asked"] == "1"
+        return try await estatePage(context, estate: estate, notice: asked ? "存疑已提交。物业企业答复后，问题与答复将在本页公开。" : nil)
+    }
+
+    private func estatePage(_ context: AppRequestContext, estate: Estate, notice: String?, questionErrors: FieldErrors = FieldErrors(),
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
+        let place = try await regions.names(onPath: estate.regionPath).dropFirst().map(\.name).joined()
         let versions = try await history.publicVersions(estateId: estate.id)
         var sheets: [DisclosureSheet] = []
         for period in Set(versions.map(\.period)).sorted(by: >) {
             if let entry = try await history.entry(estateId: estate.id, quarter: period) { sheets.append(DisclosureSheet(entry)) }
         }
         let head = try await log.treeHead()
+        let answered = try await questions.answered(estateId: estate.id)
         let model = PublicEstatePage(
-            layout: Layout(title: "\(estate.name) 公共收益公示", context: context), estate: try await summary(estate, place: place),
-            quarters: sheets, empty: sheets.isEmpty, treeSize: head.size, treeRoot: head.rootHash)
-        return renderer.render("public-estate", model)
+            layout: Layout(title: "\(estate.name) 公共收益公示", context: context, notice: notice), estate: try await summary(estate, place: place),
+            quarters: sheets, empty: sheets.isEmpty, treeSize: head.size, treeRoot: head.rootHash,
+            questions: answered.map(PublicEstatePage.QuestionRow.init), hasQuestions: !answered.isEmpty,
+            periods: sheets.map { Option(value: "\($0.year)Q\($0.quarter)", label: $0.period, selected: false) },
+            item: Field("item", context.form.fields, questionErrors), content: Field("content", context.form.fields, questionErrors),
+            questionError: questionErrors.items.first { $0.field != "item" && $0.field != "content" }?.message)
+        return renderer.render("public-estate", model, status: status)
     }
 
     /// An A4 page for the notice board, with a QR code that opens the estate's public page.

@@ -81,12 +81,27 @@ struct PublicEstate: Sendable {
 }
 
 struct PublicEstatePage: Sendable {
+    struct QuestionRow: Sendable {
+        let period: String; let item: String; let content: String; let askedAt: String; let answer: String; let answeredAt: String
+        init(_ q: OwnerQuestions.Question) {
+            period = Quarter(year: q.year, quarter: q.quarter)?.title ?? ""
+            (item, content, answer) = (q.item, q.content, q.answer ?? "")
+            askedAt = Timestamp.display(stored: q.askedAt)
+            answeredAt = q.answeredAt.map(Timestamp.display(stored:)) ?? ""
+        }
+    }
     let layout: Layout
     let estate: PublicEstate
     let quarters: [DisclosureSheet]
     let empty: Bool
     let treeSize: Int
     let treeRoot: String
+    let questions: [QuestionRow]
+    let hasQuestions: Bool
+    let periods: [Option]
+    let item: Field
+    let content: Field
+    let questionError: String?
 }
 
 struct NoticePage: Sendable {

@@ -114,6 +114,25 @@ struct RecordForm: Sendable {
     }
 }
 
+/// An owner's question as the estate page shows it to officials and to the company that answers it.
+struct QuestionItem: Sendable {
+    let id: Int64
+    let period: String
+    let item: String
+    let content: String
+    let askedAt: String
+    let answer: String?
+    let open: Bool
+
+    init(_ q: OwnerQuestions.Question) {
+        id = q.id
+        period = Quarter(year: q.year, quarter: q.quarter)?.title ?? ""
+        (item, content, answer) = (q.item, q.content, q.answer)
+        askedAt = Timestamp.display(stored: q.askedAt)
+        open = q.answer == nil
+    }
+}
+
 struct EstateDetailPage: Sendable {
     struct ContractRow: Sendable { let company: String; let companyId: Int64; let start: String; let end: String }
     struct CommitteeRow: Sendable { let kind: String; let chair: String; let start: String; let end: String; let expired: Bool }
@@ -133,9 +152,20 @@ struct EstateDetailPage: Sendable {
     let contractForm: RecordForm
     let committeeForm: RecordForm
     let accountForm: RecordForm
+    let questions: [QuestionItem]
+    let hasQuestions: Bool
+    let canAnswer: Bool
+    let isCompany: Bool
+    let filingHref: String
 
     init(layout: Layout, estate: Estate, breadcrumb: String, contracts: [ContractRow], committees: [CommitteeRow],
-         account: DedicatedAccount?, canEdit: Bool, companies: [Option], today: String, forms: [String: RecordForm]) {
+         account: DedicatedAccount?, canEdit: Bool, companies: [Option], today: String, forms: [String: RecordForm],
+         questions: [OwnerQuestions.Question], role: Role, filingQuarter: Quarter) {
+        self.questions = questions.map(QuestionItem.init)
+        hasQuestions = !questions.isEmpty
+        canAnswer = role == .company
+        isCompany = role == .company
+        filingHref = "/estates/\(estate.id)/disclosures/\(filingQuarter.year)/\(filingQuarter.quarter)"
         contractForm = forms["contracts"] ?? RecordForm()
         committeeForm = forms["committees"] ?? RecordForm()
         accountForm = forms["account"] ?? RecordForm()
