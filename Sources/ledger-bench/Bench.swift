@@ -20,6 +20,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "seconds per throughput figure") var seconds = 4.0
     @Option(help: "concurrent connections for throughput figures") var concurrency = 16
     @Option(help: "quarters of demo disclosures to generate with the registry") var quarters = 0
+    @Option(help: "disclosures to publish through the API") var publishes = 2_000
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -41,8 +42,18 @@ struct Bench: AsyncParsableCommand {
 
         let deps = AppDependencies(database: db, clock: SystemClock(), renderer: try await Renderer.load())
         let app = Application(router: buildRouter(deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
-        let measured = try await app.test(.live) { client in try await measure(port: client.port!) }
+        let filing = Quarter(containing: Day(Timestamp.shanghaiDay(Date()))!).previous
+        let fileable = try await DisclosureCalendar(database: db, clock: SystemClock()).unfiledEstates(quarter: filing, limit: publishes)
+        let measured = try await app.test(.live) { client in
+            var report = try await measure(port: client.port!)
+            report.append(try await measurePublishing(port: client.port!, estates: fileable, quarter: filing))
+            return report
+        }
         report.append(measured)
+        let raw = try await RawInsertBenchmark.run(database: db, estateIds: fileable, quarter: filing.previous.previous.previous.previous.previous.previous.previous.previous.previous)
+        let publishRate = measured.value("publish through the API (\(concurrency) clients)") ?? 0
+        report.add("raw batched insert of the same rows", rate: Double(fileable.count) / raw)
+        report.add("ratio API publish / raw insert", ratio: publishRate / max(Double(fileable.count) / raw, 1))
         await db.close()
         report.print()
     }
@@ -80,6 +91,45 @@ struct Bench: AsyncParsableCommand {
         report.add("/healthz requests/s (\(concurrency) connections)", rate: health)
         report.add("estate page requests/s (\(concurrency) connections)", rate: pageRate)
         report.add("ratio estate page / healthz", ratio: pageRate / max(health, 1))
+        return report
+    }
+
+    /// Publishing through the API with `concurrency` clients, then the public page that shows the result.
+    func measurePublishing(port: Int, estates: [Int64], quarter: Quarter) async throws -> Report {
+        var report = Report()
+        let token = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.post("/api/v1/session", headers: [.contentType: "application/json"],
+                                                 body: ByteBuffer(string: #"{"username":"admin","password":"Demo@2024"}"#))
+            let body = response.body.map { Data($0.readableBytesView) } ?? Data()
+            return (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String ?? ""
+        }
+        let document = #"{"income":[{"category":"parking","description":"地面临时停车费","amount":"18600.00"},{"category":"advertising_elevator","description":"电梯广告","amount":"6000.00"}],"costs":[{"description":"停车管理员工资","amount":"6000.00"}],"distribution":{"ownersShare":"13020.00","companyShare":"5580.00"},"transfer":{"amount":"13020.00","date":"2024-07-10"},"openingBalance":"50210.35","contact":{"name":"王经理","phone":"0591-87654321"},"display":{"from":"2024-07-05","until":"2024-08-05"}}"#
+        let start = ContinuousClock.now
+        let published = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        var done = 0
+                        for index in stride(from: worker, to: estates.count, by: concurrency) {
+                            let uri = "/api/v1/estates/\(estates[index])/disclosures/\(quarter.year)/\(quarter.quarter)/publish"
+                            let response = try await client.post(uri, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                                                                 body: ByteBuffer(string: document))
+                            guard response.status == .created else { throw BenchError.status(uri, response.status.code) }
+                            done += 1
+                        }
+                        return done
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        report.add("publish through the API (\(concurrency) clients)", rate: Double(published) / seconds)
+        let count = max(estates.count, 1)
+        let health = try await throughput(port: port) { _ in ("/healthz", [:]) }
+        let publicRate = try await throughput(port: port) { i in ("/public/estates/\(estates[i % count])", [:]) }
+        report.add("public estate page requests/s (\(concurrency) connections)", rate: publicRate)
+        report.add("ratio public page / healthz", ratio: publicRate / max(health, 1))
         return report
     }
 

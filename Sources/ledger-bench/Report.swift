@@ -3,14 +3,21 @@ import Foundation
 /// The benchmark's table: one figure per row, in the unit that suits it.
 struct Report: Sendable {
     private var rows: [(String, String)] = []
+    private var values: [String: Double] = [:]
 
-    mutating func append(_ other: Report) { rows += other.rows }
+    func value(_ name: String) -> Double? { values[name] }
+
+    mutating func append(_ other: Report) {
+        rows += other.rows
+        values.merge(other.values) { $1 }
+    }
 
     mutating func add(_ name: String, seconds: Double) {
         rows.append((name, seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.2f ms", seconds * 1000)))
     }
 
     mutating func add(_ name: String, rate: Double) {
+        values[name] = rate
         rows.append((name, String(format: "%.0f /s", rate)))
     }
 

@@ -94,4 +94,16 @@ public struct DisclosureCalendar: Sendable {
             return Listing(quarter: quarter, page: Page(items: items, total: total, page: pageNumber, pageSize: pageSize), counts: counts)
         }
     }
+
+    /// Estates (of any jurisdiction) whose current company managed them during `quarter` and has not published it.
+    public func unfiledEstates(quarter: Quarter, limit: Int) async throws -> [Int64] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT e.id FROM estates e WHERE e.company_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM disclosure_versions v
+                WHERE v.estate_id = e.id AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter))
+                AND (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) <= \(bind: quarter.lastDay.description)
+                ORDER BY e.id LIMIT \(literal: limit)
+                """).all(decodingColumn: "id", as: Int64.self)
+        }
+    }
 }
