@@ -12,6 +12,8 @@ public protocol AppArguments: Sendable {
     var logLevel: Logger.Level { get }
     /// Mark cookies `Secure` (set when the server sits behind TLS).
     var secureCookies: Bool { get }
+    /// Where voucher files are kept (outside the database rows).
+    var filesDirectory: String { get }
 }
 
 /// Everything the routes use, built once.
@@ -20,12 +22,15 @@ public struct AppDependencies: Sendable {
     public let clock: any LedgerClock
     public let renderer: Renderer
     public let authPolicy: Authenticator.Policy
+    public let filesDirectory: String
 
-    public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init()) {
+    public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
+                filesDirectory: String = NSTemporaryDirectory() + "ledger-files") {
         self.database = database
         self.clock = clock
         self.renderer = renderer
         self.authPolicy = authPolicy
+        self.filesDirectory = filesDirectory
     }
 }
 
@@ -42,7 +47,7 @@ public func buildApplication(_ args: some AppArguments, clock: any LedgerClock =
         await database.close()
         throw error
     }
-    let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer)
+    let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     return Application(
         router: router,
@@ -61,6 +66,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let companies = CompanyRepository(database: db, clock: clock)
     let records = EstateRecords(database: db, clock: clock)
     let regions = RegionDirectory(database: db)
+    let vouchers = VoucherStore(database: db, clock: clock, directory: deps.filesDirectory)
 
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
@@ -73,7 +79,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: TransparencyLog(database: db)).addRoutes(to: router)
     PublicController(estates: estates, records: records, history: DisclosureHistory(database: db), log: TransparencyLog(database: db),
-                     regions: regions, questions: OwnerQuestions(database: db, clock: clock), renderer: deps.renderer, clock: clock)
+                     regions: regions, questions: OwnerQuestions(database: db, clock: clock), vouchers: vouchers, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin())
@@ -89,7 +95,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     DisclosureAPI(repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db))
         .addRoutes(to: protected)
     FilingController(estates: estates, repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db),
-                     calendar: DisclosureCalendar(database: db, clock: clock), renderer: deps.renderer, clock: clock)
+                     calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     return router
 }

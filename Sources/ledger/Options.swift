@@ -53,6 +53,9 @@ struct ServerOptions: ParsableArguments {
     var hostname: String { hostnameFlag ?? ProcessInfo.processInfo.environment["LEDGER_HOST"] ?? "127.0.0.1" }
     var port: Int { portFlag ?? ProcessInfo.processInfo.environment["LEDGER_PORT"].flatMap(Int.init) ?? 8080 }
     var secureCookies: Bool { secureCookiesFlag || ProcessInfo.processInfo.environment["LEDGER_SECURE_COOKIES"] == "1" }
+
+    @Option(name: .customLong("files"), help: "directory for voucher files (env LEDGER_FILES_DIR, default: files/ beside the SQLite database, else ./data/files)")
+    var filesFlag: String?
 }
 
 /// The resolved arguments handed to `buildApplication`.
@@ -62,8 +65,13 @@ struct ResolvedArguments: AppArguments {
     let databaseURL: String
     let logLevel: Logger.Level
     let secureCookies: Bool
+    let filesDirectory: String
 
     init(_ database: DatabaseOptions, _ server: ServerOptions) {
+        let url = database.databaseURL
+        let beside = url.hasPrefix("sqlite://") ? ((String(url.dropFirst("sqlite://".count)) as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("files") : "./data/files"
+        filesDirectory = server.filesFlag ?? ProcessInfo.processInfo.environment["LEDGER_FILES_DIR"] ?? beside
         hostname = server.hostname
         port = server.port
         databaseURL = database.databaseURL

@@ -144,3 +144,54 @@ import Testing
         }
     }
 }
+
+extension DisclosureAPITests {
+    static func upload(_ harness: WebHarness, filename: String, bytes: [UInt8], line: String = "income.0") -> (HTTPFields, ByteBuffer) {
+        let boundary = "----voucher"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(WebHarness.csrf)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"line\"\r\n\r\n\(line)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        return ([.contentType: "multipart/form-data; boundary=\(boundary)"], body)
+    }
+
+    @Test func vouchersAreCheckedByContentAndServedSafely() async throws {
+        try await WebHarness.run { harness, client in
+            let estate = harness.world.a.estate.id
+            _ = try await DisclosureRepository(database: harness.world.database, clock: harness.world.clock).publish(
+                estateId: estate, quarter: Quarter(year: 2024, quarter: 2)!, document: DisclosureSamples.valid(), reason: nil,
+                scope: harness.world.a.users[.company]!.scope)
+            let token = try await harness.token(harness.world.a.users[.company]!)
+            let png = try QRCode(text: "凭证").png()
+            let uri = "/estates/\(estate)/disclosures/2024/2/vouchers"
+            func post(_ filename: String, _ bytes: [UInt8], line: String = "income.0") async throws -> TestResponse {
+                var (headers, body) = Self.upload(harness, filename: filename, bytes: bytes, line: line)
+                headers[.cookie] = harness.browser(token)[.cookie]
+                return try await client.execute(uri: uri, method: .post, headers: headers, body: body)
+            }
+            let before = try await harness.world.fingerprint()
+            let liar = try await post("合同.pdf", png)
+            #expect(liar.status == .badRequest)
+            #expect(liar.text.contains("与文件内容（PNG）不符"))
+            let text = try await post("invoice.png", Array("<script>alert(1)</script>".utf8))
+            #expect(text.text.contains("只能是 PDF、JPEG 或 PNG"))
+            let huge = try await post("big.pdf", Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: VoucherStore.maxBytes + 1))
+            #expect(huge.status == .contentTooLarge)
+            let noLine = try await post("slip.png", png, line: "income.9")
+            #expect(noLine.status == .badRequest)
+            #expect(try await harness.world.fingerprint() == before)
+
+            let ok = try await post("停车收费票据.png", png)
+            #expect(ok.status == .ok)
+            #expect(ok.text.contains("已上传凭证：停车收费票据.png"))
+            let page = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
+            #expect(page.text.contains("/public/vouchers/1"))
+            let file = try await client.execute(uri: "/public/vouchers/1", method: .get)
+            #expect(file.headers[.contentType] == "image/png")
+            #expect(file.headers[.contentSecurityPolicy]?.hasPrefix("sandbox") == true)
+            #expect(Array(file.body.readableBytesView) == png)
+        }
+    }
+}

@@ -37,6 +37,7 @@ public struct Migrator: Sendable {
         M0004_IndexEstateNames(),
         M0005_CreateDisclosures(),
         M0006_CreateQuestions(),
+        M0007_CreateVouchers(),
     ]
 
     let database: Database

@@ -8,6 +8,7 @@ struct FilingController {
     let repository: DisclosureRepository
     let history: DisclosureHistory
     let calendar: DisclosureCalendar
+    let vouchers: VoucherStore
     let renderer: Renderer
     let clock: any LedgerClock
 
@@ -15,6 +16,45 @@ struct FilingController {
         router.get("/filings", use: list)
         router.get("/estates/:id/disclosures/:year/:quarter", use: form)
         router.post("/estates/:id/disclosures/:year/:quarter", use: submit)
+        router.get("/estates/:id/disclosures/:year/:quarter/vouchers", use: voucherPage)
+        router.post("/estates/:id/disclosures/:year/:quarter/vouchers", use: upload)
+    }
+
+    /// The published lines of a quarter with their vouchers, and the upload form.
+    @Sendable func voucherPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await vouchers(context, error: nil, notice: nil)
+    }
+
+    /// Attaches an uploaded PDF, JPEG or PNG to one line; a file whose content is not what its name says is refused.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let (estateId, quarter) = try DisclosureAPI.target(context)
+        _ = try await estates.estate(estateId, scope: scope)
+        guard let file = context.form.files.first(where: { $0.field == "file" && !$0.filename.isEmpty }) else {
+            return try await vouchers(context, error: "请选择凭证文件", notice: nil, status: .badRequest)
+        }
+        do {
+            let voucher = try await self.vouchers.attach(estateId: estateId, quarter: quarter, line: context.form["line"] ?? "",
+                                                         filename: file.filename, bytes: file.data, scope: scope)
+            return try await vouchers(context, error: nil, notice: "已上传凭证：\(voucher.filename)")
+        } catch let error as LedgerError where error.kind == .invalid || error.kind == .tooLarge {
+            return try await vouchers(context, error: error.message, notice: nil, status: error.kind == .tooLarge ? .contentTooLarge : .badRequest)
+        }
+    }
+
+    private func vouchers(_ context: AppRequestContext, error: String?, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let scope = try context.scope()
+        let (estateId, quarter) = try DisclosureAPI.target(context)
+        let estate = try await estates.estate(estateId, scope: scope)
+        guard scope.role == .company else { throw LedgerError.forbidden }
+        guard let entry = try await history.entry(estateId: estateId, quarter: quarter) else { throw LedgerError.notFound("\(quarter.title)的公示") }
+        let sheet = DisclosureSheet(entry, vouchers: try await self.vouchers.vouchers(versionId: entry.version.id))
+        let lines = (sheet.income.map { Option(value: $0.line, label: "收入：\($0.label) \($0.description) \($0.amount)", selected: false) })
+            + sheet.costs.map { Option(value: $0.line, label: "成本：\($0.description) \($0.amount)", selected: false) }
+            + sheet.expenditures.map { Option(value: $0.line, label: "支出：\($0.description) \($0.amount)", selected: false) }
+        let model = VoucherPage(layout: Layout(title: "\(estate.name) \(quarter.title) 凭证", context: context, section: "/filings", notice: notice),
+                                estateId: estateId, estateName: estate.name, sheet: sheet, lines: lines, error: error)
+        return renderer.render("voucher-upload", model, status: status)
     }
 
     /// The quarter's filing state of every estate in scope; companies see all of theirs, officials start at what is missing.
@@ -96,6 +136,15 @@ struct FilingController {
         guard parts.count == 2, let year = Int(parts[0]), let q = Int(parts[1]) else { return nil }
         return Quarter(year: year, quarter: q)
     }
+}
+
+struct VoucherPage: Sendable {
+    let layout: Layout
+    let estateId: Int64
+    let estateName: String
+    let sheet: DisclosureSheet
+    let lines: [Option]
+    let error: String?
 }
 
 struct FilingListPage: Sendable {

@@ -10,6 +10,7 @@ struct PublicController {
     let log: TransparencyLog
     let regions: RegionDirectory
     let questions: OwnerQuestions
+    let vouchers: VoucherStore
     let renderer: Renderer
     let clock: any LedgerClock
 
@@ -18,6 +19,19 @@ struct PublicController {
         router.get("/public/estates/:id/notice/:year/:quarter", use: notice)
         router.get("/public/estates/:id/history/:year/:quarter", use: versions)
         router.post("/public/estates/:id/questions", use: ask)
+        router.get("/public/vouchers/:id", use: voucher)
+    }
+
+    /// A voucher file, served as the type its content proved, never rendered as a page of this site.
+    @Sendable func voucher(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (voucher, data) = try await vouchers.file(id: try RegistryAPI.id(context))
+        let encoded = voucher.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "voucher"
+        return Response(status: .ok, headers: [
+            .contentType: voucher.contentType,
+            .contentDisposition: "inline; filename*=UTF-8''\(encoded)",
+            .contentSecurityPolicy: "sandbox; default-src 'none'; img-src 'self'; object-src 'none'",
+            .cacheControl: "public, max-age=86400",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// An owner questions an item (存疑); it shows on the public page once the company has answered.
@@ -48,7 +62,9 @@ struct PublicController {
         let versions = try await history.publicVersions(estateId: estate.id)
         var sheets: [DisclosureSheet] = []
         for period in Set(versions.map(\.period)).sorted(by: >) {
-            if let entry = try await history.entry(estateId: estate.id, quarter: period) { sheets.append(DisclosureSheet(entry)) }
+            if let entry = try await history.entry(estateId: estate.id, quarter: period) {
+                sheets.append(DisclosureSheet(entry, vouchers: try await vouchers.vouchers(versionId: entry.version.id)))
+            }
         }
         let head = try await log.treeHead()
         let answered = try await questions.answered(estateId: estate.id)

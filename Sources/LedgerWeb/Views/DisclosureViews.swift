@@ -3,7 +3,12 @@ import LedgerCore
 
 /// A published version laid out as the unified format's sections, every amount formatted.
 struct DisclosureSheet: Sendable {
-    struct Line: Sendable { let label: String; let description: String; let amount: String; let decision: String }
+    struct VoucherLink: Sendable { let id: Int64; let filename: String }
+    struct Line: Sendable {
+        let label: String; let description: String; let amount: String; let decision: String
+        let vouchers: [VoucherLink]
+        let line: String
+    }
 
     let period: String
     let year: Int
@@ -35,8 +40,11 @@ struct DisclosureSheet: Sendable {
     let hasCosts: Bool
     let hasExpenditures: Bool
 
-    init(_ entry: DisclosureHistory.Entry) {
+    init(_ entry: DisclosureHistory.Entry, vouchers: [VoucherStore.Voucher] = []) {
         let v = entry.version
+        func links(_ kind: String, _ position: Int) -> [VoucherLink] {
+            vouchers.filter { $0.kind == kind && $0.position == position }.map { VoucherLink(id: $0.id, filename: $0.filename) }
+        }
         func money(_ fen: Int64) -> String { Money(fen: fen).display }
         period = v.period.title
         (year, quarter, version) = (v.year, v.quarter, v.version)
@@ -45,11 +53,15 @@ struct DisclosureSheet: Sendable {
         publishedAt = Timestamp.display(stored: v.publishedAt)
         income = entry.lines("income").map {
             Line(label: IncomeCategory(rawValue: $0.category ?? "")?.title ?? ($0.category ?? ""), description: $0.description,
-                 amount: money($0.amountFen), decision: "")
+                 amount: money($0.amountFen), decision: "", vouchers: links("income", $0.position), line: "income.\($0.position)")
         }
-        costs = entry.lines("cost").map { Line(label: "", description: $0.description, amount: money($0.amountFen), decision: "") }
+        costs = entry.lines("cost").map {
+            Line(label: "", description: $0.description, amount: money($0.amountFen), decision: "", vouchers: links("cost", $0.position),
+                 line: "costs.\($0.position)")
+        }
         expenditures = entry.lines("expenditure").map {
-            Line(label: "", description: $0.description, amount: money($0.amountFen), decision: ($0.decision ?? "").isEmpty ? "（未注明）" : $0.decision!)
+            Line(label: "", description: $0.description, amount: money($0.amountFen), decision: ($0.decision ?? "").isEmpty ? "（未注明）" : $0.decision!,
+                 vouchers: links("expenditure", $0.position), line: "expenditures.\($0.position)")
         }
         incomeTotal = money(v.incomeFen)
         costTotal = money(v.costFen)
