@@ -95,7 +95,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     DisclosureAPI(repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db))
         .addRoutes(to: protected)
     FilingController(estates: estates, repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db),
-                     calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers, renderer: deps.renderer, clock: clock)
+                     calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
+                     importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     return router
 }

@@ -7,16 +7,23 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "批量导入 CSV (import estates or companies)")
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "estates or companies") var kind: String
+    @Argument(help: "estates, companies or disclosures") var kind: String
     @Argument(help: "UTF-8 CSV file with a header row") var file: String
 
     func run() async throws {
-        guard let kind = RegistryImport.Kind(rawValue: kind) else { throw ValidationError("导入内容应为 estates 或 companies") }
+        guard kind == "disclosures" || RegistryImport.Kind(rawValue: kind) != nil else {
+            throw ValidationError("导入内容应为 estates、companies 或 disclosures")
+        }
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("无法读取文件 \(file)") }
         let db = try await database.open()
         defer { Task { await db.close() } }
         do {
-            let count = try await RegistryImport(database: db, clock: SystemClock()).run(kind, csv: String(decoding: data, as: UTF8.self), scope: .system)
+            let text = String(decoding: data, as: UTF8.self)
+            let count = if let registry = RegistryImport.Kind(rawValue: kind) {
+                try await RegistryImport(database: db, clock: SystemClock()).run(registry, csv: text, scope: .system)
+            } else {
+                try await DisclosureImport(database: db, clock: SystemClock()).run(csv: text, scope: .system)
+            }
             print("导入成功：\(count) 行")
         } catch let rejected as ImportRejected {
             printError("导入失败，未写入任何数据：")

@@ -102,3 +102,37 @@ import Testing
         }
     }
 }
+
+extension DisclosureStorageTests {
+    @Test(arguments: kinds)
+    func disclosureImportIsAllOrNothing(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let importer = DisclosureImport(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            let a = world.a.estate.id, b = world.b.estate.id
+            let header = "小区编号,年度,季度,停车费,电梯广告,经营成本,业主分成,企业分成,期初余额,联系人,联系电话,公示开始,公示截止"
+            let good1 = "\(a),2024,1,18600.00,6000,6000,13020.00,5580.00,50210.35,王经理,0591-87654321,2024-04-05,2024-05-06"
+            let bad = """
+                \(header)
+                \(good1)
+                \(a),2024,2,12.345,0,0,0,0,100,王经理,0591-87654321,2024-07-05,2024-08-05
+                \(b),2024,2,100,0,0,70,30,100,王经理,0591-87654321,2024-07-05,2024-08-05
+                \(a),2024,3,100,0,0,50,30,100,王经理,0591-87654321,2024-10-05,2024-10-20
+                """
+            do {
+                _ = try await importer.run(csv: bad, scope: company)
+                Issue.record("bad import accepted")
+            } catch let rejected as ImportRejected {
+                #expect(rejected.errors.map(\.line) == [3, 4, 5, 5])
+                #expect(rejected.errors[0].field == "income.0.amount")
+                #expect(rejected.errors[2].field == "distribution")
+                #expect(rejected.errors[3].field == "display.until")
+            }
+            #expect(try await TransparencyLog(database: database).treeHead().size == 0)
+            let good = "\(header)\n\(good1)\n\(a),2024,2,100,0,0,70,30,100,王经理,0591-87654321,2024-07-05,2024-08-05\n"
+            #expect(try await importer.run(csv: good, scope: company) == 2)
+            #expect(try await LogVerifier(database: database).verify().checkedLeaves == 2)
+        }
+    }
+}

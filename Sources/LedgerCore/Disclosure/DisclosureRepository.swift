@@ -44,38 +44,44 @@ public struct DisclosureRepository: Sendable {
         let reasonText = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard reasonText.count <= 500 else { throw LedgerError.invalid("reason", code: "too_long", "更正原因不能超过500个字符") }
         return try await database.transaction { db in
-            let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
-            let source: DisclosureDocument
-            if let document {
-                source = document
-            } else {
-                let text = try await db.raw("""
-                    SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
-                    AND quarter = \(bind: quarter.quarter)
-                    """).first(decodingColumn: "document", as: String.self)
-                guard let text else { throw LedgerError.invalid("document", code: "no_draft", "该季度没有可发布的草稿") }
-                source = try JSONDecoder().decode(DisclosureDocument.self, from: Data(text.utf8))
-            }
-            let content = try DisclosureChecks.parse(source)
-            try DisclosureChecks.checkPublishable(content, sentClosingBalance: source.closingBalance)
-            let previous = try await db.raw("""
-                SELECT MAX(version) AS v FROM disclosure_versions WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
-                AND quarter = \(bind: quarter.quarter)
-                """).first(decodingColumn: "v", as: Int?.self) ?? nil
-            if previous != nil && reasonText.isEmpty {
-                throw LedgerError.invalid("reason", code: "reason_required", "该季度已公示，更正须填写更正原因；原公示保留可查")
-            }
-            let published = try await TransparencyLog.append(
-                content: content, estate: estate, quarter: quarter, version: (previous ?? 0) + 1,
-                reason: previous == nil ? nil : reasonText, publisher: scope.username, at: at, on: db)
-            try await db.raw("""
-                DELETE FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year) AND quarter = \(bind: quarter.quarter)
-                """).run()
-            try await AuditLog.record(on: db, scope: scope, at: at, action: previous == nil ? "publish" : "correct", entity: "disclosure",
-                                      entityId: "\(estateId)/\(quarter)/v\(published.version)", regionPath: estate.regionPath,
-                                      after: ["leafHash": published.leafHash, "reason": reasonText])
-            return published
+            try await Self.publish(estateId: estateId, quarter: quarter, document: document, reason: reasonText, scope: scope, at: at, on: db)
         }
+    }
+
+    /// Publishing inside the caller's transaction (shared by the form, the API and CSV import).
+    static func publish(estateId: Int64, quarter: Quarter, document: DisclosureDocument?, reason reasonText: String, scope: Scope, at: Date,
+                        on db: any SQLDatabase) async throws -> PublishedVersion {
+        let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+        let source: DisclosureDocument
+        if let document {
+            source = document
+        } else {
+            let text = try await db.raw("""
+                SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+                AND quarter = \(bind: quarter.quarter)
+                """).first(decodingColumn: "document", as: String.self)
+            guard let text else { throw LedgerError.invalid("document", code: "no_draft", "该季度没有可发布的草稿") }
+            source = try JSONDecoder().decode(DisclosureDocument.self, from: Data(text.utf8))
+        }
+        let content = try DisclosureChecks.parse(source)
+        try DisclosureChecks.checkPublishable(content, sentClosingBalance: source.closingBalance)
+        let previous = try await db.raw("""
+            SELECT MAX(version) AS v FROM disclosure_versions WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+            AND quarter = \(bind: quarter.quarter)
+            """).first(decodingColumn: "v", as: Int?.self) ?? nil
+        if previous != nil && reasonText.isEmpty {
+            throw LedgerError.invalid("reason", code: "reason_required", "该季度已公示，更正须填写更正原因；原公示保留可查")
+        }
+        let published = try await TransparencyLog.append(
+            content: content, estate: estate, quarter: quarter, version: (previous ?? 0) + 1,
+            reason: previous == nil ? nil : reasonText, publisher: scope.username, at: at, on: db)
+        try await db.raw("""
+            DELETE FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year) AND quarter = \(bind: quarter.quarter)
+            """).run()
+        try await AuditLog.record(on: db, scope: scope, at: at, action: previous == nil ? "publish" : "correct", entity: "disclosure",
+                                  entityId: "\(estateId)/\(quarter)/v\(published.version)", regionPath: estate.regionPath,
+                                  after: ["leafHash": published.leafHash, "reason": reasonText])
+        return published
     }
 
     static func storeDraft(estateId: Int64, quarter: Quarter, document: DisclosureDocument, scope: Scope, at: Date, on db: any SQLDatabase) async throws {

@@ -9,6 +9,7 @@ struct FilingController {
     let history: DisclosureHistory
     let calendar: DisclosureCalendar
     let vouchers: VoucherStore
+    let importer: DisclosureImport
     let renderer: Renderer
     let clock: any LedgerClock
 
@@ -16,8 +17,45 @@ struct FilingController {
         router.get("/filings", use: list)
         router.get("/estates/:id/disclosures/:year/:quarter", use: form)
         router.post("/estates/:id/disclosures/:year/:quarter", use: submit)
+        router.get("/filings/import", use: importPage)
+        router.post("/filings/import", use: importFile)
+        router.get("/filings/template.csv", use: template)
         router.get("/estates/:id/disclosures/:year/:quarter/vouchers", use: voucherPage)
         router.post("/estates/:id/disclosures/:year/:quarter/vouchers", use: upload)
+    }
+
+    /// The upload page for companies with many estates: one CSV row per estate and quarter.
+    @Sendable func importPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard try context.scope().role == .company else { throw LedgerError.forbidden }
+        return importResult(context, created: nil, errors: [], formError: nil)
+    }
+
+    /// Publishes every row of the file or none, naming each bad row.
+    @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        guard scope.role == .company else { throw LedgerError.forbidden }
+        guard let file = context.form.files.first(where: { $0.field == "file" && !$0.data.isEmpty }) else {
+            return importResult(context, created: nil, errors: [], formError: "请选择要上传的 CSV 文件", status: .badRequest)
+        }
+        do {
+            let count = try await importer.run(csv: String(decoding: file.data, as: UTF8.self), scope: scope)
+            return importResult(context, created: count, errors: [], formError: nil)
+        } catch let rejected as ImportRejected {
+            return importResult(context, created: nil, errors: rejected.errors, formError: nil, status: .badRequest)
+        }
+    }
+
+    /// The CSV template.
+    @Sendable func template(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"disclosures-template.csv\""],
+                 body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + DisclosureImport.template)))
+    }
+
+    private func importResult(_ context: AppRequestContext, created: Int?, errors: [ImportRowError], formError: String?,
+                              status: HTTPResponse.Status = .ok) -> Response {
+        let model = DisclosureImportPage(layout: Layout(title: "批量公示", context: context, section: "/filings"), created: created,
+                                         errors: errors, hasErrors: !errors.isEmpty, formError: formError)
+        return renderer.render("filing-import", model, status: status)
     }
 
     /// The published lines of a quarter with their vouchers, and the upload form.
@@ -138,6 +176,14 @@ struct FilingController {
     }
 }
 
+struct DisclosureImportPage: Sendable {
+    let layout: Layout
+    let created: Int?
+    let errors: [ImportRowError]
+    let hasErrors: Bool
+    let formError: String?
+}
+
 struct VoucherPage: Sendable {
     let layout: Layout
     let estateId: Int64
@@ -159,9 +205,11 @@ struct FilingListPage: Sendable {
     let rows: [Row]
     let pager: Pager
     let empty: Bool
+    let canImport: Bool
 
     init(layout: Layout, listing: DisclosureCalendar.Listing, states: Set<DisclosureCalendar.State>, canFile: Bool) {
         self.layout = layout
+        canImport = canFile
         let q = listing.quarter
         period = q.title
         dueDate = q.dueDate.description

@@ -22,7 +22,7 @@ struct FormMiddleware: RouterMiddleware {
         context.csrfToken = hasToken ? cookieToken! : Self.newToken()
 
         if !isAPI, request.method == .post {
-            let limit = path.hasPrefix("/import/") ? Self.importLimit
+            let limit = path.hasPrefix("/import/") || path == "/filings/import" ? Self.importLimit
                 : path.hasSuffix("/vouchers") ? VoucherStore.maxBytes + (64 << 10) : context.maxUploadSize
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
                 throw LedgerError(.tooLarge, code: "too_large", message: "提交的内容超过\(limit >> 20) MB 上限")
