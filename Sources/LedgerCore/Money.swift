@@ -11,7 +11,12 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     /// Why a text is not an amount, in Chinese; or the amount. Accepts `"1234"`, `"1234.5"`, `"1234.50"`,
     /// `"1,234.50"` and full-width digits; refuses signs, exponents, more than two decimals and anything else.
     public static func parse(_ text: String) -> Result<Money, MoneyError> {
-        let cleaned = InputReader.halfWidth(text.trimmingCharacters(in: .whitespaces)).replacingOccurrences(of: ",", with: "")
+        let trimmed = InputReader.halfWidth(text.trimmingCharacters(in: .whitespaces))
+        // Thousands separators only in groups of three ("1,234.50"), never "1,2,3".
+        if trimmed.contains(","), trimmed.range(of: #"^\d{1,3}(,\d{3})+(\.\d*)?$"#, options: .regularExpression) == nil {
+            return .failure(.notANumber)
+        }
+        let cleaned = trimmed.replacingOccurrences(of: ",", with: "")
         guard !cleaned.isEmpty else { return .failure(.empty) }
         if cleaned.hasPrefix("-") { return .failure(.negative) }
         let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)

@@ -14,6 +14,8 @@ public protocol AppArguments: Sendable {
     var secureCookies: Bool { get }
     /// Where voucher files are kept (outside the database rows).
     var filesDirectory: String { get }
+    /// The public address printed in notice QR codes (`https://ledger.example.gov.cn`); nil: as the request reached us.
+    var publicBaseURL: String? { get }
 }
 
 /// Everything the routes use, built once.
@@ -23,9 +25,11 @@ public struct AppDependencies: Sendable {
     public let renderer: Renderer
     public let authPolicy: Authenticator.Policy
     public let filesDirectory: String
+    public let publicBaseURL: String?
 
     public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
-                filesDirectory: String = NSTemporaryDirectory() + "ledger-files") {
+                filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil) {
+        self.publicBaseURL = publicBaseURL
         self.database = database
         self.clock = clock
         self.renderer = renderer
@@ -47,7 +51,8 @@ public func buildApplication(_ args: some AppArguments, clock: any LedgerClock =
         await database.close()
         throw error
     }
-    let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory)
+    let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory,
+                                       publicBaseURL: args.publicBaseURL)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     return Application(
         router: router,
@@ -79,7 +84,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: TransparencyLog(database: db)).addRoutes(to: router)
     PublicController(estates: estates, records: records, history: DisclosureHistory(database: db), log: TransparencyLog(database: db),
-                     regions: regions, questions: OwnerQuestions(database: db, clock: clock), vouchers: vouchers, renderer: deps.renderer, clock: clock)
+                     regions: regions, questions: OwnerQuestions(database: db, clock: clock), vouchers: vouchers, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin())

@@ -54,6 +54,9 @@ struct ServerOptions: ParsableArguments {
     var port: Int { portFlag ?? ProcessInfo.processInfo.environment["LEDGER_PORT"].flatMap(Int.init) ?? 8080 }
     var secureCookies: Bool { secureCookiesFlag || ProcessInfo.processInfo.environment["LEDGER_SECURE_COOKIES"] == "1" }
 
+    @Option(name: .customLong("public-url"), help: "public address for notice QR codes (env LEDGER_PUBLIC_URL; default: as requested)")
+    var publicURLFlag: String?
+
     @Option(name: .customLong("files"), help: "directory for voucher files (env LEDGER_FILES_DIR, default: files/ beside the SQLite database, else ./data/files)")
     var filesFlag: String?
 }
@@ -66,8 +69,12 @@ struct ResolvedArguments: AppArguments {
     let logLevel: Logger.Level
     let secureCookies: Bool
     let filesDirectory: String
+    let publicBaseURL: String?
 
     init(_ database: DatabaseOptions, _ server: ServerOptions) {
+        publicBaseURL = (server.publicURLFlag ?? ProcessInfo.processInfo.environment["LEDGER_PUBLIC_URL"]).map {
+            $0.hasSuffix("/") ? String($0.dropLast()) : $0
+        }
         let url = database.databaseURL
         let beside = url.hasPrefix("sqlite://") ? ((String(url.dropFirst("sqlite://".count)) as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("files") : "./data/files"

@@ -136,3 +136,36 @@ extension DisclosureStorageTests {
         }
     }
 }
+
+extension DisclosureStorageTests {
+    @Test(arguments: kinds)
+    func verifyNoticesTheEndOfTheLogWasDeleted(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let repo = DisclosureRepository(database: database, clock: world.clock)
+            for quarter in [1, 2] {
+                _ = try await repo.publish(estateId: world.a.estate.id, quarter: Quarter(year: 2024, quarter: quarter)!,
+                                           document: DisclosureSamples.valid(), reason: nil, scope: world.a.users[.company]!.scope)
+            }
+            try await database.transaction { db in
+                try await db.raw("DELETE FROM disclosure_lines WHERE version_id = (SELECT id FROM disclosure_versions WHERE leaf_index = 1)").run()
+                try await db.raw("DELETE FROM disclosure_versions WHERE leaf_index = 1").run()
+            }
+            let report = try await LogVerifier(database: database).verify()
+            #expect(report.firstMismatch?.contains("末尾的记录已被删除") == true)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func overdueDraftsCountAsMissing(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            try await DisclosureRepository(database: database, clock: world.clock).saveDraft(
+                estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureDocument(), scope: world.a.users[.company]!.scope)
+            let listing = try await DisclosureCalendar(database: database, clock: world.clock)
+                .listing(scope: world.a.users[.regulator]!.scope, quarter: Self.q2, states: [.missing], page: 1)
+            #expect(listing.page.items.map(\.estateId) == [world.a.estate.id])
+            #expect(listing.page.items.first?.draftOverdue == true)
+        }
+    }
+}

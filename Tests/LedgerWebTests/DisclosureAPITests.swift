@@ -195,3 +195,35 @@ extension DisclosureAPITests {
         }
     }
 }
+
+extension DisclosureAPITests {
+    /// Inputs found by review that once crashed the process: each must be a clean 4xx or an ordinary page.
+    @Test func hostileInputsAreRefusedNotFatal() async throws {
+        try await WebHarness.run { harness, client in
+            let fullWidth = String(repeating: "%EF%BC%90", count: 64)
+            let hex = try await client.execute(uri: "/api/v1/log/inclusion?leaf=\(fullWidth)&size=1", method: .get)
+            #expect(hex.status == .badRequest)
+            #expect(hex.apiError["code"] == "bad_hash")
+            let regulator = try await harness.token(harness.world.a.users[.regulator]!)
+            for uri in ["/filings?quarter=2100Q4", "/filings?quarter=2000Q1", "/filings?page=9223372036854775807", "/filings?state=all&page=-5"] {
+                let response = try await client.execute(uri: uri, method: .get, headers: harness.browser(regulator))
+                #expect(response.status == .ok, "\(uri)")
+            }
+            let admin = try await harness.token(harness.world.admin)
+            let audit = try await client.execute(uri: "/audit?page=9223372036854775807", method: .get, headers: harness.browser(admin))
+            #expect(audit.status == .ok)
+            let share = try await client.execute(uri: "/api/v1/estates", method: .post, headers: harness.api(regulator),
+                                                 body: WebHarness.json(["name": "大比例", "address": "某路", "community": harness.world.a.community.code,
+                                                                        "households": 10, "floorArea": 100, "ownersShare": "99999999999999999"]))
+            #expect(share.status == .badRequest)
+            let company = try await harness.token(harness.world.a.users[.company]!)
+            var nul = DisclosureSamples.valid()
+            nul.income[0].description = "停车\u{0}费"
+            let refused = try await client.execute(uri: "/api/v1/estates/\(harness.world.a.estate.id)/disclosures/2024/2/publish", method: .post,
+                                                   headers: harness.api(company), body: Self.body(nul))
+            #expect(refused.apiError["code"] == "bad_char")
+            let future = try await client.execute(uri: "/estates/\(harness.world.a.estate.id)/disclosures/2100/4", method: .get, headers: harness.browser(company))
+            #expect(future.status == .ok)
+        }
+    }
+}

@@ -69,7 +69,7 @@ extension AuditLog {
         if let from = filter.from { conditions.append("at >= \(bind: from.description)") }
         if let until = filter.until { conditions.append("at < \(bind: until.description + "T24")") }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let page = max(1, filter.page)
+        let page = min(max(1, filter.page), 1_000_000)
         let pageSize = max(1, min(filter.pageSize, 200))
         return try await database.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0

@@ -59,8 +59,8 @@ public struct DisclosureCalendar: Sendable {
             CASE WHEN \(bind: ended ? 1 : 0) = 0 THEN 'notDue'
                  WHEN v.published_at IS NOT NULL AND v.published_at < \(bind: onTimeLimit) THEN 'onTime'
                  WHEN v.published_at IS NOT NULL THEN 'late'
-                 WHEN d.estate_id IS NOT NULL THEN 'draft'
                  WHEN \(bind: pastDue ? 1 : 0) = 1 THEN 'missing'
+                 WHEN d.estate_id IS NOT NULL THEN 'draft'
                  ELSE 'due' END
             """
         let from: SQLQueryString = """
@@ -72,7 +72,7 @@ public struct DisclosureCalendar: Sendable {
               AND (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) <= \(bind: quarter.lastDay.description)
             """
         let filter: SQLQueryString = states.isEmpty ? "" : "WHERE s.state IN (\(binds: states.map(\.rawValue).sorted()))"
-        let pageNumber = max(1, page)
+        let pageNumber = min(max(1, page), 1_000_000)
         return try await database.read { db in
             var counts: [State: Int] = [:]
             for row in try await db.raw("SELECT s.state, COUNT(*) AS n FROM (SELECT \(state) AS state \(from)) s GROUP BY s.state").all() {
@@ -81,15 +81,17 @@ public struct DisclosureCalendar: Sendable {
             let total = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT \(state) AS state \(from)) s \(filter)")
                 .first(decodingColumn: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT s.* FROM (SELECT e.id, e.name, c.name AS company_name, v.published_at, \(state) AS state \(from)) s \(filter)
+                SELECT s.* FROM (SELECT e.id, e.name, c.name AS company_name, v.published_at,
+                    CASE WHEN d.estate_id IS NULL THEN 0 ELSE 1 END AS has_draft, \(state) AS state \(from)) s \(filter)
                 ORDER BY s.name, s.id LIMIT \(literal: pageSize) OFFSET \(literal: (pageNumber - 1) * pageSize)
                 """).all()
             let items = try rows.map { row in
                 let state = State(rawValue: try row.decode(column: "state", as: String.self)) ?? .missing
+                let hasDraft = try row.decode(column: "has_draft", as: Int.self) == 1
                 return Row(estateId: try row.decode(column: "id", as: Int64.self), estateName: try row.decode(column: "name", as: String.self),
                            companyName: try row.decode(column: "company_name", as: String?.self),
                            state: state, publishedAt: try row.decode(column: "published_at", as: String?.self),
-                           draftOverdue: state == .draft && pastDue)
+                           draftOverdue: state == .missing && hasDraft)
             }
             return Listing(quarter: quarter, page: Page(items: items, total: total, page: pageNumber, pageSize: pageSize), counts: counts)
         }

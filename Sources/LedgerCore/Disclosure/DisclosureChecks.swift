@@ -7,10 +7,12 @@ public enum DisclosureChecks {
     public static let minimumDisplayDays = 30
 
     /// The typed content of a document, or every format error with its field path (`income.0.amount`).
-    public static func parse(_ document: DisclosureDocument) throws -> DisclosureContent {
+    public static func parse(_ document: DisclosureDocument, draft: Bool = false) throws -> DisclosureContent {
         var errors = FieldErrors()
         var content = DisclosureContent()
         func money(_ text: String, _ field: String) -> Money? {
+            // A draft may leave an amount for later; a published version may not.
+            if draft && text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
             switch Money.parse(text) {
             case .success(let value): return value
             case .failure(let error): errors.add(field, code: error.code, error.message); return nil
@@ -19,10 +21,12 @@ public enum DisclosureChecks {
         func text(_ value: String, _ field: String, _ label: String, max: Int, required: Bool = false) -> String {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count > max { errors.add(field, code: "too_long", "\(label)不能超过\(max)个字符") }
+            if InputReader.hasControlCharacters(trimmed) { errors.add(field, code: "bad_char", "\(label)不能包含控制字符") }
             if required && trimmed.isEmpty { errors.add(field, code: "required", "请填写\(label)") }
             return trimmed
         }
         func day(_ value: String, _ field: String, _ label: String) -> Day? {
+            if draft && value.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
             guard let day = Day(InputReader.halfWidth(value.trimmingCharacters(in: .whitespaces))) else {
                 errors.add(field, code: "bad_date", "\(label)应为有效日期，格式如 2024-07-05")
                 return nil

@@ -15,7 +15,7 @@ public struct DisclosureRepository: Sendable {
     /// Saves a draft (complete or not); malformed values are refused with their field paths.
     @discardableResult
     public func saveDraft(estateId: Int64, quarter: Quarter, document: DisclosureDocument, scope: Scope) async throws -> DisclosureContent {
-        let content = try DisclosureChecks.parse(document)
+        let content = try DisclosureChecks.parse(document, draft: true)
         let at = clock.now()
         try await database.transaction { db in
             let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
@@ -51,6 +51,10 @@ public struct DisclosureRepository: Sendable {
     /// Publishing inside the caller's transaction (shared by the form, the API and CSV import).
     static func publish(estateId: Int64, quarter: Quarter, document: DisclosureDocument?, reason reasonText: String, scope: Scope, at: Date,
                         on db: any SQLDatabase) async throws -> PublishedVersion {
+        if db.dialect.name == "postgresql" {
+            // Serialise publishers before reading the version number (the log append takes the same lock).
+            try await db.raw("SELECT pg_advisory_xact_lock(7432002)").run()
+        }
         let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
         let source: DisclosureDocument
         if let document {
@@ -86,13 +90,13 @@ public struct DisclosureRepository: Sendable {
 
     static func storeDraft(estateId: Int64, quarter: Quarter, document: DisclosureDocument, scope: Scope, at: Date, on db: any SQLDatabase) async throws {
         let json = String(decoding: try LogEntry.encoder.encode(document), as: UTF8.self)
-        try await db.raw("""
-            DELETE FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year) AND quarter = \(bind: quarter.quarter)
-            """).run()
+        // An upsert: two saves of the same draft at once must not collide on the key.
         try await db.raw("""
             INSERT INTO disclosure_drafts (estate_id, year, quarter, document, updated_at, updated_by)
             VALUES (\(bind: estateId), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: json), \(bind: Timestamp.storage(at)),
                     \(bind: scope.username))
+            ON CONFLICT (estate_id, year, quarter) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at,
+                updated_by = excluded.updated_by
             """).run()
     }
 

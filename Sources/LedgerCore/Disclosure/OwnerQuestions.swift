@@ -88,8 +88,10 @@ public struct OwnerQuestions: Sendable {
                 WHERE id = \(bind: questionId)
                 """).run()
             let after = try await db.raw("\(Self.select) WHERE id = \(bind: questionId)").first(decoding: Question.self, keyDecodingStrategy: .convertFromSnakeCase)!
+            let regionPath = try await db.raw("SELECT region_path FROM estates WHERE id = \(bind: before.estateId)")
+                .first(decodingColumn: "region_path", as: String.self)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "answer", entity: "disclosure_question", entityId: "\(questionId)",
-                                      regionPath: nil, before: before, after: after)
+                                      regionPath: regionPath, before: before, after: after)
             return after
         }
     }

@@ -27,8 +27,14 @@ public struct Quarter: Sendable, Hashable, Comparable, Codable, CustomStringConv
         return Day(year: next.year, month: month, day: Day.daysIn(year: next.year, month: month))
     }
 
-    public var next: Quarter { quarter == 4 ? Quarter(year: year + 1, quarter: 1)! : Quarter(year: year, quarter: quarter + 1)! }
-    public var previous: Quarter { quarter == 1 ? Quarter(year: year - 1, quarter: 4)! : Quarter(year: year, quarter: quarter - 1)! }
+    /// Stepping never fails, even past the years a user may type (2100 Q4 has a due date in 2101).
+    public var next: Quarter { quarter == 4 ? Quarter(unchecked: year + 1, 1) : Quarter(unchecked: year, quarter + 1) }
+    public var previous: Quarter { quarter == 1 ? Quarter(unchecked: year - 1, 4) : Quarter(unchecked: year, quarter - 1) }
+
+    private init(unchecked year: Int, _ quarter: Int) {
+        self.year = year
+        self.quarter = quarter
+    }
 
     /// `2024年第3季度`
     public var title: String { "\(year)年第\(quarter)季度" }

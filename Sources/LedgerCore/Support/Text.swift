@@ -12,6 +12,8 @@ public struct InputReader: Sendable {
         let value = (fields[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty {
             if required { errors.add(field, code: "required", "请填写\(label)") }
+        } else if InputReader.hasControlCharacters(value) {
+            errors.add(field, code: "bad_char", "\(label)不能包含控制字符")
         } else if value.count > max {
             errors.add(field, code: "too_long", "\(label)不能超过\(max)个字符（当前\(value.count)个）")
         }
@@ -45,7 +47,7 @@ public struct InputReader: Sendable {
             return 0
         }
         let parts = raw.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int(parts[0]), parts[0].allSatisfy(\.isNumber),
+        guard parts.count <= 2, parts[0].count <= 3, let whole = Int(parts[0]), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
             parts.count == 1 || (1...2).contains(parts[1].count) && parts[1].allSatisfy(\.isASCII) && Int(parts[1]) != nil
         else {
             errors.add(field, code: "not_percent", "\(label)应为0至100之间的数字，最多两位小数")
@@ -72,6 +74,11 @@ public struct InputReader: Sendable {
             return nil
         }
         return day
+    }
+
+    /// C0 control characters other than tab and line breaks (NUL would be cut short by SQLite and refused by PostgreSQL).
+    public static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" || $0.value == 0x7F }
     }
 
     /// Full-width digits and punctuation typed by Chinese input methods, folded to ASCII.

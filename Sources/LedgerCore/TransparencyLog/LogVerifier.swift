@@ -55,6 +55,14 @@ public struct LogVerifier: Sendable {
                 }
             }
         }
+        let recorded = try await database.read { db in
+            let state = try await db.raw("SELECT size FROM log_state WHERE id = 1").first(decodingColumn: "size", as: Int.self) ?? 0
+            let heads = try await db.raw("SELECT MAX(size) AS n FROM tree_heads").first(decodingColumn: "n", as: Int?.self) ?? nil
+            return max(state, heads ?? 0)
+        }
+        if recorded != report.checkedLeaves {
+            report.firstMismatch = "日志记录的大小为 \(recorded) 条，但只找到 \(report.checkedLeaves) 条公示版本：末尾的记录已被删除"
+        }
         return report
     }
 

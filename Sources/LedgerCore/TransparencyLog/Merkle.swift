@@ -121,12 +121,14 @@ extension Data {
     public var hex: String { map { String(format: "%02x", $0) }.joined() }
 
     public init?(hex: String) {
-        guard hex.count % 2 == 0, hex.allSatisfy(\.isHexDigit) else { return nil }
+        // ASCII only: Character.isHexDigit also accepts full-width digits, which UInt8(_:radix:) does not.
+        guard hex.count % 2 == 0, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
         var bytes: [UInt8] = []
         var index = hex.startIndex
         while index < hex.endIndex {
             let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
             index = next
         }
         self.init(bytes)

@@ -98,8 +98,11 @@ public struct TransparencyLog: Sendable {
     /// Leaf hashes `0..<size` in order.
     func leafHashes(upTo size: Int) async throws -> [Data] {
         try await database.read { db in
-            try await db.raw("SELECT leaf_hash FROM disclosure_versions WHERE leaf_index < \(bind: size) ORDER BY leaf_index")
-                .all(decodingColumn: "leaf_hash", as: String.self).compactMap { Data(hex: $0) }
+            try await db.raw("SELECT leaf_hash FROM disclosure_versions WHERE leaf_index >= 0 AND leaf_index < \(bind: size) ORDER BY leaf_index")
+                .all(decodingColumn: "leaf_hash", as: String.self).map { hex in
+                    guard let hash = Data(hex: hex) else { throw StorageError.migrationFailed("disclosure_versions", underlying: "corrupt leaf hash") }
+                    return hash
+                }
         }
     }
 

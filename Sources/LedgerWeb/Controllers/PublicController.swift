@@ -11,6 +11,7 @@ struct PublicController {
     let regions: RegionDirectory
     let questions: OwnerQuestions
     let vouchers: VoucherStore
+    let publicBaseURL: String?
     let renderer: Renderer
     let clock: any LedgerClock
 
@@ -85,9 +86,9 @@ struct PublicController {
         guard let entry = try await history.entry(estateId: estate.id, quarter: quarter) else {
             throw LedgerError.notFound("\(quarter.title)的公示")
         }
-        let url = Self.baseURL(request) + "/public/estates/\(estate.id)"
+        let url = (publicBaseURL ?? Self.baseURL(request)) + "/public/estates/\(estate.id)"
         let model = NoticePage(estate: try await summary(estate, place: place), sheet: DisclosureSheet(entry), url: url,
-                               qrSVG: try QRCode(text: url).svg(moduleSize: 4), printedOn: Timestamp.shanghaiDay(clock.now()))
+                               qrSVG: (try? QRCode(text: url).svg(moduleSize: 4)) ?? "", printedOn: Timestamp.shanghaiDay(clock.now()))
         return renderer.render("notice", model)
     }
 

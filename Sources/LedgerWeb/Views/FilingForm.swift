@@ -131,8 +131,9 @@ struct FilingPage: Sendable {
         expenditureTotal = content?.expenditureTotal.display ?? "—"
         computedClosing = content?.closingBalance?.display ?? "—"
         let ratio = percentText(basisPoints: estate.ownersShareBp)
-        if let content, content.surplus.fen > 0 {
-            ownersShareHint = "按约定业主分成比例 \(ratio)，业主应得 \(Money(fen: content.surplus.fen * Int64(estate.ownersShareBp) / 10_000).display) 元"
+        if let content, content.surplus.fen > 0,
+           case let (product, overflow) = content.surplus.fen.multipliedReportingOverflow(by: Int64(estate.ownersShareBp)), !overflow {
+            ownersShareHint = "按约定业主分成比例 \(ratio)，业主应得 \(Money(fen: product / 10_000).display) 元"
         } else {
             ownersShareHint = "约定业主分成比例 \(ratio)"
         }
