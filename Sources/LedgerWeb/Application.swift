@@ -89,7 +89,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
 
     let protected = router.group().add(middleware: RequireLogin())
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
-    EstateController(estates: estates, records: records, companies: companies, regions: regions,
+    EstateController(estates: estates, records: records, regions: regions,
                      questions: OwnerQuestions(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     CompanyController(companies: companies, estates: estates, regions: regions, renderer: deps.renderer).addRoutes(to: protected)

@@ -137,8 +137,13 @@ import Testing
         try await withDatabase(kind) { database in
             let world = try await World.build(in: database)
             let records = EstateRecords(database: database, clock: world.clock)
-            _ = try await records.assignCompany(estateId: world.a.estate.id, fields: ["company": "\(world.b.company.id)", "startDate": "2024-03-01"],
+            // Named by its 统一社会信用代码, as the estate page's form does (lower case and full width are folded).
+            _ = try await records.assignCompany(estateId: world.a.estate.id, fields: ["company": world.b.company.uscc.lowercased(), "startDate": "2024-03-01"],
                                                 scope: world.admin.scope)
+            await #expect(throws: LedgerError.self) {
+                _ = try await records.assignCompany(estateId: world.a.estate.id, fields: ["company": "91350102MA2YX1234X", "startDate": "2024-06-01"],
+                                                    scope: world.admin.scope)
+            }
             let details = try await records.details(estateId: world.a.estate.id, scope: world.admin.scope)
             #expect(details.contracts.count == 2)
             #expect(details.contracts[0].companyId == world.b.company.id)

@@ -45,17 +45,6 @@ public struct CompanyRepository: Sendable {
         }
     }
 
-    /// Companies registered inside the scope's region (all for admin), by name, for choosing a new manager.
-    /// Cheap on purpose: an index range on the registration path, no counts, at most `limit`.
-    public func choices(scope: Scope, limit: Int = 500) async throws -> [(id: Int64, name: String)] {
-        guard scope.canEditRegistry else { return [] }
-        let inside: SQLQueryString = scope.role == .admin ? "1 = 1" : Scope.pathPredicate("c.region_path", scope.regionPath)
-        return try await database.read { db in
-            let rows = try await db.raw("SELECT c.id, c.name FROM companies c WHERE \(inside) ORDER BY c.name LIMIT \(literal: limit)").all()
-            return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
-        }
-    }
-
     /// One company, or `notFound` when absent or outside the scope.
     public func company(_ id: Int64, scope: Scope) async throws -> Company {
         let found = try await database.read { db in try await Self.company(id, scope: scope, on: db) }

@@ -41,20 +41,19 @@ public struct EstateRecords: Sendable {
     public func assignCompany(estateId: Int64, fields: [String: String], scope: Scope) async throws -> ManagementContract {
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         var reader = InputReader(fields)
-        let companyText = reader.text("company", label: "物业服务企业", max: 20)
+        let companyText = InputReader.halfWidth(reader.text("company", label: "物业服务企业", max: 20)).uppercased()
         let start = reader.day("startDate", label: "合同开始日期")
         let end = reader.day("endDate", label: "合同结束日期", required: false)
         if let start, let end, end < start { reader.errors.add("endDate", code: "end_before_start", "合同结束日期不能早于开始日期") }
-        guard let companyId = Int64(companyText) else {
-            reader.errors.add("company", code: "unknown_company", "请选择有效的物业服务企业")
-            throw reader.errors
-        }
         try reader.errors.throwIfAny()
         let at = clock.now()
         return try await database.transaction { db in
             guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
-            guard let company = try await CompanyRepository.company(companyId, scope: .system, on: db) else {
-                throw LedgerError.invalid("company", code: "unknown_company", "物业服务企业不存在")
+            // The company is named by its 统一社会信用代码 (or, from scripts, its id).
+            let byCode = try await db.raw("SELECT id FROM companies WHERE uscc = \(bind: companyText)").first(decodingColumn: "id", as: Int64.self)
+            guard let companyId = byCode ?? Int64(companyText),
+                  let company = try await CompanyRepository.company(companyId, scope: .system, on: db) else {
+                throw LedgerError.invalid("company", code: "unknown_company", "统一社会信用代码为“\(companyText)”的物业服务企业尚未登记")
             }
             let overlapping = try await db.raw("""
                 SELECT id FROM contracts WHERE estate_id = \(bind: estateId) AND start_date >= \(bind: start!.description)

@@ -6,7 +6,6 @@ import LedgerCore
 struct EstateController {
     let estates: EstateRepository
     let records: EstateRecords
-    let companies: CompanyRepository
     let regions: RegionDirectory
     let questions: OwnerQuestions
     let renderer: Renderer
@@ -61,17 +60,12 @@ struct EstateController {
         let details = try await records.details(estateId: id, scope: scope)
         let path = try await regions.names(onPath: estate.regionPath).map(\.name).joined(separator: " / ")
         let today = Timestamp.shanghaiDay(clock.now())
-        var companyOptions: [Option] = []
-        if scope.canEditRegistry {
-            companyOptions = try await companies.choices(scope: scope)
-                .map { Option(value: "\($0.id)", label: $0.name, selected: "\($0.id)" == forms["contracts"]?.company.value) }
-        }
         let model = EstateDetailPage(
             layout: Layout(title: estate.name, context: context, section: "/estates"),
             estate: estate, breadcrumb: path,
             contracts: details.contracts.map { .init(company: $0.companyName, companyId: $0.companyId, start: $0.startDate, end: $0.endDate ?? "至今") },
             committees: details.committees.map { .init(kind: $0.kind, chair: $0.chairName, start: $0.termStart, end: $0.termEnd, expired: $0.termEnd < today) },
-            account: details.account, canEdit: scope.canEditRegistry, companies: companyOptions, today: today, forms: forms,
+            account: details.account, canEdit: scope.canEditRegistry, today: today, forms: forms,
             questions: try await questions.all(estateId: id, scope: scope), role: scope.role,
             filingQuarter: DisclosureCalendar(database: estates.database, clock: clock).currentFilingQuarter())
         return renderer.render("estate", model, status: forms.isEmpty ? .ok : .badRequest)

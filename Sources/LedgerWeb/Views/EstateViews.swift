@@ -145,7 +145,6 @@ struct EstateDetailPage: Sendable {
     let committees: [CommitteeRow]
     let account: DedicatedAccount?
     let canEdit: Bool
-    let companies: [Option]
     let today: String
     let hasContracts: Bool
     let hasCommittees: Bool
@@ -159,7 +158,7 @@ struct EstateDetailPage: Sendable {
     let filingHref: String
 
     init(layout: Layout, estate: Estate, breadcrumb: String, contracts: [ContractRow], committees: [CommitteeRow],
-         account: DedicatedAccount?, canEdit: Bool, companies: [Option], today: String, forms: [String: RecordForm],
+         account: DedicatedAccount?, canEdit: Bool, today: String, forms: [String: RecordForm],
          questions: [OwnerQuestions.Question], role: Role, filingQuarter: Quarter) {
         self.questions = questions.map(QuestionItem.init)
         hasQuestions = !questions.isEmpty
@@ -177,7 +176,6 @@ struct EstateDetailPage: Sendable {
         self.committees = committees
         self.account = account
         self.canEdit = canEdit
-        self.companies = companies
         self.today = today
         hasContracts = !contracts.isEmpty
         hasCommittees = !committees.isEmpty
