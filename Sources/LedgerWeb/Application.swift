@@ -16,6 +16,8 @@ public protocol AppArguments: Sendable {
     var filesDirectory: String { get }
     /// The public address printed in notice QR codes (`https://ledger.example.gov.cn`); nil: as the request reached us.
     var publicBaseURL: String? { get }
+    /// Addresses of load balancers whose `X-Forwarded-For` is believed.
+    var trustedProxies: [String] { get }
 }
 
 /// Everything the routes use, built once.
@@ -26,10 +28,12 @@ public struct AppDependencies: Sendable {
     public let authPolicy: Authenticator.Policy
     public let filesDirectory: String
     public let publicBaseURL: String?
+    public let trustedProxies: [String]
 
     public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
-                filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil) {
+                filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil, trustedProxies: [String] = []) {
         self.publicBaseURL = publicBaseURL
+        self.trustedProxies = trustedProxies
         self.database = database
         self.clock = clock
         self.renderer = renderer
@@ -52,7 +56,7 @@ public func buildApplication(_ args: some AppArguments, clock: any LedgerClock =
         throw error
     }
     let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory,
-                                       publicBaseURL: args.publicBaseURL)
+                                       publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     return Application(
         router: router,
@@ -75,6 +79,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
 
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(deps.trustedProxies)))
     router.add(middleware: FileMiddleware(Renderer.publicDirectory, urlBasePath: "/static", searchForIndexHtml: false))
     router.add(middleware: SessionMiddleware(authenticator: authenticator))
     router.add(middleware: FormMiddleware(secureCookies: secureCookies))

@@ -57,6 +57,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("public-url"), help: "public address for notice QR codes (env LEDGER_PUBLIC_URL; default: as requested)")
     var publicURLFlag: String?
 
+    @Option(name: .customLong("trusted-proxy"), help: "address of a load balancer whose X-Forwarded-For is believed; repeatable (env LEDGER_TRUSTED_PROXIES, comma-separated)")
+    var trustedProxyFlags: [String] = []
+
     @Option(name: .customLong("files"), help: "directory for voucher files (env LEDGER_FILES_DIR, default: files/ beside the SQLite database, else ./data/files)")
     var filesFlag: String?
 }
@@ -70,8 +73,12 @@ struct ResolvedArguments: AppArguments {
     let secureCookies: Bool
     let filesDirectory: String
     let publicBaseURL: String?
+    let trustedProxies: [String]
 
     init(_ database: DatabaseOptions, _ server: ServerOptions) {
+        trustedProxies = server.trustedProxyFlags.isEmpty
+            ? (ProcessInfo.processInfo.environment["LEDGER_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            : server.trustedProxyFlags
         publicBaseURL = (server.publicURLFlag ?? ProcessInfo.processInfo.environment["LEDGER_PUBLIC_URL"]).map {
             $0.hasSuffix("/") ? String($0.dropLast()) : $0
         }

@@ -17,7 +17,8 @@ public struct AppRequestContext: RequestContext {
     public var form = FormData()
     /// Short id shown on error pages and written to the log, to match a complaint with its log line.
     public let requestId: String
-    public let remoteAddress: String
+    /// The client's address: the peer, or — behind a trusted proxy — the address the proxy reports (`ClientAddressMiddleware`).
+    public var remoteAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
