@@ -69,7 +69,7 @@ struct DemoDisclosures {
                 default: break
                 }
                 let due = quarter.dueDate
-                let publishDay = planted == .late ? due.adding(days: Int.random(in: 5...30, using: &random)) : (content.displayFrom! < due ? content.displayFrom! : due)
+                let publishDay = planted == .late ? content.displayFrom! : (content.displayFrom! < due ? content.displayFrom! : due)
                 versions.append(Self.version(estate: estate, companyId: companyId, quarter: quarter, number: 1, content: content,
                                              publishedAt: "\(publishDay)T02:\(String(format: "%02d", Int.random(in: 0...59, using: &random))):00Z", reason: nil))
                 var closing = content.closingBalance ?? .zero
@@ -147,7 +147,10 @@ struct DemoDisclosures {
         }
         c.contactName = contact.0
         c.contactPhone = contact.1
-        let from = fault == .lateDisplay ? quarter.dueDate.adding(days: 5) : end.adding(days: Int.random(in: 5...25, using: &random))
+        // A late filing is also displayed late: the notice goes up the day it is published, after the deadline.
+        let from = fault == .lateDisplay ? quarter.dueDate.adding(days: 5)
+            : fault == .late ? quarter.dueDate.adding(days: Int.random(in: 5...30, using: &random))
+            : end.adding(days: Int.random(in: 5...25, using: &random))
         c.displayFrom = from
         c.displayUntil = from.adding(days: Int.random(in: 31...40, using: &random))
         return c

@@ -38,6 +38,7 @@ public struct Migrator: Sendable {
         M0005_CreateDisclosures(),
         M0006_CreateQuestions(),
         M0007_CreateVouchers(),
+        M0008_CreateWarnings(),
     ]
 
     let database: Database

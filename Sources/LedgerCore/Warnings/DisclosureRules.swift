@@ -1,0 +1,86 @@
+import Foundation
+
+/// W01 逾期未公示: nothing published by the deadline, or published after it.
+struct W01LateOrMissing: WarningRule {
+    let code = "W01", name = "逾期未公示", severity = "high", clause = "莆田§四(二)、福州§二(一)：季度结束后次月最后一日前公示"
+    let defaults: [String: Double] = [:]
+    func evaluate(_ input: RuleInput) -> String? {
+        let due = input.quarter.dueDate
+        guard due < input.today else { return nil }
+        if let contract = input.estate.contractStart, input.quarter.lastDay.description < contract { return nil }
+        guard let facts = input.facts else { return "截止日期 \(due) 已过，尚未公示" }
+        let limit = "\(due)T16:00:00Z"  // midnight Beijing time after the due date
+        return facts.firstPublishedAt < limit ? nil : "截止日期 \(due)，实际公示于 \(Timestamp.display(stored: facts.firstPublishedAt))"
+    }
+}
+
+/// W02 公示期不足: displayed less than the required days, or the display started after the deadline.
+struct W02DisplayPeriod: WarningRule {
+    let code = "W02", name = "公示期不足", severity = "medium", clause = "莆田§四(二)：公示期不少于30天"
+    let defaults: [String: Double] = ["days": 30]
+    func evaluate(_ input: RuleInput) -> String? {
+        guard let facts = input.facts, let from = Day(facts.displayFrom), let until = Day(facts.displayUntil) else { return nil }
+        let required = Int(input.parameter("days", 30))
+        if from.days(until: until) < required { return "公示期 \(from) 至 \(until) 共\(from.days(until: until))天，少于\(required)天" }
+        if input.quarter.dueDate < from { return "公示开始于 \(from)，晚于截止日期 \(input.quarter.dueDate)" }
+        return nil
+    }
+}
+
+/// W03 零收益: zero public revenue reported (a priority spot-check target).
+struct W03ZeroRevenue: WarningRule {
+    let code = "W03", name = "零收益", severity = "medium", clause = "莆田§四(三)：零收益小区列为重点抽查对象"
+    let defaults: [String: Double] = [:]
+    func evaluate(_ input: RuleInput) -> String? {
+        guard let facts = input.facts, facts.income == 0 else { return nil }
+        return "本季度公共收益为0"
+    }
+}
+
+/// W04 分配比例异常: owners' share below the agreed ratio of the surplus.
+struct W04ShareBelowRatio: WarningRule {
+    let code = "W04", name = "分配比例异常", severity = "high", clause = "统一格式·结余分配：按约定比例分配"
+    let defaults: [String: Double] = [:]
+    func evaluate(_ input: RuleInput) -> String? {
+        guard let facts = input.facts, facts.surplus > 0 else { return nil }
+        let (product, overflow) = facts.surplus.multipliedReportingOverflow(by: Int64(input.estate.ownersShareBp))
+        guard !overflow else { return nil }
+        let agreed = product / 10_000
+        guard facts.ownersShare < agreed else { return nil }
+        return "结余 \(yuan(facts.surplus)) 元，约定业主比例 \(percentText(basisPoints: input.estate.ownersShareBp)) 应得 \(yuan(agreed)) 元，实际 \(yuan(facts.ownersShare)) 元"
+    }
+}
+
+/// W05 结余未转存: transfer smaller than the owners' share, or later than N days after the quarter's end.
+struct W05TransferShort: WarningRule {
+    let code = "W05", name = "结余未转存", severity = "high", clause = "德化§二(一)：业主分成及时转存专户"
+    let defaults: [String: Double] = ["days": 30]
+    func evaluate(_ input: RuleInput) -> String? {
+        guard let facts = input.facts, facts.ownersShare > 0 else { return nil }
+        let transferred = facts.transfer ?? 0
+        if transferred < facts.ownersShare { return "业主分成 \(yuan(facts.ownersShare)) 元，仅转存 \(yuan(transferred)) 元" }
+        let limit = input.quarter.lastDay.adding(days: Int(input.parameter("days", 30)))
+        if let date = facts.transferDate.flatMap(Day.init), limit < date { return "转存日期 \(date) 晚于 \(limit)" }
+        return nil
+    }
+}
+
+/// W07 支出无决议: an expenditure with no owners' decision cited.
+struct W07NoDecision: WarningRule {
+    let code = "W07", name = "支出无决议", severity = "high", clause = "莆田§四(二)：经营支出须经业主共同决定"
+    let defaults: [String: Double] = [:]
+    func evaluate(_ input: RuleInput) -> String? {
+        guard let facts = input.facts, facts.undecidedExpenditures > 0 else { return nil }
+        return "\(facts.undecidedExpenditures) 笔经营支出未注明业主大会或业委会决议"
+    }
+}
+
+/// W12 已公示数据被修改: a published version was corrected.
+struct W12Corrected: WarningRule {
+    let code = "W12", name = "已公示数据被修改", severity = "low", clause = "统一格式：更正须留痕复核"
+    let defaults: [String: Double] = [:]
+    func evaluate(_ input: RuleInput) -> String? {
+        guard let facts = input.facts, facts.versions > 1 else { return nil }
+        return "本季度公示已更正 \(facts.versions - 1) 次，请复核"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SQLKit
+
+/// Reads what the rules need, one county at a time (memory stays bounded by the largest county, not the province).
+struct FactsLoader {
+    let db: any SQLDatabase
+
+    func estates(underPath path: String, window: ClosedRange<Quarter>) async throws -> [EstateFacts] {
+        let range = Scope.pathPredicate("e.region_path", path)
+        let lo = window.lowerBound.year * 10 + window.lowerBound.quarter, hi = window.upperBound.year * 10 + window.upperBound.quarter
+        let estateRows = try await db.raw("""
+            SELECT e.id, e.company_id, e.region_path, e.households, e.owners_share_bp,
+                   CASE WHEN EXISTS (SELECT 1 FROM dedicated_accounts a WHERE a.estate_id = e.id) THEN 1 ELSE 0 END AS has_account,
+                   (SELECT MAX(m.term_end) FROM committees m WHERE m.estate_id = e.id) AS committee_end,
+                   (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) AS contract_start
+            FROM estates e WHERE \(range)
+            """).all()
+        let versionPredicate = Scope.pathPredicate("v.region_path", path)
+        let versions = try await db.raw("""
+            SELECT v.id, v.estate_id, v.year, v.quarter, v.version, v.income_fen, v.cost_fen, v.owners_share_fen, v.transfer_fen,
+                   v.transfer_date, v.display_from, v.display_until, v.published_at
+            FROM disclosure_versions v WHERE \(versionPredicate) AND v.leaf_index >= 0
+            AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
+            ORDER BY v.estate_id, v.year, v.quarter, v.version
+            """).all()
+        let lines = try await db.raw("""
+            SELECT l.version_id, l.kind, l.category, l.decision FROM disclosure_lines l JOIN disclosure_versions v ON v.id = l.version_id
+            WHERE \(versionPredicate) AND v.leaf_index >= 0 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
+            """).all()
+        var categories: [Int64: Set<String>] = [:], undecided: [Int64: Int] = [:]
+        for row in lines {
+            let id = try row.decode(column: "version_id", as: Int64.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "income": categories[id, default: []].insert(try row.decode(column: "category", as: String?.self) ?? "")
+            case "expenditure":
+                if (try row.decode(column: "decision", as: String?.self) ?? "").trimmingCharacters(in: .whitespaces).isEmpty { undecided[id, default: 0] += 1 }
+            default: break
+            }
+        }
+        // Versions arrive in order: the last of a quarter is the one in force, the first says when it was first published.
+        var byEstate: [Int64: [Quarter: QuarterFacts]] = [:]
+        var firstPublished: [String: String] = [:]
+        for row in versions {
+            let id = try row.decode(column: "id", as: Int64.self)
+            let estate = try row.decode(column: "estate_id", as: Int64.self)
+            guard let quarter = Quarter(year: try row.decode(column: "year", as: Int.self), quarter: try row.decode(column: "quarter", as: Int.self)) else { continue }
+            let key = "\(estate)/\(quarter)"
+            let publishedAt = try row.decode(column: "published_at", as: String.self)
+            if firstPublished[key] == nil { firstPublished[key] = publishedAt }
+            byEstate[estate, default: [:]][quarter] = QuarterFacts(
+                quarter: quarter, income: try row.decode(column: "income_fen", as: Int64.self), cost: try row.decode(column: "cost_fen", as: Int64.self),
+                ownersShare: try row.decode(column: "owners_share_fen", as: Int64.self), transfer: try row.decode(column: "transfer_fen", as: Int64?.self),
+                transferDate: try row.decode(column: "transfer_date", as: String?.self), displayFrom: try row.decode(column: "display_from", as: String.self),
+                displayUntil: try row.decode(column: "display_until", as: String.self), firstPublishedAt: firstPublished[key]!,
+                versions: try row.decode(column: "version", as: Int.self), categories: categories[id] ?? [], undecidedExpenditures: undecided[id] ?? 0)
+        }
+        return try estateRows.map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            return EstateFacts(
+                id: id, companyId: try row.decode(column: "company_id", as: Int64?.self), regionPath: try row.decode(column: "region_path", as: String.self),
+                households: try row.decode(column: "households", as: Int.self), ownersShareBp: try row.decode(column: "owners_share_bp", as: Int.self),
+                hasAccount: try row.decode(column: "has_account", as: Int.self) == 1,
+                committeeTermEnd: try row.decode(column: "committee_end", as: String?.self),
+                contractStart: try row.decode(column: "contract_start", as: String?.self), quarters: byEstate[id] ?? [:])
+        }
+    }
+}

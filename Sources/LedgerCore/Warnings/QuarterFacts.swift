@@ -1,0 +1,60 @@
+import Foundation
+
+/// What the rules know about one estate in one quarter: its latest published version, summarised.
+public struct QuarterFacts: Sendable {
+    public let quarter: Quarter
+    public let income: Int64
+    public let cost: Int64
+    public let ownersShare: Int64
+    public let transfer: Int64?
+    public let transferDate: String?
+    public let displayFrom: String
+    public let displayUntil: String
+    /// When version 1 was published (UTC ISO-8601).
+    public let firstPublishedAt: String
+    public let versions: Int
+    public let categories: Set<String>
+    public let undecidedExpenditures: Int
+
+    public var surplus: Int64 { income - cost }
+}
+
+/// One estate as the rules see it: registry facts and its published quarters.
+public struct EstateFacts: Sendable {
+    public let id: Int64
+    public let companyId: Int64?
+    public let regionPath: String
+    public let households: Int
+    public let ownersShareBp: Int
+    public let hasAccount: Bool
+    /// Last day of the latest committee term, if any.
+    public let committeeTermEnd: String?
+    /// First day the current company managed the estate.
+    public let contractStart: String?
+    public let quarters: [Quarter: QuarterFacts]
+
+    /// The county part of the materialised path (`/350000/350100/350102/`), for peer comparisons.
+    public var countyPath: String { "/" + regionPath.split(separator: "/").prefix(3).joined(separator: "/") + "/" }
+}
+
+/// Peer figures of one county in one quarter (rules W10 and W11).
+public struct PeerStatistics: Sendable {
+    public let costRatioP95: Double?
+    public let incomePerHouseholdMedian: Double?
+
+    static func make(_ estates: [EstateFacts], quarter: Quarter) -> PeerStatistics {
+        var ratios: [Double] = [], perHousehold: [Double] = []
+        for estate in estates {
+            guard let facts = estate.quarters[quarter] else { continue }
+            if facts.income > 0 { ratios.append(Double(facts.cost) / Double(facts.income)) }
+            if estate.households > 0 { perHousehold.append(Double(facts.income) / Double(estate.households)) }
+        }
+        return PeerStatistics(costRatioP95: percentile(ratios, 0.95), incomePerHouseholdMedian: percentile(perHousehold, 0.5))
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+}
