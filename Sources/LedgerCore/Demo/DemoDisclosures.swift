@@ -30,9 +30,12 @@ struct DemoDisclosures {
             guard let companyId = estate.companyId else { continue }
             let lowIncome = random.chance(0.012)
             var profile = Self.profile(estate, lowIncome: lowIncome, random: &random)
-            let fault: (Fault, Int)? = !lowIncome && random.chance(0.14)
-                ? (Fault.allCases.randomElement(using: &random)!, quarters.count - 1 - Int.random(in: 0...3, using: &random)) : nil
             let contractStart = estate.contracts.last?.start ?? "0000"
+            let firstFiled = quarters.firstIndex { $0.lastDay.description >= contractStart } ?? quarters.count
+            var fault: (Fault, Int)? = !lowIncome && random.chance(0.14)
+                ? (Fault.allCases.randomElement(using: &random)!, quarters.count - 1 - Int.random(in: 0...3, using: &random)) : nil
+            // Faults go only where four clean quarters precede them, so the trend rules have a history to compare against.
+            if let planned = fault, planned.1 - 4 < firstFiled { fault = nil }
             for (t, quarter) in quarters.enumerated() where quarter.lastDay.description >= contractStart {
                 let planted = fault?.1 == t ? fault?.0 : nil
                 func mark(_ rule: String, _ words: String) {
