@@ -55,7 +55,14 @@ e2e:
 
 bench:
 	$(SWIFT) build -c release --product ledger-bench
+	$(SWIFT) build -c release --product ledger
 	"$$($(SWIFT) build -c release --show-bin-path)/ledger-bench" $(ARGS)
+	@# The warning rules scored against the demo's planted truth (precision and recall per rule).
+	@tmp=$$(mktemp -d); bin="$$($(SWIFT) build -c release --show-bin-path)/ledger"; \
+	  "$$bin" demo --no-serve --database "sqlite://$$tmp/ledger.sqlite" --truth "$$tmp/truth.json" >/dev/null && \
+	  "$$bin" warnings run --database "sqlite://$$tmp/ledger.sqlite" && \
+	  "$$bin" warnings score --database "sqlite://$$tmp/ledger.sqlite" --truth "$$tmp/truth.json"; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
 
 demo:
 	$(SWIFT) run ledger demo $(ARGS)
