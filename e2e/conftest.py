@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -217,11 +218,23 @@ class Browser:
         self.wait().until(EC.staleness_of(marker))
         self.wait_loaded()
 
+    def type_into(self, css: str, value: str, clear: bool = True) -> None:
+        """Types into a field. Headless Chromium sometimes answers a key event with "Node with given id does not belong
+        to the document" just after a page loads; the element is then found again and the typing repeated."""
+        for attempt in range(3):
+            try:
+                field = self.element(css)
+                if clear:
+                    field.clear()
+                if value:
+                    field.send_keys(value)
+                return
+            except WebDriverException as error:
+                if "does not belong to the document" not in str(error) or attempt == 2:
+                    raise
+
     def fill(self, field_id: str, value: str) -> None:
-        field = self.element(f"#{field_id}")
-        field.clear()
-        if value:
-            field.send_keys(value)
+        self.type_into(f"#{field_id}", value)
 
     def field_error(self, field_id: str) -> str | None:
         """The text of the `span.field-error` right after the field, or None when there is none."""
@@ -232,8 +245,8 @@ class Browser:
     # sessions -------------------------------------------------------------------------------------
     def login(self, username: str, password: str = PASSWORD) -> None:
         self.open("/login")
-        self.element("input[name=username]").send_keys(username)
-        self.element("input[name=password]").send_keys(password)
+        self.type_into("input[name=username]", username)
+        self.type_into("input[name=password]", password)
         self.submit("main form[action='/login'] button[type=submit]")
         if self.has("#login-error"):
             raise AssertionError(f"login as {username} failed: {self.element('#login-error').text}")

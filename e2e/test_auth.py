@@ -7,8 +7,8 @@ import pytest
                          ids=["wrong-password", "unknown-user"])
 def test_failed_login_shows_chinese_message(browser, username, password):
     browser.open("/login")
-    browser.element("input[name=username]").send_keys(username)
-    browser.element("input[name=password]").send_keys(password)
+    browser.type_into("input[name=username]", username)
+    browser.type_into("input[name=password]", password)
     browser.submit("main form[action='/login'] button[type=submit]")
 
     assert browser.element("#login-error").text.strip() == "用户名或密码错误"

@@ -10,10 +10,7 @@ ZBARIMG = "/usr/bin/zbarimg"
 
 
 def set_value(browser, name: str, value: str) -> None:
-    field = browser.element(f"#filing-form [name='{name}']")
-    field.clear()
-    if value:
-        field.send_keys(value)
+    browser.type_into(f"#filing-form [name='{name}']", value)
 
 
 def click(browser, css: str) -> None:

@@ -62,15 +62,11 @@ struct CompanyController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        do {
+        return try await submitting {
             let company = try await companies.create(try CompanyInput.validate(context.form.fields), scope: scope)
             return .redirect(to: "/companies/\(company.id)", type: .normal)
-        } catch let errors as FieldErrors {
-            return try await form(context: context, action: "/companies", heading: "登记物业服务企业", values: context.form.fields, errors: errors)
-        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
-            var errors = FieldErrors()
-            errors.add(error)
-            return try await form(context: context, action: "/companies", heading: "登记物业服务企业", values: context.form.fields, errors: errors)
+        } reshow: { errors in
+            try await form(context: context, action: "/companies", heading: "登记物业服务企业", values: context.form.fields, errors: errors)
         }
     }
 
@@ -88,15 +84,11 @@ struct CompanyController {
         let scope = try context.scope()
         let id = try context.parameters.require("id", as: Int64.self)
         _ = try await companies.company(id, scope: scope)
-        do {
+        return try await submitting {
             _ = try await companies.update(id, try CompanyInput.validate(context.form.fields), scope: scope)
             return .redirect(to: "/companies/\(id)", type: .normal)
-        } catch let errors as FieldErrors {
-            return try await form(context: context, action: "/companies/\(id)", heading: "编辑企业", values: context.form.fields, errors: errors)
-        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
-            var errors = FieldErrors()
-            errors.add(error)
-            return try await form(context: context, action: "/companies/\(id)", heading: "编辑企业", values: context.form.fields, errors: errors)
+        } reshow: { errors in
+            try await form(context: context, action: "/companies/\(id)", heading: "编辑企业", values: context.form.fields, errors: errors)
         }
     }
 

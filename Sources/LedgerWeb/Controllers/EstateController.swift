@@ -82,15 +82,11 @@ struct EstateController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        do {
+        return try await submitting {
             let estate = try await estates.create(try EstateInput.validate(context.form.fields), scope: scope)
             return .redirect(to: "/estates/\(estate.id)", type: .normal)
-        } catch let errors as FieldErrors {
-            return try await form(context: context, action: "/estates", heading: "登记小区", values: context.form.fields, errors: errors)
-        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
-            var errors = FieldErrors()
-            errors.add(error)
-            return try await form(context: context, action: "/estates", heading: "登记小区", values: context.form.fields, errors: errors)
+        } reshow: { errors in
+            try await form(context: context, action: "/estates", heading: "登记小区", values: context.form.fields, errors: errors)
         }
     }
 
@@ -113,15 +109,11 @@ struct EstateController {
         let id = try context.parameters.require("id", as: Int64.self)
         _ = try await estates.estate(id, scope: scope)
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        do {
+        return try await submitting {
             _ = try await estates.update(id, try EstateInput.validate(context.form.fields), scope: scope)
             return .redirect(to: "/estates/\(id)", type: .normal)
-        } catch let errors as FieldErrors {
-            return try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
-        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
-            var errors = FieldErrors()
-            errors.add(error)
-            return try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
+        } reshow: { errors in
+            try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
         }
     }
 
@@ -167,16 +159,12 @@ struct EstateController {
         let id = try context.parameters.require("id", as: Int64.self)
         _ = try await estates.estate(id, scope: scope)
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        var errors = FieldErrors()
-        do {
+        return try await submitting {
             try await change(id, scope)
             return .redirect(to: "/estates/\(id)", type: .normal)
-        } catch let failure as FieldErrors {
-            errors = failure
-        } catch let failure as LedgerError where failure.kind == .invalid || failure.kind == .conflict {
-            errors.add(failure)
+        } reshow: { errors in
+            try await detailPage(context, id: id, forms: [form: RecordForm(open: true, values: context.form.fields, errors: errors)])
         }
-        return try await detailPage(context, id: id, forms: [form: RecordForm(open: true, values: context.form.fields, errors: errors)])
     }
 
     private func form(context: AppRequestContext, action: String, heading: String, values: [String: String], errors: FieldErrors) async throws -> Response {
