@@ -61,7 +61,7 @@ public func buildApplication(_ args: some AppArguments, clock: any LedgerClock =
     return Application(
         router: router,
         configuration: .init(address: .hostname(args.hostname, port: args.port), serverName: "CommonsLedger"),
-        services: [DatabaseService(database: database)],
+        services: [DatabaseService(database: database), DailyJobService(jobs: DailyJobs(database: database, clock: clock), logger: logger)],
         logger: logger
     )
 }
@@ -101,6 +101,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     AuditController(database: db, renderer: deps.renderer).addRoutes(to: protected)
+    WarningController(inbox: WarningInbox(database: db, clock: clock), parameters: WarningParameters(database: db, clock: clock),
+                      regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    WarningAPI(inbox: WarningInbox(database: db, clock: clock)).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
     DisclosureAPI(repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db))
         .addRoutes(to: protected)
@@ -118,5 +121,26 @@ struct DatabaseService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.close()
+    }
+}
+
+/// Runs the daily jobs from inside `serve`: checks every ten minutes what is due; the database picks one server per job and day.
+struct DailyJobService: Service {
+    let jobs: DailyJobs
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                for (job, outcome) in await jobs.runDue() {
+                    switch outcome {
+                    case .ran(let summary): logger.info("daily job \(job) ran: \(summary)")
+                    case .failed(let message): logger.error("daily job \(job) failed: \(message)")
+                    case .notDue, .ranElsewhere: break
+                    }
+                }
+                try? await Task.sleep(for: .seconds(600))
+            }
+        }
     }
 }

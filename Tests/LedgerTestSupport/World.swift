@@ -81,7 +81,8 @@ public struct World: Sendable {
     public func fingerprint() async throws -> String {
         try await database.read { [b] db in
             var parts: [String] = []
-            for table in ["regions", "companies", "estates", "contracts", "committees", "dedicated_accounts", "users"] {
+            for table in ["regions", "companies", "estates", "contracts", "committees", "dedicated_accounts", "users", "warnings", "warning_events",
+                          "warning_parameters"] {
                 let n = try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
                 parts.append("\(table)=\(n)")
             }
@@ -94,6 +95,9 @@ public struct World: Sendable {
             parts.append(try "\(estate?.decode(column: "name", as: String.self) ?? "")|\(estate?.decode(column: "updated_at", as: String.self) ?? "")")
             let company = try await db.raw("SELECT name, updated_at FROM companies WHERE id = \(bind: b.company.id)").first()
             parts.append(try "\(company?.decode(column: "name", as: String.self) ?? "")|\(company?.decode(column: "updated_at", as: String.self) ?? "")")
+            let warnings = try await db.raw("SELECT id, status FROM warnings WHERE estate_id = \(bind: b.estate.id) ORDER BY id").all()
+            parts.append(try warnings.map { "\(try $0.decode(column: "id", as: Int64.self)):\(try $0.decode(column: "status", as: String.self))" }
+                .joined(separator: ","))
             return parts.joined(separator: ";")
         }
     }

@@ -5,6 +5,7 @@ import LedgerCore
 import LedgerTestSupport
 import LedgerWeb
 import NIOCore
+import SQLKit
 import Testing
 
 /// Every registered route, called by every role of county A against county B's objects: no read shows them and
@@ -18,7 +19,7 @@ import Testing
 
     /// Fills a route's path parameters with county B's objects; a parameter this test does not know fails it,
     /// so a new route cannot slip past.
-    static func concretePath(_ path: String, _ world: World) -> String? {
+    static func concretePath(_ path: String, _ world: World, warningId: Int64) -> String? {
         var parts: [String] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             guard component.hasPrefix("{") || component.hasPrefix(":") else { parts.append(String(component)); continue }
@@ -26,6 +27,7 @@ import Testing
             switch (name, parts.last) {
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
+            case ("id", "warnings"): parts.append("\(warningId)")
             case ("kind", _): parts.append("estates")
             case ("year", _): parts.append("2024")
             case ("quarter", _): parts.append("2")
@@ -44,6 +46,7 @@ import Testing
             "startDate": "2024-01-01", "kind": "estates", "chairName": "张三", "termStart": "2024-01-01", "termEnd": "2029-01-01",
             "bank": "某银行", "accountNumber": "6222000011112222", "openedOn": "2024-01-01",
             "csv": "name,address,community,households,floorArea,ownersShare\n越权导入,某路,\(world.b.community.code),10,100,70\n",
+            "rule": "W02", "value": "20", "action": "resolve", "note": "越权办结",
         ]
     }
 
@@ -61,13 +64,19 @@ import Testing
         try await WebHarness.run(kind) { harness, client in
             let world = harness.world
             let secrets = [world.b.estate.name, world.b.company.name, world.b.community.name, world.b.company.uscc]
+            // Both counties' estates have no dedicated account and nothing published: the engine gives each warnings.
+            try await WarningEngine(database: world.database, clock: world.clock).run()
+            let warningId = try await world.database.read { db in
+                try await db.raw("SELECT MIN(id) AS id FROM warnings WHERE estate_id = \(bind: world.b.estate.id)").first(decodingColumn: "id", as: Int64?.self)
+            }
+            let bWarning = try #require(warningId ?? nil)
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)
                 for route in harness.routes {
                     let label = "\(route.method) \(route.path)"
                     if Self.authenticationRoutes.contains(label) || Self.isPublic(route.path) { exercised += 1; continue }
-                    guard let path = Self.concretePath(route.path, world) else {
+                    guard let path = Self.concretePath(route.path, world, warningId: bWarning) else {
                         Issue.record("route \(label) has a parameter this test cannot fill: extend concretePath")
                         continue
                     }

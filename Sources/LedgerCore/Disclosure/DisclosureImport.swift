@@ -41,9 +41,9 @@ public struct DisclosureImport: Sendable {
             throw ImportRejected(errors: [ImportRowError(line: header.line, field: "", message: "一次最多导入\(RegistryImport.maxRows)行")])
         }
         let at = clock.now()
-        return try await database.transaction { db in
+        let published = try await database.transaction { db in
             var errors: [ImportRowError] = []
-            var published = 0
+            var published: [(Int64, Quarter)] = []
             for record in records.dropFirst() {
                 var row: [String: String] = [:]
                 for (index, value) in record.fields.enumerated() where index < keys.count { row[keys[index]] = value.trimmingCharacters(in: .whitespaces) }
@@ -54,7 +54,7 @@ public struct DisclosureImport: Sendable {
                     }
                     _ = try await DisclosureRepository.publish(estateId: estate, quarter: quarter, document: Self.document(row),
                                                                reason: row["reason"] ?? "", scope: scope, at: at, on: db)
-                    published += 1
+                    published.append((estate, quarter))
                 } catch let failure as FieldErrors {
                     errors += failure.items.map { ImportRowError(line: record.line, field: $0.field ?? "", message: $0.message) }
                 } catch let failure as LedgerError {
@@ -64,6 +64,8 @@ public struct DisclosureImport: Sendable {
             if !errors.isEmpty { throw ImportRejected(errors: errors) }
             return published
         }
+        await WarningEngine(database: database, clock: clock).afterPublishing(published)
+        return published.count
     }
 
     static func document(_ row: [String: String]) -> DisclosureDocument {

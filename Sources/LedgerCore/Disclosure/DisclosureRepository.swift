@@ -43,9 +43,11 @@ public struct DisclosureRepository: Sendable {
         let at = clock.now()
         let reasonText = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard reasonText.count <= 500 else { throw LedgerError.invalid("reason", code: "too_long", "更正原因不能超过500个字符") }
-        return try await database.transaction { db in
+        let version = try await database.transaction { db in
             try await Self.publish(estateId: estateId, quarter: quarter, document: document, reason: reasonText, scope: scope, at: at, on: db)
         }
+        await WarningEngine(database: database, clock: clock).afterPublishing([(estateId, quarter)])
+        return version
     }
 
     /// Publishing inside the caller's transaction (shared by the form, the API and CSV import).

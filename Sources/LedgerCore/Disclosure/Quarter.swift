@@ -11,6 +11,13 @@ public struct Quarter: Sendable, Hashable, Comparable, Codable, CustomStringConv
         self.quarter = quarter
     }
 
+    /// Parses `2024Q3` (the form the pages and the API use).
+    public init?(text: String) {
+        let parts = text.uppercased().split(separator: "Q")
+        guard parts.count == 2, text.count <= 8, let year = Int(parts[0]), let quarter = Int(parts[1]) else { return nil }
+        self.init(year: year, quarter: quarter)
+    }
+
     /// The quarter a day falls in.
     public init(containing day: Day) {
         year = day.year

@@ -39,6 +39,8 @@ public struct Migrator: Sendable {
         M0006_CreateQuestions(),
         M0007_CreateVouchers(),
         M0008_CreateWarnings(),
+        M0009_CreateWarningEvents(),
+        M0010_CreateComplaints(),
     ]
 
     let database: Database

@@ -32,6 +32,13 @@ public enum Timestamp {
         let c = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
+
+    /// The hour of the day (0–23) in Beijing time.
+    public static func shanghaiHour(_ date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = shanghai
+        return calendar.component(.hour, from: date)
+    }
 }
 
 /// A calendar date without time (`YYYY-MM-DD`), validated.

@@ -3,7 +3,6 @@ import Foundation
 /// W01 逾期未公示: nothing published by the deadline, or published after it.
 struct W01LateOrMissing: WarningRule {
     let code = "W01", name = "逾期未公示", severity = "high", clause = "莆田§四(二)、福州§二(一)：季度结束后次月最后一日前公示"
-    let defaults: [String: Double] = [:]
     func evaluate(_ input: RuleInput) -> String? {
         let due = input.quarter.dueDate
         guard due < input.today else { return nil }
@@ -17,7 +16,7 @@ struct W01LateOrMissing: WarningRule {
 /// W02 公示期不足: displayed less than the required days, or the display started after the deadline.
 struct W02DisplayPeriod: WarningRule {
     let code = "W02", name = "公示期不足", severity = "medium", clause = "莆田§四(二)：公示期不少于30天"
-    let defaults: [String: Double] = ["days": 30]
+    let parameters = [RuleParameter("days", "公示期最少天数", unit: "天", default: 30, range: 1...365)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, let from = Day(facts.displayFrom), let until = Day(facts.displayUntil) else { return nil }
         let required = Int(input.parameter("days", 30))
@@ -30,7 +29,6 @@ struct W02DisplayPeriod: WarningRule {
 /// W03 零收益: zero public revenue reported (a priority spot-check target).
 struct W03ZeroRevenue: WarningRule {
     let code = "W03", name = "零收益", severity = "medium", clause = "莆田§四(三)：零收益小区列为重点抽查对象"
-    let defaults: [String: Double] = [:]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.income == 0 else { return nil }
         return "本季度公共收益为0"
@@ -40,7 +38,6 @@ struct W03ZeroRevenue: WarningRule {
 /// W04 分配比例异常: owners' share below the agreed ratio of the surplus.
 struct W04ShareBelowRatio: WarningRule {
     let code = "W04", name = "分配比例异常", severity = "high", clause = "统一格式·结余分配：按约定比例分配"
-    let defaults: [String: Double] = [:]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.surplus > 0 else { return nil }
         let (product, overflow) = facts.surplus.multipliedReportingOverflow(by: Int64(input.estate.ownersShareBp))
@@ -54,7 +51,7 @@ struct W04ShareBelowRatio: WarningRule {
 /// W05 结余未转存: transfer smaller than the owners' share, or later than N days after the quarter's end.
 struct W05TransferShort: WarningRule {
     let code = "W05", name = "结余未转存", severity = "high", clause = "德化§二(一)：业主分成及时转存专户"
-    let defaults: [String: Double] = ["days": 30]
+    let parameters = [RuleParameter("days", "季度结束后转存期限", unit: "天", default: 30, range: 1...365)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.ownersShare > 0 else { return nil }
         let transferred = facts.transfer ?? 0
@@ -68,7 +65,6 @@ struct W05TransferShort: WarningRule {
 /// W07 支出无决议: an expenditure with no owners' decision cited.
 struct W07NoDecision: WarningRule {
     let code = "W07", name = "支出无决议", severity = "high", clause = "莆田§四(二)：经营支出须经业主共同决定"
-    let defaults: [String: Double] = [:]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.undecidedExpenditures > 0 else { return nil }
         return "\(facts.undecidedExpenditures) 笔经营支出未注明业主大会或业委会决议"
@@ -78,7 +74,6 @@ struct W07NoDecision: WarningRule {
 /// W12 已公示数据被修改: a published version was corrected.
 struct W12Corrected: WarningRule {
     let code = "W12", name = "已公示数据被修改", severity = "low", clause = "统一格式：更正须留痕复核"
-    let defaults: [String: Double] = [:]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.versions > 1 else { return nil }
         return "本季度公示已更正 \(facts.versions - 1) 次，请复核"

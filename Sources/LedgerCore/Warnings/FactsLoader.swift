@@ -5,8 +5,9 @@ import SQLKit
 struct FactsLoader {
     let db: any SQLDatabase
 
-    func estates(underPath path: String, window: ClosedRange<Quarter>) async throws -> [EstateFacts] {
-        let range = Scope.pathPredicate("e.region_path", path)
+    /// The estates under `path` (a county), or the one estate `estateId`, with their published quarters in `window`.
+    func estates(underPath path: String?, estateId: Int64? = nil, window: ClosedRange<Quarter>, today: String) async throws -> [EstateFacts] {
+        let range: SQLQueryString = estateId.map { "e.id = \(bind: $0)" } ?? Scope.pathPredicate("e.region_path", path)
         let lo = window.lowerBound.year * 10 + window.lowerBound.quarter, hi = window.upperBound.year * 10 + window.upperBound.quarter
         let estateRows = try await db.raw("""
             SELECT e.id, e.company_id, e.region_path, e.households, e.owners_share_bp,
@@ -15,7 +16,7 @@ struct FactsLoader {
                    (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) AS contract_start
             FROM estates e WHERE \(range)
             """).all()
-        let versionPredicate = Scope.pathPredicate("v.region_path", path)
+        let versionPredicate: SQLQueryString = estateId.map { "v.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("v.region_path", path)
         let versions = try await db.raw("""
             SELECT v.id, v.estate_id, v.year, v.quarter, v.version, v.income_fen, v.cost_fen, v.owners_share_fen, v.transfer_fen,
                    v.transfer_date, v.display_from, v.display_until, v.published_at
@@ -54,14 +55,51 @@ struct FactsLoader {
                 displayUntil: try row.decode(column: "display_until", as: String.self), firstPublishedAt: firstPublished[key]!,
                 versions: try row.decode(column: "version", as: Int.self), categories: categories[id] ?? [], undecidedExpenditures: undecided[id] ?? 0)
         }
+        // Complaints of the last year (W13) and rectifications past their deadline (W14).
+        let complaintPredicate: SQLQueryString = estateId.map { "c.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("c.region_path", path)
+        let yearAgo = (Day(today)?.adding(days: -400).description ?? today) + "T00:00:00Z"
+        var complaints: [Int64: [String]] = [:]
+        for row in try await db.raw("""
+            SELECT c.estate_id, c.received_at FROM complaints c WHERE \(complaintPredicate) AND c.duplicate_of IS NULL AND c.received_at >= \(bind: yearAgo)
+            """).all() {
+            complaints[try row.decode(column: "estate_id", as: Int64.self), default: []].append(try row.decode(column: "received_at", as: String.self))
+        }
+        let problemPredicate: SQLQueryString = estateId.map { "p.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("p.region_path", path)
+        var overdue: [Int64: [String]] = [:]
+        for row in try await db.raw("""
+            SELECT p.estate_id, p.deadline FROM problems p WHERE \(problemPredicate) AND p.status <> 'closed' AND p.deadline < \(bind: today)
+            """).all() {
+            overdue[try row.decode(column: "estate_id", as: Int64.self), default: []].append(try row.decode(column: "deadline", as: String.self))
+        }
         return try estateRows.map { row in
             let id = try row.decode(column: "id", as: Int64.self)
-            return EstateFacts(
+            var facts = EstateFacts(
                 id: id, companyId: try row.decode(column: "company_id", as: Int64?.self), regionPath: try row.decode(column: "region_path", as: String.self),
                 households: try row.decode(column: "households", as: Int.self), ownersShareBp: try row.decode(column: "owners_share_bp", as: Int.self),
                 hasAccount: try row.decode(column: "has_account", as: Int.self) == 1,
                 committeeTermEnd: try row.decode(column: "committee_end", as: String?.self),
                 contractStart: try row.decode(column: "contract_start", as: String?.self), quarters: byEstate[id] ?? [:])
+            facts.complaints = complaints[id] ?? []
+            facts.overdueRectifications = overdue[id] ?? []
+            return facts
         }
+    }
+
+    /// The county's peer figures for one quarter from the latest version of each estate (what a full run computes
+    /// from the facts it loaded, read here without loading the county's lines).
+    func peers(countyPath: String, quarter: Quarter) async throws -> PeerStatistics {
+        let rows = try await db.raw("""
+            SELECT v.estate_id, v.income_fen, v.cost_fen, e.households FROM disclosure_versions v JOIN estates e ON e.id = v.estate_id
+            WHERE \(Scope.pathPredicate("v.region_path", countyPath)) AND v.leaf_index >= 0
+            AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter)
+            ORDER BY v.estate_id, v.version
+            """).all()
+        var latest: [Int64: (Int64, Int64, Int)] = [:]
+        for row in rows {
+            latest[try row.decode(column: "estate_id", as: Int64.self)] = (try row.decode(column: "income_fen", as: Int64.self),
+                                                                          try row.decode(column: "cost_fen", as: Int64.self),
+                                                                          try row.decode(column: "households", as: Int.self))
+        }
+        return PeerStatistics.make(figures: Array(latest.values))
     }
 }

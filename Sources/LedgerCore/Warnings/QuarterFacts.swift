@@ -32,6 +32,10 @@ public struct EstateFacts: Sendable {
     /// First day the current company managed the estate.
     public let contractStart: String?
     public let quarters: [Quarter: QuarterFacts]
+    /// When each complaint about the estate in the last year was received (UTC ISO-8601), duplicates left out (W13).
+    public var complaints: [String] = []
+    /// Deadlines of the estate's rectifications that are still open and past due (W14).
+    public var overdueRectifications: [String] = []
 
     /// The county part of the materialised path (`/350000/350100/350102/`), for peer comparisons.
     public var countyPath: String { "/" + regionPath.split(separator: "/").prefix(3).joined(separator: "/") + "/" }
@@ -42,12 +46,22 @@ public struct PeerStatistics: Sendable {
     public let costRatioP95: Double?
     public let incomePerHouseholdMedian: Double?
 
-    static func make(_ estates: [EstateFacts], quarter: Quarter) -> PeerStatistics {
+    public init(costRatioP95: Double?, incomePerHouseholdMedian: Double?) {
+        self.costRatioP95 = costRatioP95
+        self.incomePerHouseholdMedian = incomePerHouseholdMedian
+    }
+
+    /// The county's figures for `quarter`: every estate that published it counts, managed or not.
+    public static func make(_ estates: [EstateFacts], quarter: Quarter) -> PeerStatistics {
+        make(figures: estates.compactMap { estate in estate.quarters[quarter].map { ($0.income, $0.cost, estate.households) } })
+    }
+
+    /// From (income, cost, households) per estate.
+    static func make(figures: [(Int64, Int64, Int)]) -> PeerStatistics {
         var ratios: [Double] = [], perHousehold: [Double] = []
-        for estate in estates {
-            guard let facts = estate.quarters[quarter] else { continue }
-            if facts.income > 0 { ratios.append(Double(facts.cost) / Double(facts.income)) }
-            if estate.households > 0 { perHousehold.append(Double(facts.income) / Double(estate.households)) }
+        for (income, cost, households) in figures {
+            if income > 0 { ratios.append(Double(cost) / Double(income)) }
+            if households > 0 { perHousehold.append(Double(income) / Double(households)) }
         }
         return PeerStatistics(costRatioP95: percentile(ratios, 0.95), incomePerHouseholdMedian: percentile(perHousehold, 0.5))
     }

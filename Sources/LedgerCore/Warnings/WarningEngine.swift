@@ -1,13 +1,15 @@
 import Foundation
 import SQLKit
 
-/// Runs the rules over everything, county by county, and keeps one open warning per rule, estate and quarter:
-/// a new finding opens one, a finding that is gone closes its warning with the reason. Running twice changes nothing.
+/// Runs the rules and keeps one warning per rule, estate and quarter: a new finding opens one, a finding that is gone
+/// closes its open warning with the reason, and a warning someone has already handled (resolved, dismissed,
+/// escalated) is left as they left it. Running twice changes nothing.
 public struct WarningEngine: Sendable {
     public struct Summary: Sendable {
         public var opened = 0
         public var closed = 0
         public var unchanged = 0
+        public var estates = 0
     }
 
     let database: Database
@@ -18,77 +20,149 @@ public struct WarningEngine: Sendable {
         self.clock = clock
     }
 
-    /// Evaluates the last `quarters` quarters that have ended (history before them is read for the trend rules).
+    /// The statuses of a warning nobody has finished with; the engine closes these when their cause is gone.
+    static let active = ["open", "acknowledged"]
+
+    /// The last `count` quarters that have ended, oldest first.
+    func window(count: Int, today: Day) -> [Quarter] {
+        var quarters = [Quarter(containing: today).previous]
+        while quarters.count < count { quarters.insert(quarters[0].previous, at: 0) }
+        return quarters
+    }
+
+    /// Evaluates the last `quarters` quarters that have ended (history before them is read for the trend rules),
+    /// one county at a time so that memory is bounded by the largest county.
     public func run(quarters count: Int = 8) async throws -> Summary {
         let at = clock.now()
         let today = Day(Timestamp.shanghaiDay(at))!
-        let current = Quarter(containing: today).previous
-        var quarters = [current]
-        while quarters.count < count { quarters.insert(quarters[0].previous, at: 0) }
-        let earliest = quarters[0].previous.previous.previous.previous
-        let counties = try await database.read { db in
-            try await db.raw("SELECT path FROM regions WHERE level = 'county' ORDER BY path").all(decodingColumn: "path", as: String.self)
+        let quarters = window(count: count, today: today)
+        let (counties, overrides) = try await database.read { db in
+            (try await db.raw("SELECT path FROM regions WHERE level = 'county' ORDER BY path").all(decodingColumn: "path", as: String.self),
+             try await WarningParameters.load(on: db))
         }
         var summary = Summary()
         for county in counties {
-            let estates = try await database.read { db in try await FactsLoader(db: db).estates(underPath: county, window: earliest...current) }
-            var findings: [String: (Finding, String)] = [:]
-            for quarter in quarters {
-                let peers = PeerStatistics.make(estates, quarter: quarter)
-                for estate in estates where estate.companyId != nil {
-                    for rule in WarningRules.all {
-                        if let detail = rule.evaluate(RuleInput(estate: estate, quarter: quarter, peers: peers, today: today,
-                                                                currentQuarter: current, parameters: rule.defaults)) {
-                            let finding = Finding(rule: rule.code, estateId: estate.id, quarter: quarter, detail: detail)
-                            findings["\(rule.code)/\(estate.id)/\(quarter)"] = (finding, rule.severity)
-                        }
-                    }
-                }
+            let estates = try await database.read { db in
+                try await FactsLoader(db: db).estates(underPath: county, window: quarters[0].previous.previous.previous.previous...quarters.last!,
+                                                           today: today.description)
             }
-            let paths = Dictionary(uniqueKeysWithValues: estates.map { ($0.id, ($0.regionPath, $0.companyId)) })
-            let countyResult = try await persist(findings, county: county, quarters: quarters, paths: paths, at: at)
-            summary.opened += countyResult.opened
-            summary.closed += countyResult.closed
-            summary.unchanged += countyResult.unchanged
+            var peers: [Quarter: PeerStatistics] = [:]
+            for quarter in quarters { peers[quarter] = PeerStatistics.make(estates, quarter: quarter) }
+            let findings = evaluate(estates, quarters: quarters, peers: peers, today: today, overrides: overrides)
+            let result = try await persist(findings, subject: Scope.pathPredicate("w.region_path", county), quarters: quarters, estates: estates,
+                                           audit: county, at: at)
+            summary.opened += result.opened
+            summary.closed += result.closed
+            summary.unchanged += result.unchanged
+            summary.estates += estates.count
         }
         return summary
     }
 
-    private func persist(_ findings: [String: (Finding, String)], county: String, quarters: [Quarter], paths: [Int64: (String, Int64?)],
-                         at: Date) async throws -> Summary {
+    /// Re-evaluates one estate after a publication or correction of `quarter` (and the quarters after it, whose trends it feeds).
+    @discardableResult
+    public func run(estateId: Int64, from quarter: Quarter, quarters count: Int = 8) async throws -> Summary {
+        let at = clock.now()
+        let today = Day(Timestamp.shanghaiDay(at))!
+        let quarters = window(count: count, today: today).filter { $0 >= quarter }
+        guard let first = quarters.first else { return Summary() }
+        let (estates, peers, overrides) = try await database.read { db in
+            let loader = FactsLoader(db: db)
+            let estates = try await loader.estates(underPath: nil, estateId: estateId, window: first.previous.previous.previous.previous...quarters.last!,
+                                                   today: today.description)
+            var peers: [Quarter: PeerStatistics] = [:]
+            if let estate = estates.first {
+                for quarter in quarters { peers[quarter] = try await loader.peers(countyPath: estate.countyPath, quarter: quarter) }
+            }
+            return (estates, peers, try await WarningParameters.load(on: db))
+        }
+        guard !estates.isEmpty else { return Summary() }
+        let findings = evaluate(estates, quarters: quarters, peers: peers, today: today, overrides: overrides)
+        var summary = try await persist(findings, subject: "w.estate_id = \(bind: estateId)", quarters: quarters, estates: estates,
+                                        audit: "estate/\(estateId)", at: at)
+        summary.estates = 1
+        return summary
+    }
+
+    /// Runs the rules for what was just published. The publication stands whatever happens here: a run that fails
+    /// (the database busy, say) is made good by the next scheduled run over everything.
+    public func afterPublishing(_ published: [(Int64, Quarter)]) async {
+        var earliest: [Int64: Quarter] = [:]
+        for (estate, quarter) in published { earliest[estate] = min(earliest[estate] ?? quarter, quarter) }
+        for (estate, quarter) in earliest.sorted(by: { $0.key < $1.key }) {
+            _ = try? await run(estateId: estate, from: quarter)
+        }
+    }
+
+    func evaluate(_ estates: [EstateFacts], quarters: [Quarter], peers: [Quarter: PeerStatistics], today: Day,
+                  overrides: WarningParameters.Overrides) -> [String: (Finding, String)] {
+        let current = quarters.last!
+        var parameterCache: [String: [[String: Double]]] = [:]
+        var findings: [String: (Finding, String)] = [:]
+        for estate in estates where estate.companyId != nil {
+            let parameters: [[String: Double]]
+            if let cached = parameterCache[estate.regionPath] {
+                parameters = cached
+            } else {
+                parameters = WarningRules.all.map { WarningParameters.resolve($0, path: estate.regionPath, overrides: overrides) }
+                parameterCache[estate.regionPath] = parameters
+            }
+            for quarter in quarters {
+                let empty = PeerStatistics(costRatioP95: nil, incomePerHouseholdMedian: nil)
+                for (index, rule) in WarningRules.all.enumerated() {
+                    let input = RuleInput(estate: estate, quarter: quarter, peers: peers[quarter] ?? empty, today: today,
+                                          currentQuarter: current, parameters: parameters[index])
+                    if let detail = rule.evaluate(input) {
+                        findings["\(rule.code)/\(estate.id)/\(quarter)"] = (Finding(rule: rule.code, estateId: estate.id, quarter: quarter, detail: detail),
+                                                                        rule.severity)
+                    }
+                }
+            }
+        }
+        return findings
+    }
+
+    private func persist(_ findings: [String: (Finding, String)], subject: SQLQueryString, quarters: [Quarter], estates: [EstateFacts],
+                         audit: String, at: Date) async throws -> Summary {
         let lo = quarters[0].year * 10 + quarters[0].quarter, hi = quarters.last!.year * 10 + quarters.last!.quarter
         let now = Timestamp.storage(at)
+        let paths = Dictionary(uniqueKeysWithValues: estates.map { ($0.id, ($0.regionPath, $0.companyId)) })
         return try await database.transaction { db in
             var summary = Summary()
-            let open = try await db.raw("""
-                SELECT id, rule, estate_id, year, quarter FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", county))
-                AND status IN ('open', 'acknowledged') AND year * 10 + quarter >= \(bind: lo) AND year * 10 + quarter <= \(bind: hi)
+            // Every warning of the subject and window except those the engine itself closed: a handled warning is not reopened.
+            let known = try await db.raw("""
+                SELECT id, rule, estate_id, year, quarter, status FROM warnings w WHERE \(subject)
+                AND status <> 'closed' AND year * 10 + quarter >= \(bind: lo) AND year * 10 + quarter <= \(bind: hi)
                 """).all()
-            var existing: [String: Int64] = [:]
-            for row in open {
+            var existing: [String: (Int64, String)] = [:]
+            for row in known {
                 let key = "\(try row.decode(column: "rule", as: String.self))/\(try row.decode(column: "estate_id", as: Int64.self))/"
                     + "\(try row.decode(column: "year", as: Int.self))Q\(try row.decode(column: "quarter", as: Int.self))"
-                existing[key] = try row.decode(column: "id", as: Int64.self)
+                existing[key] = (try row.decode(column: "id", as: Int64.self), try row.decode(column: "status", as: String.self))
             }
             var inserts = BulkInsert(table: "warnings", columns: ["rule", "estate_id", "company_id", "region_path", "year", "quarter", "severity",
                                                                   "status", "detail", "opened_at", "updated_at"])
             for (key, (finding, severity)) in findings.sorted(by: { $0.key < $1.key }) {
                 if existing.removeValue(forKey: key) != nil { summary.unchanged += 1; continue }
-                let (path, company) = paths[finding.estateId] ?? (county, nil)
+                guard let (path, company) = paths[finding.estateId] else { continue }
                 try await inserts.add([finding.rule, finding.estateId, company, path, finding.quarter.year, finding.quarter.quarter, severity,
                                        "open", finding.detail, now, now], on: db)
                 summary.opened += 1
             }
             try await inserts.flush(on: db)
-            for id in existing.values {
+            let reason = "重新运行时原因已消除，自动关闭"
+            for (id, status) in existing.values where Self.active.contains(status) {
+                try await db.raw("UPDATE warnings SET status = 'closed', closed_reason = \(bind: reason), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
                 try await db.raw("""
-                    UPDATE warnings SET status = 'closed', closed_reason = '重新运行时原因已消除，自动关闭', updated_at = \(bind: now) WHERE id = \(bind: id)
+                    INSERT INTO warning_events (warning_id, at, username, role, action, from_status, to_status, note)
+                    VALUES (\(bind: id), \(bind: now), 'system', 'system', 'close', \(bind: status), 'closed', \(bind: reason))
                     """).run()
                 summary.closed += 1
             }
             if summary.opened + summary.closed > 0 {
-                try await AuditLog.record(on: db, scope: .system, at: at, action: "warnings_run", entity: "warnings", entityId: county,
-                                          regionPath: county, after: ["opened": summary.opened, "closed": summary.closed])
+                try await AuditLog.record(on: db, scope: .system, at: at, action: "warnings_run", entity: "warnings", entityId: audit,
+                                          regionPath: audit.hasPrefix("/") ? audit : paths.values.first?.0,
+                                          after: ["opened": summary.opened, "closed": summary.closed])
             }
             return summary
         }

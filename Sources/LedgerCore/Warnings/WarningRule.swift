@@ -29,16 +29,49 @@ public protocol WarningRule: Sendable {
     var severity: String { get }
     /// The policy clause the rule rests on.
     var clause: String { get }
-    var defaults: [String: Double] { get }
+    /// The parameters a regulator may change for its region, with their defaults and permitted ranges.
+    var parameters: [RuleParameter] { get }
     func evaluate(_ input: RuleInput) -> String?
 }
 
-/// The rules of DESIGN.md §6 that this release evaluates (W13 and W14 need complaints and rectifications).
+extension WarningRule {
+    public var parameters: [RuleParameter] { [] }
+    public var defaults: [String: Double] { Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.defaultValue) }) }
+}
+
+/// One changeable parameter of a rule: name, Chinese label and unit, default, and the range a value must lie in.
+public struct RuleParameter: Sendable {
+    public let name: String
+    public let label: String
+    public let unit: String
+    public let defaultValue: Double
+    public let range: ClosedRange<Double>
+    /// Whether only whole numbers make sense (days, quarters, counts).
+    public let integral: Bool
+
+    public init(_ name: String, _ label: String, unit: String, default value: Double, range: ClosedRange<Double>, integral: Bool = true) {
+        self.name = name
+        self.label = label
+        self.unit = unit
+        self.defaultValue = value
+        self.range = range
+        self.integral = integral
+    }
+
+    /// Shows a value without a needless ".0".
+    public func format(_ value: Double) -> String {
+        value.rounded() == value ? String(Int(value)) : String(value)
+    }
+}
+
+/// The fifteen rules of DESIGN.md §6.
 public enum WarningRules {
+    public static func rule(_ code: String) -> (any WarningRule)? { all.first { $0.code == code } }
+
     public static let all: [any WarningRule] = [
         W01LateOrMissing(), W02DisplayPeriod(), W03ZeroRevenue(), W04ShareBelowRatio(), W05TransferShort(), W06NoAccount(),
         W07NoDecision(), W08VanishedCategory(), W09SuddenDrop(), W10CostRatio(), W11LowIncomePerHousehold(), W12Corrected(),
-        W15CommitteeExpired(),
+        W13ComplaintCluster(), W14RectificationOverdue(), W15CommitteeExpired(),
     ]
 }
 

@@ -1,0 +1,103 @@
+import Foundation
+import SQLKit
+
+/// Jobs that run once a day inside `serve`. When several servers share one PostgreSQL, the database decides which runs
+/// a job: each tries to insert the job's row for the day, and only the one whose insert succeeds runs it.
+public struct DailyJobs: Sendable {
+    public struct Job: Sendable {
+        public let name: String
+        /// The hour of the day (Beijing time) from which the job is due.
+        public let hour: Int
+        public let work: @Sendable (Database, any LedgerClock) async throws -> String
+
+        public init(name: String, hour: Int, work: @escaping @Sendable (Database, any LedgerClock) async throws -> String) {
+            self.name = name
+            self.hour = hour
+            self.work = work
+        }
+    }
+
+    /// What one pass did with one job.
+    public enum Outcome: Sendable, Equatable {
+        case notDue, ranElsewhere, ran(String), failed(String)
+    }
+
+    /// The platform's daily jobs: the warning rules over everything at 02:00.
+    public static let standard: [Job] = [
+        Job(name: "warnings", hour: 2) { database, clock in
+            let summary = try await WarningEngine(database: database, clock: clock).run()
+            return "新增 \(summary.opened)，自动关闭 \(summary.closed)，保持 \(summary.unchanged)"
+        },
+    ]
+
+    let database: Database
+    let clock: any LedgerClock
+    let host: String
+    let jobs: [Job]
+
+    public init(database: Database, clock: any LedgerClock, host: String = ProcessInfo.processInfo.hostName + ":\(getpid())",
+                jobs: [Job] = DailyJobs.standard) {
+        self.database = database
+        self.clock = clock
+        self.host = host
+        self.jobs = jobs
+    }
+
+    /// Runs every job that is due today and that no server has claimed yet.
+    @discardableResult
+    public func runDue() async -> [String: Outcome] {
+        let at = clock.now()
+        let day = Timestamp.shanghaiDay(at)
+        let hour = Timestamp.shanghaiHour(at)
+        var outcomes: [String: Outcome] = [:]
+        for job in jobs {
+            guard hour >= job.hour else { outcomes[job.name] = .notDue; continue }
+            do {
+                guard try await claim(job.name, day: day, at: at) else { outcomes[job.name] = .ranElsewhere; continue }
+            } catch {
+                outcomes[job.name] = .failed(String(describing: error))
+                continue
+            }
+            let outcome: Outcome
+            do { outcome = .ran(try await job.work(database, clock)) } catch { outcome = .failed(String(describing: error)) }
+            let text: String = switch outcome {
+            case .ran(let summary): summary
+            case .failed(let message): "失败：" + String(message.prefix(500))
+            default: ""
+            }
+            _ = try? await database.transaction { db in
+                try await db.raw("""
+                    UPDATE job_runs SET finished_at = \(bind: Timestamp.storage(clock.now())), outcome = \(bind: text)
+                    WHERE job = \(bind: job.name) AND day = \(bind: day)
+                    """).run()
+            }
+            outcomes[job.name] = outcome
+        }
+        return outcomes
+    }
+
+    /// Inserts the job's row for the day; true when this server's insert was the one that landed.
+    func claim(_ job: String, day: String, at: Date) async throws -> Bool {
+        try await database.transaction { db in
+            let row = try await db.raw("""
+                INSERT INTO job_runs (job, day, host, started_at) VALUES (\(bind: job), \(bind: day), \(bind: host), \(bind: Timestamp.storage(at)))
+                ON CONFLICT (job, day) DO NOTHING RETURNING host
+                """).first()
+            if row != nil {
+                try await AuditLog.record(on: db, scope: .system, at: at, action: "job_start", entity: "job", entityId: "\(job)/\(day)",
+                                          regionPath: nil, after: ["host": host])
+            }
+            return row != nil
+        }
+    }
+
+    /// The last runs, newest first (for the operators).
+    public func recent(limit: Int = 20) async throws -> [(job: String, day: String, host: String, outcome: String?)] {
+        try await database.read { db in
+            try await db.raw("SELECT job, day, host, outcome FROM job_runs ORDER BY day DESC, job LIMIT \(bind: limit)").all().map {
+                (try $0.decode(column: "job", as: String.self), try $0.decode(column: "day", as: String.self),
+                 try $0.decode(column: "host", as: String.self), try $0.decode(column: "outcome", as: String?.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// The warning inbox (预警处置): the list per jurisdiction, one warning with its history and the lifecycle forms,
+/// and the page where a regulator sets the rules' parameters for its region.
+struct WarningController {
+    let inbox: WarningInbox
+    let parameters: WarningParameters
+    let regions: RegionDirectory
+    let renderer: Renderer
+    let clock: any LedgerClock
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/warnings", use: list)
+        router.get("/warnings/parameters", use: parameterPage)
+        router.post("/warnings/parameters", use: setParameter)
+        router.get("/warnings/:id", use: show)
+        router.post("/warnings/:id", use: act)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let filter = try Self.filter(request.uri.queryParameters)
+        let page = try await inbox.list(scope: scope, filter: filter)
+        let subRegions = scope.role.isRegional || scope.role == .admin
+            ? try await regions.regions(level: .county, scope: scope) + regions.regions(level: .street, scope: scope) : []
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let model = WarningListPage(layout: Layout(title: "预警处置", context: context, section: "/warnings"), filter: filter, page: page,
+                                    subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.role == .admin || scope.role == .regulator)
+        return renderer.render("warnings", model)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await detail(context, errors: FieldErrors())
+    }
+
+    /// One lifecycle step from the form (`action` and `note`); a refused step shows its message on the page.
+    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try RegistryAPI.id(context)
+        guard let action = WarningInbox.Action(rawValue: context.form["action"] ?? "") else {
+            _ = try await inbox.warning(id, scope: scope)
+            throw LedgerError.invalid("action", code: "unknown_action", "请选择处置动作")
+        }
+        return try await submitting {
+            try await inbox.act(action, on: id, note: context.form["note"] ?? "", scope: scope)
+            return .redirect(to: "/warnings/\(id)?done=\(action.rawValue)", type: .normal)
+        } reshow: { errors in
+            try await detail(context, errors: errors, status: .badRequest)
+        }
+    }
+
+    private func detail(_ context: AppRequestContext, errors: FieldErrors, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let scope = try context.scope()
+        let (warning, events) = try await inbox.warning(try RegistryAPI.id(context), scope: scope)
+        let names = try await regions.names(onPath: warning.regionPath).map(\.name).joined(separator: " / ")
+        let model = WarningDetailPage(layout: Layout(title: "预警 \(warning.rule)", context: context, section: "/warnings"), warning: warning,
+                                      events: events, regionNames: names, role: scope.role, errors: errors, values: context.form.fields)
+        return renderer.render("warning", model, status: status)
+    }
+
+    @Sendable func parameterPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await parameters(context, regionCode: request.uri.queryParameters["region"].map(String.init), errors: FieldErrors(), notice: nil)
+    }
+
+    @Sendable func setParameter(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let region = context.form["region"] ?? ""
+        return try await submitting {
+            try await parameters.set(regionCode: region, rule: context.form["rule"] ?? "", name: context.form["name"] ?? "",
+                                     value: context.form["value"] ?? "", scope: scope)
+            return .redirect(to: "/warnings/parameters?region=\(region.urlQueryEncoded)&saved=1", type: .normal)
+        } reshow: { errors in
+            try await parameters(context, regionCode: region, errors: errors, notice: nil, status: .badRequest)
+        }
+    }
+
+    private func parameters(_ context: AppRequestContext, regionCode: String?, errors: FieldErrors, notice: String?,
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
+        let scope = try context.scope()
+        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        let fallback: String
+        if let own = scope.regionPath?.split(separator: "/").last {
+            fallback = String(own)
+        } else {
+            fallback = try await regions.children(of: nil, scope: scope).first?.code ?? ""
+        }
+        let code = regionCode.flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        let (region, effective) = try await parameters.effective(regionCode: code, scope: scope)
+        let names = Dictionary(try await regions.names(onPath: region.path).map { ($0.code, $0.name) }) { a, _ in a }
+        let choices = [region] + (try await regions.children(of: region.code, scope: scope)).filter { $0.level != .community }
+        var above: [Region] = []
+        if let ownPath = scope.regionPath {
+            above = try await regions.names(onPath: region.path).filter { $0.path.hasPrefix(ownPath) && $0.code != region.code }
+        }
+        let model = WarningParameterPage(layout: Layout(title: "预警规则参数", context: context, section: "/warnings"), region: region,
+                                         effective: effective, regionNames: names, choices: above + choices, errors: errors,
+                                         submitted: context.form.fields)
+        return renderer.render("warning-parameters", model, status: status)
+    }
+
+    static func filter(_ query: Parameters) throws -> WarningInbox.Filter {
+        var filter = WarningInbox.Filter()
+        filter.rule = String((query["rule"] ?? "").prefix(8))
+        filter.severity = String((query["severity"] ?? "").prefix(8))
+        filter.status = query["status"].map { String($0.prefix(16)) } ?? "active"
+        filter.regionCode = String((query["region"] ?? "").prefix(20))
+        filter.companyId = try RegistryAPI.positive(query["company"], field: "company").map(Int64.init)
+        filter.estateId = try RegistryAPI.positive(query["estate"], field: "estate").map(Int64.init)
+        filter.page = try RegistryAPI.positive(query["page"], field: "page") ?? 1
+        if let text = query["quarter"], !text.isEmpty {
+            guard let quarter = Quarter(text: String(text)) else {
+                throw LedgerError.invalid("quarter", code: "bad_quarter", "季度格式应为 2024Q3")
+            }
+            filter.quarter = quarter
+        }
+        return filter
+    }
+
+    static func recentQuarters(_ today: Day) -> [Quarter] {
+        var quarters = [Quarter(containing: today).previous]
+        while quarters.count < 8 { quarters.append(quarters.last!.previous) }
+        return quarters
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+@testable import LedgerCore
+import Testing
+
+/// Each rule on hand-made facts, at its boundaries: exactly at the threshold, one step past it, no peers, no history.
+@Suite struct WarningRuleTests {
+    static let q3 = Quarter(year: 2024, quarter: 3)!
+    static let today = Day("2024-11-19")!
+
+    static func facts(_ quarter: Quarter = q3, income: Int64 = 1_000_000, cost: Int64 = 300_000, share: Int64? = nil, transfer: Int64? = -1,
+                      transferDate: String? = "2024-10-10", display: (String, String) = ("2024-10-05", "2024-11-05"),
+                      published: String = "2024-10-05T02:00:00Z", versions: Int = 1, categories: Set<String> = ["parking", "telecom"],
+                      undecided: Int = 0) -> QuarterFacts {
+        let owners = share ?? (income - cost) * 7 / 10
+        return QuarterFacts(quarter: quarter, income: income, cost: cost, ownersShare: owners, transfer: transfer == -1 ? owners : transfer,
+                            transferDate: transferDate, displayFrom: display.0, displayUntil: display.1, firstPublishedAt: published,
+                            versions: versions, categories: categories, undecidedExpenditures: undecided)
+    }
+
+    static func estate(_ quarters: [QuarterFacts], households: Int = 100, account: Bool = true, committeeEnd: String? = "2027-01-01",
+                       contractStart: String? = "2020-01-01", complaints: [String] = [], overdueRectifications: [String] = []) -> EstateFacts {
+        var facts = EstateFacts(id: 1, companyId: 7, regionPath: "/350000/350100/350102/350102001/350102001001/", households: households, ownersShareBp: 7_000,
+                    hasAccount: account, committeeTermEnd: committeeEnd, contractStart: contractStart,
+                    quarters: Dictionary(uniqueKeysWithValues: quarters.map { ($0.quarter, $0) }))
+        facts.complaints = complaints
+        facts.overdueRectifications = overdueRectifications
+        return facts
+    }
+
+    static let noPeers = PeerStatistics(costRatioP95: nil, incomePerHouseholdMedian: nil)
+
+    static func fires(_ code: String, _ estate: EstateFacts, quarter: Quarter = q3, peers: PeerStatistics = noPeers, today: Day = today,
+                      parameters: [String: Double] = [:]) -> String? {
+        let rule = WarningRules.rule(code)!
+        var values = rule.defaults
+        values.merge(parameters) { _, new in new }
+        return rule.evaluate(RuleInput(estate: estate, quarter: quarter, peers: peers, today: today, currentQuarter: q3, parameters: values))
+    }
+
+    /// The four quarters before Q3 2024 with the same figures (a steady history).
+    static func history(income: Int64 = 1_000_000, categories: Set<String> = ["parking", "telecom"]) -> [QuarterFacts] {
+        var quarter = q3, result: [QuarterFacts] = []
+        for _ in 0..<4 {
+            quarter = quarter.previous
+            result.append(facts(quarter, income: income, display: ("\(quarter.dueDate)", "\(quarter.dueDate.adding(days: 30))"),
+                                categories: categories))
+        }
+        return result
+    }
+
+    @Test func fifteenRulesHaveCodesNamesAndClauses() {
+        #expect(WarningRules.all.count == 15)
+        #expect(Set(WarningRules.all.map(\.code)).count == 15)
+        for rule in WarningRules.all {
+            #expect(!rule.name.isEmpty && !rule.clause.isEmpty && ["high", "medium", "low"].contains(rule.severity), "\(rule.code)")
+            for parameter in rule.parameters { #expect(parameter.range.contains(parameter.defaultValue), "\(rule.code).\(parameter.name)") }
+        }
+    }
+
+    @Test func w01DeadlineIsMidnightBeijingAfterTheDueDay() {
+        // Q3 is due on 31 October: 23:59 Beijing (15:59 UTC) is on time, 00:00 on 1 November is late.
+        #expect(Self.fires("W01", Self.estate([Self.facts(published: "2024-10-31T15:59:59Z")])) == nil)
+        #expect(Self.fires("W01", Self.estate([Self.facts(published: "2024-10-31T16:00:00Z")])) != nil)
+        #expect(Self.fires("W01", Self.estate([]))?.contains("尚未公示") == true)
+        // Not yet due on the due day itself, nor for a quarter before the company's contract.
+        #expect(Self.fires("W01", Self.estate([]), today: Day("2024-10-31")!) == nil)
+        #expect(Self.fires("W01", Self.estate([], contractStart: "2024-10-01")) == nil)
+    }
+
+    @Test func w02DisplayOfExactlyThirtyDaysIsEnough() {
+        #expect(Self.fires("W02", Self.estate([Self.facts(display: ("2024-10-05", "2024-11-04"))])) == nil)
+        #expect(Self.fires("W02", Self.estate([Self.facts(display: ("2024-10-05", "2024-11-03"))]))?.contains("29天") == true)
+        #expect(Self.fires("W02", Self.estate([Self.facts(display: ("2024-11-01", "2024-12-31"))]))?.contains("晚于截止日期") == true)
+        // A region that requires 20 days accepts 25.
+        #expect(Self.fires("W02", Self.estate([Self.facts(display: ("2024-10-05", "2024-10-30"))]), parameters: ["days": 20]) == nil)
+    }
+
+    @Test func w03OnlyExactlyZeroRevenue() {
+        #expect(Self.fires("W03", Self.estate([Self.facts(income: 0, cost: 0)])) != nil)
+        #expect(Self.fires("W03", Self.estate([Self.facts(income: 1, cost: 0, share: 0)])) == nil)
+        #expect(Self.fires("W03", Self.estate([])) == nil, "nothing published is W01's business")
+    }
+
+    @Test func w04ShareExactlyAtTheAgreedRatio() {
+        // Surplus 7,000.00 yuan at 70 %: 4,900.00 is the floor.
+        #expect(Self.fires("W04", Self.estate([Self.facts(share: 490_000)])) == nil)
+        #expect(Self.fires("W04", Self.estate([Self.facts(share: 489_999)]))?.contains("4,900.00") == true)
+        #expect(Self.fires("W04", Self.estate([Self.facts(income: 100, cost: 100, share: 0)])) == nil, "no surplus, nothing to share")
+    }
+
+    @Test func w05TransferAmountAndDeadline() {
+        #expect(Self.fires("W05", Self.estate([Self.facts(transfer: 489_999)]))?.contains("仅转存") == true)
+        #expect(Self.fires("W05", Self.estate([Self.facts(transfer: nil)]))?.contains("仅转存 0.00") == true)
+        // 30 days after 30 September is 30 October.
+        #expect(Self.fires("W05", Self.estate([Self.facts(transferDate: "2024-10-30")])) == nil)
+        #expect(Self.fires("W05", Self.estate([Self.facts(transferDate: "2024-10-31")])) != nil)
+        #expect(Self.fires("W05", Self.estate([Self.facts(transferDate: "2024-10-31")]), parameters: ["days": 31]) == nil)
+    }
+
+    @Test func w06AndW15SpeakAboutTheCurrentQuarterOnly() {
+        #expect(Self.fires("W06", Self.estate([], account: false)) != nil)
+        #expect(Self.fires("W06", Self.estate([], account: true)) == nil)
+        #expect(Self.fires("W06", Self.estate([], account: false), quarter: Self.q3.previous) == nil)
+        #expect(Self.fires("W15", Self.estate([], committeeEnd: "2024-11-18")) != nil)
+        #expect(Self.fires("W15", Self.estate([], committeeEnd: "2024-11-19")) == nil, "the term's last day is still inside it")
+        #expect(Self.fires("W15", Self.estate([], committeeEnd: nil)) == nil)
+    }
+
+    @Test func w07CountsUndecidedExpenditures() {
+        #expect(Self.fires("W07", Self.estate([Self.facts(undecided: 2)]))?.hasPrefix("2 笔") == true)
+        #expect(Self.fires("W07", Self.estate([Self.facts(undecided: 0)])) == nil)
+    }
+
+    @Test func w08NeedsTheCategoryInEachOfTheLastNQuarters() {
+        let now = Self.facts(categories: ["parking"])
+        #expect(Self.fires("W08", Self.estate([now] + Self.history()))?.contains("通信基站") == true)
+        #expect(Self.fires("W08", Self.estate([now])) == nil, "a new estate has no history")
+        var gap = Self.history()
+        gap[1] = Self.facts(gap[1].quarter, categories: ["parking"])
+        #expect(Self.fires("W08", Self.estate([now] + gap)) == nil, "present in Q2 only, not in both of the last two quarters")
+        #expect(Self.fires("W08", Self.estate([now] + gap), parameters: ["quarters": 1]) != nil)
+    }
+
+    @Test func w09FiresBelowHalfTheTrailingMean() {
+        #expect(Self.fires("W09", Self.estate([Self.facts(income: 500_000, cost: 100_000)] + Self.history())) == nil, "exactly 50 %")
+        #expect(Self.fires("W09", Self.estate([Self.facts(income: 499_999, cost: 100_000)] + Self.history())) != nil)
+        #expect(Self.fires("W09", Self.estate([Self.facts(income: 1, cost: 0, share: 0)] + Array(Self.history().prefix(1)))) == nil,
+                "one quarter of history is no trend")
+    }
+
+    @Test func w10UsesTheCountyP95OrTheFloor() {
+        let at60 = Self.estate([Self.facts(income: 1_000_000, cost: 600_000)])
+        #expect(Self.fires("W10", at60) == nil, "exactly 60 % with no peers")
+        #expect(Self.fires("W10", Self.estate([Self.facts(income: 1_000_000, cost: 600_001)])) != nil)
+        let peers = PeerStatistics(costRatioP95: 0.8, incomePerHouseholdMedian: nil)
+        #expect(Self.fires("W10", Self.estate([Self.facts(income: 1_000_000, cost: 700_000)]), peers: peers) == nil, "under the county's P95")
+        #expect(Self.fires("W10", Self.estate([Self.facts(income: 1_000_000, cost: 800_001)]), peers: peers) != nil)
+        #expect(Self.fires("W10", Self.estate([Self.facts(income: 0, cost: 0)])) == nil)
+    }
+
+    @Test func w11ComparesWithTheCountyMedian() {
+        // Median 10,000 fen per household; 20 % is 2,000 fen: 100 households × 2,000 = 200,000 fen is exactly at it.
+        let peers = PeerStatistics(costRatioP95: nil, incomePerHouseholdMedian: 10_000)
+        #expect(Self.fires("W11", Self.estate([Self.facts(income: 200_000, cost: 0)]), peers: peers) == nil)
+        #expect(Self.fires("W11", Self.estate([Self.facts(income: 199_999, cost: 0)]), peers: peers) != nil)
+        #expect(Self.fires("W11", Self.estate([Self.facts(income: 1, cost: 0, share: 0)])) == nil, "no peers: nothing to compare with")
+        #expect(Self.fires("W11", Self.estate([Self.facts(income: 1, cost: 0, share: 0)], households: 0), peers: peers) == nil)
+    }
+
+    @Test func w12FlagsCorrections() {
+        #expect(Self.fires("W12", Self.estate([Self.facts(versions: 1)])) == nil)
+        #expect(Self.fires("W12", Self.estate([Self.facts(versions: 3)]))?.contains("2 次") == true)
+    }
+
+    @Test func w13CountsComplaintsInTheWindow() {
+        let three = Self.estate([], complaints: ["2024-09-01T00:00:00Z", "2024-10-01T00:00:00Z", "2024-11-18T00:00:00Z"])
+        #expect(Self.fires("W13", three) != nil)
+        // 90 days before 19 November is 21 August: a complaint on 20 August is outside the window.
+        let old = Self.estate([], complaints: ["2024-08-20T00:00:00Z", "2024-10-01T00:00:00Z", "2024-11-18T00:00:00Z"])
+        #expect(Self.fires("W13", old) == nil)
+        #expect(Self.fires("W13", old, parameters: ["days": 91]) != nil)
+        #expect(Self.fires("W13", three, quarter: Self.q3.previous) == nil, "about the current quarter only")
+    }
+
+    @Test func w14FlagsRectificationsPastTheirDeadline() {
+        #expect(Self.fires("W14", Self.estate([], overdueRectifications: ["2024-11-18"])) != nil)
+        #expect(Self.fires("W14", Self.estate([], overdueRectifications: [])) == nil)
+    }
+}
