@@ -18,6 +18,12 @@ public protocol AppArguments: Sendable {
     var publicBaseURL: String? { get }
     /// Addresses of load balancers whose `X-Forwarded-For` is believed.
     var trustedProxies: [String] { get }
+    /// Browser tests only: routes that move the clock forward and run the daily jobs at once.
+    var testHooks: Bool { get }
+}
+
+extension AppArguments {
+    public var testHooks: Bool { false }
 }
 
 /// Everything the routes use, built once.
@@ -43,7 +49,9 @@ public struct AppDependencies: Sendable {
 }
 
 /// Opens the database, applies migrations and returns the application, ready to run.
-public func buildApplication(_ args: some AppArguments, clock: any LedgerClock = SystemClock()) async throws -> some ApplicationProtocol {
+public func buildApplication(_ args: some AppArguments, clock givenClock: any LedgerClock = SystemClock()) async throws -> some ApplicationProtocol {
+    let offsetClock = args.testHooks ? OffsetClock() : nil
+    let clock: any LedgerClock = offsetClock ?? givenClock
     var logger = Logger(label: "ledger")
     logger.logLevel = args.logLevel
     let database = try await Database.open(url: args.databaseURL, logger: logger)
@@ -58,6 +66,10 @@ public func buildApplication(_ args: some AppArguments, clock: any LedgerClock =
     let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory,
                                        publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
+    if let offsetClock {
+        logger.warning("test hooks are on: POST /api/test/clock and /api/test/jobs move the clock and run the daily jobs")
+        TestHooks(clock: offsetClock, jobs: DailyJobs(database: database, clock: offsetClock)).addRoutes(to: router)
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(args.hostname, port: args.port), serverName: "CommonsLedger"),
@@ -104,6 +116,14 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     WarningController(inbox: WarningInbox(database: db, clock: clock), parameters: WarningParameters(database: db, clock: clock),
                       regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     WarningAPI(inbox: WarningInbox(database: db, clock: clock)).addRoutes(to: protected)
+    let complaints = Complaints(database: db, clock: clock, filesDirectory: deps.filesDirectory)
+    PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
+    ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),
+                      escalation: Escalation(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
+        .addRoutes(to: protected)
+    SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
+                       companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
     DisclosureAPI(repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db))
         .addRoutes(to: protected)
@@ -141,6 +161,27 @@ struct DailyJobService: Service {
                 }
                 try? await Task.sleep(for: .seconds(600))
             }
+        }
+    }
+}
+
+/// `serve --test-hooks` only: move the clock forward and run the daily jobs now, so browser tests can walk an overdue
+/// problem up the ladder without waiting. Never on in production (the flag says so in its help).
+struct TestHooks {
+    let clock: OffsetClock
+    let jobs: DailyJobs
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.post("/api/test/clock") { request, _ -> Response in
+            let days = request.uri.queryParameters["days"].flatMap { Int($0) } ?? 1
+            guard (1...400).contains(days) else { throw LedgerError.invalid("days", code: "out_of_range", "days 须在 1–400 之间") }
+            clock.advance(days: days)
+            return try JSONResponse.make(["now": Timestamp.storage(clock.now())])
+        }
+        router.post("/api/test/jobs") { _, _ -> Response in
+            var result: [String: String] = [:]
+            for (job, outcome) in await jobs.runDue(ignoringHour: true) { result[job] = "\(outcome)" }
+            return try JSONResponse.make(result)
         }
     }
 }

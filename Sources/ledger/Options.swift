@@ -54,6 +54,10 @@ struct ServerOptions: ParsableArguments {
     var port: Int { portFlag ?? ProcessInfo.processInfo.environment["LEDGER_PORT"].flatMap(Int.init) ?? 8080 }
     var secureCookies: Bool { secureCookiesFlag || ProcessInfo.processInfo.environment["LEDGER_SECURE_COOKIES"] == "1" }
 
+    @Flag(name: .customLong("test-hooks"), help: "FOR TESTS ONLY: routes that move the clock and run the daily jobs now (env LEDGER_TEST_HOOKS=1)")
+    var testHooksFlag = false
+    var testHooks: Bool { testHooksFlag || ProcessInfo.processInfo.environment["LEDGER_TEST_HOOKS"] == "1" }
+
     @Option(name: .customLong("public-url"), help: "public address for notice QR codes (env LEDGER_PUBLIC_URL; default: as requested)")
     var publicURLFlag: String?
 
@@ -74,8 +78,10 @@ struct ResolvedArguments: AppArguments {
     let filesDirectory: String
     let publicBaseURL: String?
     let trustedProxies: [String]
+    let testHooks: Bool
 
     init(_ database: DatabaseOptions, _ server: ServerOptions) {
+        testHooks = server.testHooks
         trustedProxies = server.trustedProxyFlags.isEmpty
             ? (ProcessInfo.processInfo.environment["LEDGER_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             : server.trustedProxyFlags

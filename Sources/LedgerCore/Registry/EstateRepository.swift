@@ -71,6 +71,20 @@ public struct EstateRepository: Sendable {
             .first(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
+    /// Estates whose name or address contains `text`, for the public complaint form (estates are public: their pages are).
+    public func publicSearch(_ text: String, limit: Int) async throws -> [Estate] {
+        let pattern = ListRequest<SortKey>(search: text, sort: .name).likePattern
+        return try await database.read { db in
+            try await db.raw("""
+                \(Self.select) WHERE e.name LIKE \(bind: pattern) ESCAPE '\\' OR e.address LIKE \(bind: pattern) ESCAPE '\\'
+                ORDER BY e.name LIMIT \(bind: limit)
+                """).all(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    /// One estate for a public page.
+    public func publicEstate(_ id: Int64) async throws -> Estate { try await estate(id, scope: .system) }
+
     /// Registers a new estate in a community inside the scope.
     public func create(_ input: EstateInput, scope: Scope) async throws -> Estate {
         guard scope.canEditRegistry else { throw LedgerError.forbidden }

@@ -19,6 +19,12 @@ public struct RegionDirectory: Sendable {
         return found
     }
 
+    /// The region a page about "my jurisdiction" starts from: the user's own region, or for the admin the first top region.
+    public func home(scope: Scope) async throws -> String {
+        if let own = scope.regionPath?.split(separator: "/").last { return String(own) }
+        return try await children(of: nil, scope: scope).first?.code ?? ""
+    }
+
     /// The children of a region (or the top of the scope when `parent` is nil), by code.
     public func children(of parent: String?, scope: Scope) async throws -> [Region] {
         if let parent { _ = try await region(parent, scope: scope) }
@@ -42,12 +48,14 @@ public struct RegionDirectory: Sendable {
 
     /// Names of the regions on a path, root first (for breadcrumbs such as 福州市 / 鼓楼区 / 鼓东街道).
     public func names(onPath path: String) async throws -> [Region] {
+        try await database.read { db in try await Self.names(onPath: path, on: db) }
+    }
+
+    static func names(onPath path: String, on db: any SQLDatabase) async throws -> [Region] {
         let codes = path.split(separator: "/").map(String.init)
         guard !codes.isEmpty else { return [] }
-        return try await database.read { db in
-            try await db.raw("SELECT \(Self.columns) FROM regions r WHERE r.code IN (\(binds: codes)) ORDER BY r.path")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
-        }
+        return try await db.raw("SELECT \(Self.columns) FROM regions r WHERE r.code IN (\(binds: codes)) ORDER BY r.path")
+            .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// Inserts a region under its parent (used by the demo generator and imports; the CLI acts as `system`).

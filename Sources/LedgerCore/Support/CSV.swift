@@ -48,4 +48,15 @@ public enum CSV {
         guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
         return "'" + value
     }
+
+    /// Writes rows as CSV (RFC 4180 quoting, CRLF line ends), each cell made safe from formula injection.
+    public static func format(_ rows: [[String]]) -> String {
+        rows.map { row in
+            row.map { cell in
+                let safe = safeCell(cell)
+                return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                    ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+            }.joined(separator: ",")
+        }.joined(separator: "\r\n") + "\r\n"
+    }
 }

@@ -24,3 +24,14 @@ public final class ManualClock: LedgerClock {
 
     public func set(_ date: Date) { current.withLock { $0 = date } }
 }
+
+/// The wall clock moved forward by a settable offset: only for the browser tests' hook (`serve --test-hooks`).
+public final class OffsetClock: LedgerClock {
+    private let offset = Mutex<TimeInterval>(0)
+
+    public init() {}
+
+    public func now() -> Date { Date() + offset.withLock { $0 } }
+
+    public func advance(days: Int) { offset.withLock { $0 += Double(days) * 86_400 } }
+}

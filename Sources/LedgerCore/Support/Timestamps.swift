@@ -33,6 +33,11 @@ public enum Timestamp {
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 
+    /// The stored form of midnight Beijing time at the start of `day` (16:00 UTC the day before).
+    public static func startOfShanghaiDay(_ day: Day) -> String {
+        "\(day.adding(days: -1))T16:00:00Z"
+    }
+
     /// The hour of the day (0–23) in Beijing time.
     public static func shanghaiHour(_ date: Date) -> Int {
         var calendar = Calendar(identifier: .gregorian)

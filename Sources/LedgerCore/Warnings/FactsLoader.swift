@@ -60,7 +60,7 @@ struct FactsLoader {
         let yearAgo = (Day(today)?.adding(days: -400).description ?? today) + "T00:00:00Z"
         var complaints: [Int64: [String]] = [:]
         for row in try await db.raw("""
-            SELECT c.estate_id, c.received_at FROM complaints c WHERE \(complaintPredicate) AND c.duplicate_of IS NULL AND c.received_at >= \(bind: yearAgo)
+            SELECT c.estate_id, c.received_at FROM complaints c WHERE \(complaintPredicate) AND c.received_at >= \(bind: yearAgo)
             """).all() {
             complaints[try row.decode(column: "estate_id", as: Int64.self), default: []].append(try row.decode(column: "received_at", as: String.self))
         }

@@ -32,7 +32,7 @@ public struct EstateFacts: Sendable {
     /// First day the current company managed the estate.
     public let contractStart: String?
     public let quarters: [Quarter: QuarterFacts]
-    /// When each complaint about the estate in the last year was received (UTC ISO-8601), duplicates left out (W13).
+    /// When each complaint about the estate in the last year was received (UTC ISO-8601) (W13).
     public var complaints: [String] = []
     /// Deadlines of the estate's rectifications that are still open and past due (W14).
     public var overdueRectifications: [String] = []

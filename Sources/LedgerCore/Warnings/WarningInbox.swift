@@ -207,6 +207,16 @@ public struct WarningInbox: Sendable {
                                   message: "该预警当前为「\(before.status.title)」，不能\(action.title)", field: "action")
             }
             let now = Timestamp.storage(at)
+            var recorded = note
+            if action == .escalate {
+                let problemId = try await Problems.insert(
+                    estateId: before.estateId, category: ProblemCategory.forRule(before.rule),
+                    description: "预警 \(before.rule) \(WarningRules.rule(before.rule)?.name ?? "")（\(before.quarter.title)）：\(before.detail)。\(note)",
+                    severity: before.severity, source: "warning", sourceId: id, deadline: nil, responsible: nil, scope: scope, at: at, on: db)
+                try await db.raw("UPDATE warnings SET problem_id = \(bind: problemId) WHERE id = \(bind: id)").run()
+                recorded = "转为问题 #\(problemId)：\(note)"
+            }
+            let note = recorded
             let reason: String? = target.isActive ? nil : note
             try await db.raw("""
                 UPDATE warnings SET status = \(bind: target.rawValue), updated_at = \(bind: now), closed_reason = \(bind: reason)

@@ -80,13 +80,8 @@ struct WarningController {
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
         guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
-        let fallback: String
-        if let own = scope.regionPath?.split(separator: "/").last {
-            fallback = String(own)
-        } else {
-            fallback = try await regions.children(of: nil, scope: scope).first?.code ?? ""
-        }
-        let code = regionCode.flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        var code = regionCode ?? ""
+        if code.isEmpty { code = try await regions.home(scope: scope) }
         let (region, effective) = try await parameters.effective(regionCode: code, scope: scope)
         let names = Dictionary(try await regions.names(onPath: region.path).map { ($0.code, $0.name) }) { a, _ in a }
         let choices = [region] + (try await regions.children(of: region.code, scope: scope)).filter { $0.level != .community }

@@ -1,0 +1,623 @@
+import Crypto
+import Foundation
+import SQLKit
+
+/// 投诉举报、问题线索: intake from the public and from staff, handling to closure (销号), the complainant's tracking page,
+/// transfer to a department or the discipline commission. Complainants' names and phones are masked for everyone but
+/// the handling officer, and showing them is audited.
+public struct Complaints: Sendable {
+    public enum Status: String, Sendable, CaseIterable, Codable {
+        case received, assigned, transferred, closed
+
+        public var title: String {
+            switch self {
+            case .received: "待分派"
+            case .assigned: "办理中"
+            case .transferred: "已移交待反馈"
+            case .closed: "已办结"
+            }
+        }
+    }
+
+    public struct Complaint: Sendable {
+        public let id: Int64
+        public let trackingCode: String
+        public let source: ComplaintSource
+        public let sourceRef: String?
+        public let estateId: Int64
+        public let estateName: String
+        public let companyId: Int64?
+        public let companyName: String?
+        public let regionPath: String
+        public let category: String
+        public let content: String
+        public let complainantName: String?
+        public let complainantPhone: String?
+        public let receivedAt: String
+        public let receivedBy: String
+        public let handlingRegion: String?
+        public let handlingRegionName: String?
+        public let handler: String?
+        public let deadline: String?
+        public let status: Status
+        public let outcome: ComplaintOutcome?
+        public let closedAt: String?
+        public let closureNote: String?
+        public let reply: String?
+        public let repliedAt: String?
+        public let reopenedCount: Int
+        public let transferredTo: String?
+        public let transferDecision: String?
+        public let problemId: Int64?
+
+        public var categoryTitle: String { ProblemCategory.named(category)?.title ?? category }
+        public var maskedName: String { Complaints.maskName(complainantName) }
+        public var maskedPhone: String { Complaints.maskPhone(complainantPhone) }
+        public func isOverdue(today: Day) -> Bool { status != .closed && (deadline.flatMap(Day.init).map { $0 < today } ?? false) }
+    }
+
+    public struct Event: Sendable, Codable {
+        public let at: String
+        public let username: String
+        public let role: String
+        public let action: String
+        public let note: String
+        public let isPublic: Bool
+    }
+
+    /// What the complainant sees on the tracking page: no personal data, no internal notes.
+    public struct Tracking: Sendable {
+        public let trackingCode: String
+        public let estateName: String
+        public let categoryTitle: String
+        public let sourceTitle: String
+        public let receivedAt: String
+        public let deadline: String?
+        public let status: Status
+        public let outcome: ComplaintOutcome?
+        public let closedAt: String?
+        public let publicEvents: [Event]
+        public let canReopen: Bool
+    }
+
+    /// A possible duplicate shown before filing: only the date, category and status (no content, no code).
+    public struct Similar: Sendable {
+        public let receivedDay: String
+        public let categoryTitle: String
+        public let status: Status
+    }
+
+    public struct Filter: Sendable {
+        public var status = ""
+        public var source = ""
+        public var category = ""
+        public var regionCode = ""
+        public var estateId: Int64?
+        public var overdue = false
+        public var from: Day?
+        public var until: Day?
+        public var search = ""
+        public var page = 1
+        public var pageSize = 30
+        public init() {}
+    }
+
+    /// Filings per address per hour on the public form.
+    public static let hourlyLimit = 5
+    /// Days after closure during which the complainant may reopen.
+    public static let reopenDays = 60
+
+    let database: Database
+    let clock: any LedgerClock
+    let files: StoredFiles
+
+    public init(database: Database, clock: any LedgerClock, filesDirectory: String) {
+        self.database = database
+        self.clock = clock
+        self.files = StoredFiles(directory: filesDirectory)
+    }
+
+    // MARK: Masking
+
+    public static func maskName(_ name: String?) -> String {
+        guard let name, let first = name.first else { return "匿名" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
+
+    public static func maskPhone(_ phone: String?) -> String {
+        guard let phone, !phone.isEmpty else { return "—" }
+        let chars = Array(phone)
+        guard chars.count > 7 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
+    }
+
+    // MARK: Intake
+
+    /// An uploaded file on a form.
+    public struct Upload: Sendable {
+        public let filename: String
+        public let bytes: [UInt8]
+        public init(filename: String, bytes: [UInt8]) {
+            self.filename = filename
+            self.bytes = bytes
+        }
+    }
+
+    /// A complaint's checked form fields.
+    public struct Intake: Sendable {
+        public let estateId: Int64
+        public let category: String
+        public let content: String
+        public let name: String?
+        public let phone: String?
+    }
+
+    /// Checks the form without filing (the public form shows possible duplicates before the complainant confirms).
+    public static func checkIntake(_ fields: [String: String]) -> (Intake?, FieldErrors) { readIntake(fields) }
+
+    static func readIntake(_ fields: [String: String]) -> (Intake?, FieldErrors) {
+        var reader = InputReader(fields)
+        let estate = Int64((fields["estate"] ?? "").trimmingCharacters(in: .whitespaces))
+        if estate == nil { reader.errors.add("estate", code: "required", "请先搜索并选择小区") }
+        let category = reader.text("category", label: "问题类别", max: 40)
+        if !category.isEmpty && ProblemCategory.named(category) == nil {
+            reader.errors.add("category", code: "unknown_category", "请选择问题类别")
+        }
+        let content = reader.text("content", label: "反映内容", max: 2_000)
+        if !content.isEmpty && content.count < 10 { reader.errors.add("content", code: "too_short", "反映内容请至少写10个字，说明时间、地点和事情经过") }
+        let name = reader.text("name", label: "姓名", required: false, max: 20)
+        let phone = InputReader.halfWidth(reader.text("phone", label: "联系电话", required: false, max: 20)).replacingOccurrences(of: " ", with: "")
+        if !phone.isEmpty && (phone.count < 7 || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") })) {
+            reader.errors.add("phone", code: "bad_phone", "联系电话只能包含数字和“-”，至少7位")
+        }
+        guard reader.errors.isEmpty, let estate else { return (nil, reader.errors) }
+        return (Intake(estateId: estate, category: category, content: content, name: name.isEmpty ? nil : name,
+                       phone: phone.isEmpty ? nil : phone), reader.errors)
+    }
+
+    /// The public form (网上投诉): no login, anonymous allowed; limited per address. Returns the tracking code.
+    public func file(fields: [String: String], uploads: [Upload], address: String) async throws -> String {
+        let (read, errors) = Self.readIntake(fields)
+        try errors.throwIfAny()
+        guard let intake = read else { throw errors }
+        let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "附件", field: "files") }
+        let addressHash = SHA256.hash(data: Data(("complaint:" + address).utf8)).map { String(format: "%02x", $0) }.joined()
+        let at = clock.now()
+        return try await database.transaction { db in
+            let recent = try await db.raw("""
+                SELECT COUNT(*) AS n FROM complaints WHERE address_hash = \(bind: addressHash) AND received_at > \(bind: Timestamp.storage(at - 3600))
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            guard recent < Self.hourlyLimit else {
+                throw LedgerError(.locked, code: "rate_limited", message: "提交过于频繁，请一小时后再试；紧急情况请拨打12345热线")
+            }
+            let public_ = Scope(userId: nil, username: "public", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
+            let (id, code) = try await Self.insert(intake, source: .online, sourceRef: nil, receivedAt: at, receivedBy: "网上投诉",
+                                                   addressHash: addressHash, on: db)
+            for (upload, file) in zip(uploads, checked) {
+                try files.write(file, bytes: upload.bytes)
+                try await Self.attach(file, owner: "complaint", id: id, by: "public", at: at, on: db)
+            }
+            try await AuditLog.record(on: db, scope: public_, at: at, action: "file", entity: "complaint", entityId: "\(id)",
+                                      regionPath: try await Self.regionPath(id, on: db), after: ["source": "online", "category": intake.category],
+                                      role: "anonymous")
+            return code
+        }
+    }
+
+    /// Staff intake for the other sources (热线, 来信, 来访, 来电, 信访, 上级交办, 媒体), with the source's own reference number.
+    public func intake(fields: [String: String], scope: Scope) async throws -> Int64 {
+        guard [.admin, .regulator, .street].contains(scope.role) else { throw LedgerError.forbidden }
+        let (read, firstErrors) = Self.readIntake(fields)
+        var errors = firstErrors
+        let source = ComplaintSource(rawValue: fields["source"] ?? "")
+        if source == nil || source == .online { errors.add("source", code: "unknown_source", "请选择来源（网上投诉由群众自行提交）") }
+        var reader = InputReader(fields)
+        let reference = reader.text("sourceRef", label: "来源编号（如工单号、信访件号）", max: 40)
+        errors = FieldErrors(merging: errors, reader.errors)
+        try errors.throwIfAny()
+        guard let intake = read, let source else { throw errors }
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let estate = try await EstateRepository.estate(intake.estateId, scope: scope, on: db) else {
+                throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
+            }
+            let (id, _) = try await Self.insert(intake, source: source, sourceRef: reference, receivedAt: at, receivedBy: scope.username,
+                                                addressHash: nil, on: db)
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "intake", entity: "complaint", entityId: "\(id)",
+                                      regionPath: estate.regionPath, after: ["source": source.rawValue, "ref": reference])
+            return id
+        }
+    }
+
+    static func insert(_ intake: Intake, source: ComplaintSource, sourceRef: String?, receivedAt at: Date, receivedBy: String,
+                       addressHash: String?, on db: any SQLDatabase) async throws -> (Int64, String) {
+        guard let estate = try await db.raw("""
+            SELECT e.id, e.region_path, e.company_id FROM estates e WHERE e.id = \(bind: intake.estateId)
+            """).first() else { throw LedgerError.invalid("estate", code: "not_found", "所选小区不存在，请重新搜索") }
+        let path = try estate.decode(column: "region_path", as: String.self)
+        let company = try estate.decode(column: "company_id", as: Int64?.self)
+        let codes = path.split(separator: "/").map(String.init)
+        let street = codes.count >= 4 ? codes[3] : codes.last
+        let days = try await RegionSettings.value("complaint_days.\(source.rawValue)", at: path, on: db)
+        let deadline = Day(Timestamp.shanghaiDay(at))!.addingWorkingDays(days)
+        let code = trackingCode()
+        let now = Timestamp.storage(at)
+        let id = try await db.raw("""
+            INSERT INTO complaints (tracking_code, source, source_ref, estate_id, company_id, region_path, category, content, complainant_name,
+                                    complainant_phone, received_at, received_by, handling_region, deadline, status, address_hash, updated_at)
+            VALUES (\(bind: code), \(bind: source.rawValue), \(bind: sourceRef), \(bind: intake.estateId), \(bind: company), \(bind: path),
+                    \(bind: intake.category), \(bind: intake.content), \(bind: intake.name), \(bind: intake.phone), \(bind: now), \(bind: receivedBy),
+                    \(bind: street), \(bind: deadline.description), 'received', \(bind: addressHash), \(bind: now))
+            RETURNING id
+            """).first(decodingColumn: "id", as: Int64.self)!
+        try await event(id, at: at, username: receivedBy, role: source == .online ? "anonymous" : "staff", action: "receive",
+                        note: "已受理（\(source.title)），办理时限 \(deadline)", isPublic: true, on: db)
+        return (id, code)
+    }
+
+    /// 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L): unguessable, easy to read out on the phone.
+    static func trackingCode() -> String {
+        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        return "TS" + String((0..<10).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// Complaints about the same estate and category in the last 90 days, shown before filing.
+    public func similar(estateId: Int64, category: String) async throws -> [Similar] {
+        let since = Timestamp.storage(clock.now() - 90 * 86_400)
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT received_at, category, status FROM complaints WHERE estate_id = \(bind: estateId) AND category = \(bind: category)
+                AND received_at >= \(bind: since) ORDER BY received_at DESC LIMIT 10
+                """).all().map {
+                Similar(receivedDay: Timestamp.shanghaiDay(Timestamp.parse(try $0.decode(column: "received_at", as: String.self)) ?? .distantPast),
+                        categoryTitle: ProblemCategory.named(try $0.decode(column: "category", as: String.self))?.title ?? "",
+                        status: Status(rawValue: try $0.decode(column: "status", as: String.self)) ?? .received)
+            }
+        }
+    }
+
+    // MARK: Tracking (public)
+
+    static let unknownCode = LedgerError(.notFound, code: "not_found", message: "查询码不存在，请核对后重新输入", field: "code")
+
+    public func track(code raw: String) async throws -> Tracking {
+        let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        guard code.count == 12, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw Self.unknownCode }
+        return try await database.read { db in
+            guard let complaint = try await Self.find(code: code, on: db) else { throw Self.unknownCode }
+            let events = try await Self.events(complaint.id, publicOnly: true, on: db)
+            return Tracking(trackingCode: complaint.trackingCode, estateName: complaint.estateName, categoryTitle: complaint.categoryTitle,
+                            sourceTitle: complaint.source.title, receivedAt: complaint.receivedAt, deadline: complaint.deadline,
+                            status: complaint.status, outcome: complaint.outcome, closedAt: complaint.closedAt, publicEvents: events,
+                            canReopen: canReopen(complaint))
+        }
+    }
+
+    func canReopen(_ complaint: Complaint) -> Bool {
+        guard complaint.status == .closed, let closed = complaint.closedAt.flatMap(Timestamp.parse) else { return false }
+        return clock.now().timeIntervalSince(closed) <= Double(Self.reopenDays) * 86_400
+    }
+
+    /// The complainant is not satisfied: the complaint reopens (within 60 days of closure) with a new deadline.
+    public func reopen(code raw: String, reason rawReason: String) async throws {
+        var reader = InputReader(["reason": rawReason])
+        let reason = reader.text("reason", label: "不满意的理由", max: 1_000)
+        try reader.errors.throwIfAny()
+        let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        let at = clock.now()
+        try await database.transaction { db in
+            guard code.count == 12, let complaint = try await Self.find(code: code, on: db) else { throw Self.unknownCode }
+            guard complaint.status == .closed else {
+                throw LedgerError(.conflict, code: "transition_not_allowed", message: "该投诉尚未办结，无需重新办理", field: "reason")
+            }
+            guard canReopen(complaint) else {
+                throw LedgerError(.conflict, code: "reopen_expired", message: "办结已超过\(Self.reopenDays)天，不能再申请重新办理，请重新投诉", field: "reason")
+            }
+            let days = try await RegionSettings.value("complaint_days.\(complaint.source.rawValue)", at: complaint.regionPath, on: db)
+            let deadline = Day(Timestamp.shanghaiDay(at))!.addingWorkingDays(days)
+            try await db.raw("""
+                UPDATE complaints SET status = 'assigned', outcome = NULL, closed_at = NULL, reopened_count = reopened_count + 1,
+                deadline = \(bind: deadline.description), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: complaint.id)
+                """).run()
+            try await Self.event(complaint.id, at: at, username: "complainant", role: "anonymous", action: "reopen",
+                                 note: "投诉人不满意，申请重新办理：\(reason)。新的办理时限 \(deadline)", isPublic: true, on: db)
+            let public_ = Scope(userId: nil, username: "complainant", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
+            try await AuditLog.record(on: db, scope: public_, at: at, action: "reopen", entity: "complaint", entityId: "\(complaint.id)",
+                                      regionPath: complaint.regionPath, after: ["reason": reason], role: "anonymous")
+        }
+    }
+
+    // MARK: Handling
+
+    /// Which complaints a scope may see: officials of the region; a department or the discipline commission also
+    /// (and a department only) what was transferred to it.
+    static func predicate(_ scope: Scope) -> SQLQueryString {
+        switch scope.role {
+        case .admin: return "1 = 1"
+        case .regulator, .street, .oversight: return Scope.pathPredicate("c.region_path", scope.regionPath)
+        case .department: return "(c.transferred_to = 'department' AND \(Scope.pathPredicate("c.region_path", scope.regionPath)))"
+        default: return "1 = 0"
+        }
+    }
+
+    static let select: SQLQueryString = """
+        SELECT c.id, c.tracking_code, c.source, c.source_ref, c.estate_id, e.name AS estate_name, c.company_id, co.name AS company_name,
+               c.region_path, c.category, c.content, c.complainant_name, c.complainant_phone, c.received_at, c.received_by, c.handling_region,
+               r.name AS handling_region_name, c.handler, c.deadline, c.status, c.outcome, c.closed_at, c.closure_note, c.reply, c.replied_at,
+               c.reopened_count, c.transferred_to, c.transfer_decision, c.problem_id
+        FROM complaints c JOIN estates e ON e.id = c.estate_id LEFT JOIN companies co ON co.id = c.company_id
+        LEFT JOIN regions r ON r.code = c.handling_region
+        """
+
+    public func list(scope: Scope, filter: Filter) async throws -> Page<Complaint> {
+        if !filter.status.isEmpty && Status(rawValue: filter.status) == nil {
+            throw LedgerError.invalid("status", code: "unknown_status", "状态须为 received、assigned、transferred 或 closed")
+        }
+        if !filter.source.isEmpty && ComplaintSource(rawValue: filter.source) == nil {
+            throw LedgerError.invalid("source", code: "unknown_source", "没有该来源")
+        }
+        let today = Timestamp.shanghaiDay(clock.now())
+        return try await database.read { db in
+            var conditions: [SQLQueryString] = [Self.predicate(scope)]
+            if !filter.regionCode.isEmpty {
+                let region = try await WarningParameters.region(filter.regionCode, scope: scope.role.isRegional || scope.role == .admin ? scope : .none, on: db)
+                conditions.append(Scope.pathPredicate("c.region_path", region.path))
+            }
+            if !filter.status.isEmpty { conditions.append("c.status = \(bind: filter.status)") }
+            if !filter.source.isEmpty { conditions.append("c.source = \(bind: filter.source)") }
+            if !filter.category.isEmpty { conditions.append("c.category = \(bind: filter.category)") }
+            if let estate = filter.estateId { conditions.append("c.estate_id = \(bind: estate)") }
+            if filter.overdue { conditions.append("c.status <> 'closed' AND c.deadline < \(bind: today)") }
+            if let from = filter.from { conditions.append("c.received_at >= \(bind: Timestamp.startOfShanghaiDay(from))") }
+            if let until = filter.until { conditions.append("c.received_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))") }
+            let search = filter.search.trimmingCharacters(in: .whitespaces)
+            if !search.isEmpty {
+                let like = ListRequest<ComplaintSort>(search: search, sort: .received).likePattern
+                conditions.append("(c.tracking_code = \(bind: search.uppercased()) OR c.source_ref = \(bind: search) OR c.content LIKE \(bind: like) ESCAPE '\\' OR e.name LIKE \(bind: like) ESCAPE '\\')")
+            }
+            let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
+            let total = try await db.raw("""
+                SELECT COUNT(*) AS n FROM complaints c JOIN estates e ON e.id = c.estate_id WHERE \(condition)
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            let page = max(1, filter.page), size = max(1, min(filter.pageSize, 500))
+            let rows = try await db.raw("""
+                \(Self.select) WHERE \(condition) ORDER BY c.received_at DESC, c.id DESC LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
+                """).all()
+            return Page(items: try rows.map(Self.decode), total: total, page: page, pageSize: size)
+        }
+    }
+
+    public enum ComplaintSort: String, Sendable { case received }
+
+    public func complaint(_ id: Int64, scope: Scope) async throws -> (Complaint, [Event]) {
+        try await database.read { db in
+            guard let complaint = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
+            return (complaint, try await Self.events(id, publicOnly: false, on: db))
+        }
+    }
+
+    /// The complainant's name and phone, for the handling officer only; every look is written to the audit log.
+    public func unmask(_ id: Int64, scope: Scope) async throws -> (name: String?, phone: String?) {
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let complaint = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
+            guard complaint.handler == scope.username else {
+                throw LedgerError(.forbidden, code: "not_handler", message: "只有承办人可以查看投诉人联系方式")
+            }
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "unmask", entity: "complaint", entityId: "\(id)",
+                                      regionPath: complaint.regionPath, after: ["fields": "complainant_name,complainant_phone"])
+            return (complaint.complainantName, complaint.complainantPhone)
+        }
+    }
+
+    /// The steps of handling, with who may take them from which status.
+    public enum Action: String, Sendable, CaseIterable {
+        case assign, note, reply, close, transfer, decide, problem
+
+        public var title: String {
+            switch self {
+            case .assign: "分派承办"
+            case .note: "记录办理进展"
+            case .reply: "答复投诉人"
+            case .close: "办结销号"
+            case .transfer: "移交"
+            case .decide: "反馈处理意见"
+            case .problem: "立案为问题"
+            }
+        }
+
+        public func allowed(from status: Status) -> Bool {
+            switch self {
+            case .assign: status == .received || status == .assigned
+            case .note, .reply: status == .assigned || status == .transferred
+            case .close, .transfer, .problem: status == .assigned
+            case .decide: status == .transferred
+            }
+        }
+
+        public func permitted(for role: Role) -> Bool {
+            switch role {
+            case .admin, .regulator, .street: self != .decide
+            case .department, .oversight: self == .decide
+            default: false
+            }
+        }
+    }
+
+    /// One handling step. `fields`: handlingRegion, handler, deadline (assign); note; outcome (close); to (transfer);
+    /// category, description, deadline, responsible, severity (problem).
+    @discardableResult
+    public func act(_ action: Action, on id: Int64, fields: [String: String], uploads: [Upload] = [], scope: Scope) async throws -> Complaint {
+        var reader = InputReader(fields)
+        let note = reader.text("note", label: action == .reply ? "答复内容" : action == .close ? "办理结果及证据说明" : "说明",
+                               required: action != .assign && action != .problem, max: 2_000)
+        let outcome = ComplaintOutcome(rawValue: fields["outcome"] ?? "")
+        if action == .close && outcome == nil { reader.errors.add("outcome", code: "required", "请选择办结结果（已解决，或未解决的原因）") }
+        let transferTo = fields["to"] ?? ""
+        if action == .transfer && !["department", "oversight"].contains(transferTo) {
+            reader.errors.add("to", code: "required", "请选择移交对象（协同部门或纪委监委）")
+        }
+        let deadline = action == .assign ? reader.day("deadline", label: "办理时限", required: false) : nil
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        if let deadline, deadline < today { reader.errors.add("deadline", code: "past_deadline", "办理时限不能早于今天") }
+        try reader.errors.throwIfAny()
+        let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "证据材料", field: "files") }
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
+            guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
+            if action == .decide && before.transferredTo != scope.role.rawValue { throw LedgerError.forbidden }
+            guard action.allowed(from: before.status) else {
+                throw LedgerError(.conflict, code: "transition_not_allowed",
+                                  message: "该投诉当前为「\(before.status.title)」，不能\(action.title)", field: "action")
+            }
+            let now = Timestamp.storage(at)
+            var text = note
+            var isPublic = false
+            switch action {
+            case .assign:
+                let code = (fields["handlingRegion"] ?? before.handlingRegion ?? "").trimmingCharacters(in: .whitespaces)
+                guard let region = try? await WarningParameters.region(code, scope: scope, on: db),
+                      before.regionPath.hasPrefix(region.path), region.level != .community else {
+                    throw LedgerError.invalid("handlingRegion", code: "outside_jurisdiction", "承办单位须为该小区所在的街道（乡镇）或上级部门，且在您的管辖范围内")
+                }
+                let handlerName = (fields["handler"] ?? "").trimmingCharacters(in: .whitespaces)
+                var handler = scope.username
+                if !handlerName.isEmpty {
+                    guard let path = try await db.raw("""
+                        SELECT r.path FROM users u JOIN regions r ON r.code = u.region_code
+                        WHERE u.username = \(bind: handlerName) AND u.disabled = 0 AND u.role IN ('regulator', 'street')
+                        """).first(decodingColumn: "path", as: String.self), path.hasPrefix(region.path) || region.path.hasPrefix(path) else {
+                        throw LedgerError.invalid("handler", code: "unknown_handler", "承办人须为承办单位的工作人员账号")
+                    }
+                    handler = handlerName
+                }
+                let due = deadline?.description ?? before.deadline ?? today.description
+                try await db.raw("""
+                    UPDATE complaints SET status = 'assigned', handling_region = \(bind: region.code), handler = \(bind: handler),
+                    deadline = \(bind: due), updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+                text = "分派至\(region.name)，承办人 \(handler)，办理时限 \(due)" + (note.isEmpty ? "" : "：\(note)")
+                isPublic = true
+            case .note:
+                break
+            case .reply:
+                try await db.raw("UPDATE complaints SET reply = \(bind: note), replied_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+                isPublic = true
+            case .close:
+                try await db.raw("""
+                    UPDATE complaints SET status = 'closed', outcome = \(bind: outcome!.rawValue), closed_at = \(bind: now), closure_note = \(bind: note),
+                    updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+                text = "办结（\(outcome!.title)）：\(note)"
+                isPublic = true
+                for (upload, file) in zip(uploads, checked) {
+                    try files.write(file, bytes: upload.bytes)
+                    try await Self.attach(file, owner: "complaint", id: id, by: scope.username, at: at, on: db)
+                }
+            case .transfer:
+                try await db.raw("""
+                    UPDATE complaints SET status = 'transferred', transferred_to = \(bind: transferTo), transfer_decision = NULL, updated_at = \(bind: now)
+                    WHERE id = \(bind: id)
+                    """).run()
+                text = "移交\(transferTo == "oversight" ? "纪委监委" : "协同部门")：\(note)"
+                isPublic = true
+            case .decide:
+                try await db.raw("""
+                    UPDATE complaints SET status = 'assigned', transfer_decision = \(bind: note), updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+                text = "\(scope.role.title)处理意见：\(note)"
+            case .problem:
+                guard before.problemId == nil else {
+                    throw LedgerError(.conflict, code: "already_problem", message: "该投诉已立案为问题 #\(before.problemId!)", field: "action")
+                }
+                let problemId = try await Problems.insert(
+                    estateId: before.estateId, category: fields["category"].flatMap { $0.isEmpty ? nil : $0 } ?? before.category,
+                    description: fields["description"].flatMap { $0.isEmpty ? nil : $0 } ?? before.content, severity: fields["severity"] ?? "medium",
+                    source: "complaint", sourceId: id, deadline: fields["problemDeadline"], responsible: fields["responsible"],
+                    scope: scope, at: at, on: db)
+                try await db.raw("UPDATE complaints SET problem_id = \(bind: problemId), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+                text = "经核实属实，立案为问题 #\(problemId)" + (note.isEmpty ? "" : "：\(note)")
+            }
+            try await Self.event(id, at: at, username: scope.username, role: scope.role.rawValue, action: action.rawValue, note: text,
+                                 isPublic: isPublic, on: db)
+            let after = try await Self.find(id, scope: .system, on: db)!
+            try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "complaint", entityId: "\(id)",
+                                      regionPath: before.regionPath, before: ["status": before.status.rawValue],
+                                      after: ["status": after.status.rawValue, "note": text])
+            return after
+        }
+    }
+
+    // MARK: Storage helpers
+
+    static func find(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Complaint? {
+        try await db.raw("\(select) WHERE c.id = \(bind: id) AND \(predicate(scope))").first().map(decode)
+    }
+
+    static func find(code: String, on db: any SQLDatabase) async throws -> Complaint? {
+        try await db.raw("\(select) WHERE c.tracking_code = \(bind: code)").first().map(decode)
+    }
+
+    static func regionPath(_ id: Int64, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT region_path FROM complaints WHERE id = \(bind: id)").first(decodingColumn: "region_path", as: String.self)
+    }
+
+    static func events(_ id: Int64, publicOnly: Bool, on db: any SQLDatabase) async throws -> [Event] {
+        let filter: SQLQueryString = publicOnly ? "AND public = 1" : ""
+        return try await db.raw("""
+            SELECT at, username, role, action, note, public FROM complaint_events WHERE complaint_id = \(bind: id) \(filter) ORDER BY id
+            """).all().map {
+            Event(at: try $0.decode(column: "at", as: String.self), username: publicOnly ? "" : try $0.decode(column: "username", as: String.self),
+                  role: try $0.decode(column: "role", as: String.self), action: try $0.decode(column: "action", as: String.self),
+                  note: try $0.decode(column: "note", as: String.self), isPublic: try $0.decode(column: "public", as: Int.self) == 1)
+        }
+    }
+
+    static func event(_ id: Int64, at: Date, username: String, role: String, action: String, note: String, isPublic: Bool,
+                      on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO complaint_events (complaint_id, at, username, role, action, note, public)
+            VALUES (\(bind: id), \(bind: Timestamp.storage(at)), \(bind: username), \(bind: role), \(bind: action), \(bind: note), \(bind: isPublic ? 1 : 0))
+            """).run()
+    }
+
+    static func attach(_ file: StoredFiles.Checked, owner: String, id: Int64, by username: String, at: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO attachments (owner_type, owner_id, sha256, filename, content_type, size, uploaded_at, uploaded_by)
+            VALUES (\(bind: owner), \(bind: id), \(bind: file.sha256), \(bind: file.filename), \(bind: file.contentType), \(bind: file.size),
+                    \(bind: Timestamp.storage(at)), \(bind: username))
+            """).run()
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Complaint {
+        Complaint(
+            id: try row.decode(column: "id", as: Int64.self), trackingCode: try row.decode(column: "tracking_code", as: String.self),
+            source: ComplaintSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .online,
+            sourceRef: try row.decode(column: "source_ref", as: String?.self), estateId: try row.decode(column: "estate_id", as: Int64.self),
+            estateName: try row.decode(column: "estate_name", as: String.self), companyId: try row.decode(column: "company_id", as: Int64?.self),
+            companyName: try row.decode(column: "company_name", as: String?.self), regionPath: try row.decode(column: "region_path", as: String.self),
+            category: try row.decode(column: "category", as: String.self), content: try row.decode(column: "content", as: String.self),
+            complainantName: try row.decode(column: "complainant_name", as: String?.self),
+            complainantPhone: try row.decode(column: "complainant_phone", as: String?.self),
+            receivedAt: try row.decode(column: "received_at", as: String.self), receivedBy: try row.decode(column: "received_by", as: String.self),
+            handlingRegion: try row.decode(column: "handling_region", as: String?.self),
+            handlingRegionName: try row.decode(column: "handling_region_name", as: String?.self), handler: try row.decode(column: "handler", as: String?.self),
+            deadline: try row.decode(column: "deadline", as: String?.self),
+            status: Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .received,
+            outcome: try row.decode(column: "outcome", as: String?.self).flatMap(ComplaintOutcome.init),
+            closedAt: try row.decode(column: "closed_at", as: String?.self), closureNote: try row.decode(column: "closure_note", as: String?.self),
+            reply: try row.decode(column: "reply", as: String?.self), repliedAt: try row.decode(column: "replied_at", as: String?.self),
+            reopenedCount: try row.decode(column: "reopened_count", as: Int.self), transferredTo: try row.decode(column: "transferred_to", as: String?.self),
+            transferDecision: try row.decode(column: "transfer_decision", as: String?.self), problemId: try row.decode(column: "problem_id", as: Int64?.self))
+    }
+}
+
+extension FieldErrors {
+    /// Both lists' errors, in order.
+    init(merging a: FieldErrors, _ b: FieldErrors) {
+        self.init()
+        for error in a.items + b.items { add(error) }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import SQLKit
+
+/// The ladder of POLICY.md §7 for problems past their deadline: 提醒函 at the deadline, 督办函 after 7 days, 约谈 after 14
+/// (days set per region). Each step is a letter with the facts filled in, recorded once, with an event and an audit entry.
+public struct Escalation: Sendable {
+    public static let steps = ["reminder", "supervision", "interview"]
+    public static let letterTitles = ["reminder": "整改提醒函", "supervision": "督办函", "interview": "约谈通知书"]
+    static let numberPrefixes = ["reminder": "提醒", "supervision": "督办", "interview": "约谈"]
+
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Walks every open problem past its deadline up the ladder; returns how many letters were issued.
+    @discardableResult
+    public func run() async throws -> Int {
+        let at = clock.now()
+        let today = Day(Timestamp.shanghaiDay(at))!
+        let due = try await database.read { db in
+            try await db.raw("""
+                SELECT p.id FROM problems p WHERE p.status <> 'closed' AND p.deadline <= \(bind: today.description) AND p.escalation_level < 3
+                ORDER BY p.id
+                """).all(decodingColumn: "id", as: Int64.self)
+        }
+        var issued = 0
+        for id in due {
+            issued += try await database.transaction { db in try await Self.escalate(id, today: today, at: at, on: db) }
+        }
+        return issued
+    }
+
+    static func escalate(_ id: Int64, today: Day, at: Date, on db: any SQLDatabase) async throws -> Int {
+        guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status != .closed, let deadline = Day(problem.deadline) else { return 0 }
+        let settings = try await RegionSettings.values(at: problem.regionPath, on: db)
+        let overdue = deadline.days(until: today)
+        let thresholds = steps.map { settings["ladder.\($0)"]?.0 ?? 0 }
+        var level = problem.escalationLevel, issued = 0
+        let names = try await RegionDirectory.names(onPath: problem.regionPath, on: db)
+        let county = names.first { $0.level == .county }?.name ?? names.last?.name ?? ""
+        while level < steps.count && overdue >= thresholds[level] {
+            let kind = steps[level]
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM letters WHERE kind = \(bind: kind)").first(decodingColumn: "n", as: Int.self) ?? 0
+            let number = "\(county)物业\(numberPrefixes[kind]!)〔\(today.year)〕\(count + 1)号"
+            let facts: [String: String] = [
+                "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
+                "description": problem.description, "deadline": problem.deadline, "overdueDays": "\(overdue)", "issuer": "\(county)物业主管部门",
+                "region": names.map(\.name).joined(separator: ""), "problemId": "\(problem.id)", "createdAt": Timestamp.display(stored: problem.createdAt),
+                "nextStep": level + 1 < steps.count ? "逾期\(thresholds[level + 1])天仍未整改的，将\(letterTitles[steps[level + 1]]!.replacingOccurrences(of: "通知书", with: ""))" : "仍不整改的，将依法予以通报曝光、信用扣分直至行政处罚",
+            ]
+            let json = String(decoding: try JSONEncoder.sorted.encode(facts), as: UTF8.self)
+            try await db.raw("""
+                INSERT INTO letters (problem_id, kind, number, issued_on, facts, created_at)
+                VALUES (\(bind: id), \(bind: kind), \(bind: number), \(bind: today.description), \(bind: json), \(bind: Timestamp.storage(at)))
+                """).run()
+            level += 1
+            issued += 1
+            try await Problems.event(id, at: at, scope: .system, action: "escalate",
+                                     note: "逾期 \(overdue) 天，发出\(letterTitles[kind]!)（\(number)）", on: db)
+            try await AuditLog.record(on: db, scope: .system, at: at, action: "escalate", entity: "problem", entityId: "\(id)",
+                                      regionPath: problem.regionPath, after: ["letter": kind, "number": number])
+        }
+        if issued > 0 {
+            try await db.raw("UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: id)").run()
+        }
+        return issued
+    }
+
+    /// One letter of a problem the scope may see, for the printable page.
+    public func letter(problemId: Int64, kind: String, scope: Scope) async throws -> (Problems.Problem, Problems.Letter) {
+        try await database.read { db in
+            guard let problem = try await Problems.find(problemId, scope: scope, on: db),
+                  let letter = try await Problems.letters(problemId, on: db).first(where: { $0.kind == kind }) else {
+                throw LedgerError.notFound("文书")
+            }
+            return (problem, letter)
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+/// 执法措施 recorded against a company: 责令整改, 约谈, 通报曝光, 信用扣分 (scored later by the credit capability), 行政处罚, 移交, 清退.
+public struct Enforcement: Sendable {
+    public struct Action: Sendable, Codable {
+        public let id: Int64
+        public let companyId: Int64
+        public let companyName: String
+        public let estateId: Int64?
+        public let problemId: Int64?
+        public let kind: String
+        public let decidedOn: String
+        public let basis: String
+        public let documentNumber: String
+        public let note: String
+        public let createdBy: String
+
+        public var kindTitle: String { EnforcementKind(rawValue: kind)?.title ?? kind }
+    }
+
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Records an action (regulators and the admin). `fields`: kind, decidedOn, basis, documentNumber, note, problem (optional id).
+    @discardableResult
+    public func record(companyId: Int64, fields: [String: String], scope: Scope) async throws -> Int64 {
+        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        var reader = InputReader(fields)
+        let kind = EnforcementKind(rawValue: fields["kind"] ?? "")
+        if kind == nil { reader.errors.add("kind", code: "required", "请选择措施类别") }
+        let day = reader.day("decidedOn", label: "决定日期")
+        let basis = reader.text("basis", label: "依据", max: 500)
+        let number = reader.text("documentNumber", label: "文书编号", max: 60)
+        let note = reader.text("note", label: "备注", required: false, max: 1_000)
+        let problemText = (fields["problem"] ?? "").trimmingCharacters(in: .whitespaces)
+        let problemId = problemText.isEmpty ? nil : Int64(problemText)
+        if !problemText.isEmpty && problemId == nil { reader.errors.add("problem", code: "not_integer", "关联问题编号须为数字") }
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        if let day, today < day { reader.errors.add("decidedOn", code: "future_date", "决定日期不能晚于今天") }
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let company = try await db.raw("SELECT c.id, c.region_path FROM companies c WHERE c.id = \(bind: companyId) AND \(scope.companyPredicate())")
+                .first() else { throw LedgerError.notFound("物业企业") }
+            var path = try company.decode(column: "region_path", as: String.self)
+            var estateId: Int64?
+            if let problemId {
+                guard let problem = try await Problems.find(problemId, scope: scope, on: db), problem.companyId == companyId else {
+                    throw LedgerError.invalid("problem", code: "not_found", "关联问题不存在、不在您的管辖范围内或不属于该企业")
+                }
+                path = problem.regionPath
+                estateId = problem.estateId
+            }
+            if !scope.covers(regionPath: path) && scope.role != .admin, let own = scope.regionPath { path = own }
+            let id = try await db.raw("""
+                INSERT INTO enforcement_actions (company_id, estate_id, problem_id, region_path, kind, decided_on, basis, document_number, note,
+                                                 created_at, created_by)
+                VALUES (\(bind: companyId), \(bind: estateId), \(bind: problemId), \(bind: path), \(bind: kind!.rawValue), \(bind: day!.description),
+                        \(bind: basis), \(bind: number), \(bind: note), \(bind: Timestamp.storage(at)), \(bind: scope.username))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            if let problemId {
+                try await Problems.event(problemId, at: at, scope: scope, action: "enforce", note: "\(kind!.title)（\(number)）：\(basis)", on: db)
+            }
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "enforce", entity: "company", entityId: "\(companyId)", regionPath: path,
+                                      after: ["kind": kind!.rawValue, "number": number, "decidedOn": day!.description])
+            return id
+        }
+    }
+
+    /// A company's actions as the scope may see them (officials: those decided in their region).
+    public func actions(companyId: Int64, scope: Scope) async throws -> [Action] {
+        try await database.read { db in
+            let visible: SQLQueryString = scope.role == .admin || scope.role == .company ? "1 = 1" : Scope.pathPredicate("a.region_path", scope.regionPath)
+            guard try await db.raw("SELECT c.id FROM companies c WHERE c.id = \(bind: companyId) AND \(scope.companyPredicate())").first() != nil else {
+                throw LedgerError.notFound("物业企业")
+            }
+            return try await Self.actions(on: db, condition: "a.company_id = \(bind: companyId) AND \(visible)")
+        }
+    }
+
+    static func actions(on db: any SQLDatabase, condition: SQLQueryString) async throws -> [Action] {
+        try await db.raw("""
+            SELECT a.id, a.company_id, c.name AS company_name, a.estate_id, a.problem_id, a.kind, a.decided_on, a.basis, a.document_number, a.note,
+                   a.created_by
+            FROM enforcement_actions a JOIN companies c ON c.id = a.company_id WHERE \(condition) ORDER BY a.decided_on DESC, a.id DESC
+            """).all(decoding: Action.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+}

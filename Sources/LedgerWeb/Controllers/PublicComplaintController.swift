@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+
+/// The public complaint form (no login, anonymous allowed) and the tracking page, plus the fixed API pair
+/// `POST /api/v1/complaints` and `GET /api/v1/complaints/track/{trackingCode}`.
+struct PublicComplaintController {
+    let complaints: Complaints
+    let estates: EstateRepository
+    let renderer: Renderer
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/public/complaints/new", use: form)
+        router.post("/public/complaints/new", use: submit)
+        router.get("/public/complaints/track", use: track)
+        router.post("/public/complaints/track", use: reopen)
+        router.post("/api/v1/complaints", use: apiFile)
+        router.get("/api/v1/complaints/track/:code", use: apiTrack)
+    }
+
+    /// Step one: search the estate, choose the category, describe the problem.
+    @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = String((request.uri.queryParameters["q"] ?? "").prefix(50))
+        return try await formPage(context, query: query, values: ["q": query], errors: FieldErrors())
+    }
+
+    private func formPage(_ context: AppRequestContext, query: String, values: [String: String], errors: FieldErrors,
+                          status: HTTPResponse.Status = .ok) async throws -> Response {
+        let found = query.trimmingCharacters(in: .whitespaces).count >= 2 ? try await estates.publicSearch(query, limit: 20) : []
+        let chosen = Int64(values["estate"] ?? "")
+        var options = found.map { EstateChoice(id: $0.id, label: "\($0.name)（\($0.address)）", selected: $0.id == chosen) }
+        if let chosen, !options.contains(where: { $0.id == chosen }), let estate = try? await estates.publicEstate(chosen) {
+            options.insert(EstateChoice(id: estate.id, label: "\(estate.name)（\(estate.address)）", selected: true), at: 0)
+        }
+        let model = ComplaintFormPage(layout: Layout(title: "投诉举报", context: context), query: query, estates: options,
+                                      searched: !query.isEmpty, categories: CategoryGroup.all(selected: values["category"] ?? ""),
+                                      content: Field("content", values, errors), name: Field("name", values, errors),
+                                      phone: Field("phone", values, errors), estateError: errors.message(for: "estate"),
+                                      categoryError: errors.message(for: "category"),
+                                      formError: errors.items.first { !["estate", "category", "content", "name", "phone"].contains($0.field ?? "") }?.message)
+        return renderer.render("complaint-form", model, status: status)
+    }
+
+    /// Without `confirm`: checks the form and shows possible duplicates before filing. With it: files and shows the code.
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let fields = context.form.fields
+        if fields["search"] != nil {
+            return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: FieldErrors())
+        }
+        let (intake, errors) = Complaints.checkIntake(fields)
+        guard errors.isEmpty, let intake else {
+            return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: errors, status: .badRequest)
+        }
+        guard fields["confirm"] == "1" else {
+            let similar = try await complaints.similar(estateId: intake.estateId, category: intake.category)
+            let estate = try? await estates.publicEstate(intake.estateId)
+            guard let estate else {
+                var missing = FieldErrors()
+                missing.add("estate", code: "not_found", "所选小区不存在，请重新搜索")
+                return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: missing, status: .badRequest)
+            }
+            let model = ComplaintConfirmPage(layout: Layout(title: "确认投诉", context: context), estateName: estate.name,
+                                             categoryTitle: ProblemCategory.named(intake.category)?.title ?? "", fields: fields.sorted { $0.key < $1.key }
+                                                .filter { $0.key != "_csrf" && $0.key != "confirm" }.map { HiddenField(name: $0.key, value: $0.value) },
+                                             content: intake.content, anonymous: intake.name == nil,
+                                             similar: similar.map { SimilarRow(day: $0.receivedDay, category: $0.categoryTitle, status: $0.status.title) },
+                                             hasSimilar: !similar.isEmpty)
+            return renderer.render("complaint-confirm", model)
+        }
+        let uploads = context.form.files.filter { $0.field == "files" && !$0.filename.isEmpty }
+        do {
+            guard uploads.count <= 3 else { throw LedgerError.invalid("files", code: "too_many_files", "最多上传3个附件") }
+            let code = try await complaints.file(fields: fields, uploads: uploads.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) },
+                                                 address: context.remoteAddress)
+            return .redirect(to: "/public/complaints/track?code=\(code)&filed=1", type: .normal)
+        } catch let error as LedgerError where error.kind == .invalid || error.kind == .locked || error.kind == .tooLarge {
+            var errors = FieldErrors()
+            errors.add(error)
+            let status: HTTPResponse.Status = error.kind == .locked ? .tooManyRequests : error.kind == .tooLarge ? .contentTooLarge : .badRequest
+            return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: errors, status: status)
+        }
+    }
+
+    @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = String((request.uri.queryParameters["code"] ?? "").prefix(20))
+        return try await trackPage(context, code: code, filed: request.uri.queryParameters["filed"] == "1", notice: nil, error: nil)
+    }
+
+    private func trackPage(_ context: AppRequestContext, code: String, filed: Bool, notice: String?, error: String?,
+                           status: HTTPResponse.Status = .ok) async throws -> Response {
+        var tracking: Complaints.Tracking?
+        var lookupError: String?
+        if !code.isEmpty {
+            do { tracking = try await complaints.track(code: code) } catch let failure as LedgerError { lookupError = failure.message }
+        }
+        let model = ComplaintTrackPage(layout: Layout(title: "投诉办理查询", context: context, notice: notice), code: code, filed: filed,
+                                       tracking: tracking.map(TrackingView.init), lookupError: lookupError, reopenError: error)
+        return renderer.render("complaint-track", model, status: lookupError != nil ? .notFound : status)
+    }
+
+    /// The complainant is not satisfied and asks for the complaint to be handled again.
+    @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = context.form["code"] ?? ""
+        do {
+            try await complaints.reopen(code: code, reason: context.form["reason"] ?? "")
+            return .redirect(to: "/public/complaints/track?code=\(code.urlQueryEncoded)", type: .normal)
+        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
+            return try await trackPage(context, code: code, filed: false, notice: nil, error: error.message, status: .badRequest)
+        }
+    }
+
+    struct ComplaintRequest: Decodable {
+        let estateId: Int64
+        let category: String
+        let content: String
+        let name: String?
+        let phone: String?
+    }
+
+    @Sendable func apiFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: ComplaintRequest.self, context: context)
+        let code = try await complaints.file(fields: ["estate": "\(body.estateId)", "category": body.category, "content": body.content,
+                                                      "name": body.name ?? "", "phone": body.phone ?? ""],
+                                             uploads: [], address: context.remoteAddress)
+        return try JSONResponse.make(["trackingCode": code], status: .created)
+    }
+
+    struct TrackBody: Encodable {
+        struct Reply: Encodable { let at: String; let text: String }
+        let trackingCode: String
+        let estate: String
+        let category: String
+        let source: String
+        let status: String
+        let statusTitle: String
+        let receivedAt: String
+        let deadline: String?
+        let outcome: String?
+        let closedAt: String?
+        let replies: [Reply]
+        let canReopen: Bool
+    }
+
+    @Sendable func apiTrack(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let t = try await complaints.track(code: context.parameters.get("code") ?? "")
+        return try JSONResponse.make(TrackBody(
+            trackingCode: t.trackingCode, estate: t.estateName, category: t.categoryTitle, source: t.sourceTitle, status: t.status.rawValue,
+            statusTitle: t.status.title, receivedAt: t.receivedAt, deadline: t.deadline, outcome: t.outcome?.rawValue, closedAt: t.closedAt,
+            replies: t.publicEvents.map { .init(at: $0.at, text: $0.note) }, canReopen: t.canReopen))
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import LedgerCore
+
+struct EstateChoice: Sendable {
+    let id: Int64
+    let label: String
+    let selected: Bool
+}
+
+struct HiddenField: Sendable {
+    let name: String
+    let value: String
+}
+
+/// The category tree as `<optgroup>`s.
+struct CategoryGroup: Sendable {
+    let title: String
+    let options: [Option]
+
+    static func all(selected: String) -> [CategoryGroup] {
+        ProblemCategory.groups.map { group in
+            CategoryGroup(title: group, options: ProblemCategory.all.filter { $0.group == group }
+                .map { Option(value: $0.code, label: ($0.parent == nil ? "" : "　") + $0.title, selected: $0.code == selected) })
+        }
+    }
+}
+
+struct ComplaintFormPage: Sendable {
+    let layout: Layout
+    let query: String
+    let estates: [EstateChoice]
+    let searched: Bool
+    let categories: [CategoryGroup]
+    let content: Field
+    let name: Field
+    let phone: Field
+    let estateError: String?
+    let categoryError: String?
+    let formError: String?
+}
+
+struct SimilarRow: Sendable {
+    let day: String
+    let category: String
+    let status: String
+}
+
+struct ComplaintConfirmPage: Sendable {
+    let layout: Layout
+    let estateName: String
+    let categoryTitle: String
+    let fields: [HiddenField]
+    let content: String
+    let anonymous: Bool
+    let similar: [SimilarRow]
+    let hasSimilar: Bool
+}
+
+struct TrackingView: Sendable {
+    struct Step: Sendable { let at: String; let note: String }
+    let code: String
+    let estate: String
+    let category: String
+    let source: String
+    let receivedAt: String
+    let deadline: String
+    let status: String
+    let statusTitle: String
+    let outcome: String?
+    let closedAt: String?
+    let steps: [Step]
+    let canReopen: Bool
+
+    init(_ t: Complaints.Tracking) {
+        code = t.trackingCode
+        estate = t.estateName
+        category = t.categoryTitle
+        source = t.sourceTitle
+        receivedAt = Timestamp.display(stored: t.receivedAt)
+        deadline = t.deadline ?? "—"
+        status = t.status.rawValue
+        statusTitle = t.status.title
+        outcome = t.outcome?.title
+        closedAt = t.closedAt.map(Timestamp.display(stored:))
+        steps = t.publicEvents.map { Step(at: Timestamp.display(stored: $0.at), note: $0.note) }
+        canReopen = t.canReopen
+    }
+}
+
+struct ComplaintTrackPage: Sendable {
+    let layout: Layout
+    let code: String
+    let filed: Bool
+    let tracking: TrackingView?
+    let lookupError: String?
+    let reopenError: String?
+}
+
+/// One complaint as a list row (personal data masked).
+struct ComplaintRow: Sendable {
+    let id: Int64
+    let code: String
+    let source: String
+    let estateId: Int64
+    let estate: String
+    let category: String
+    let content: String
+    let complainant: String
+    let receivedAt: String
+    let handlingUnit: String
+    let deadline: String
+    let status: String
+    let statusTitle: String
+    let outcome: String
+    let overdue: Bool
+
+    init(_ c: Complaints.Complaint, today: Day) {
+        id = c.id
+        code = c.trackingCode
+        source = c.source.title
+        estateId = c.estateId
+        estate = c.estateName
+        category = c.categoryTitle
+        content = c.content.count > 60 ? String(c.content.prefix(60)) + "…" : c.content
+        complainant = c.maskedName
+        receivedAt = Timestamp.display(stored: c.receivedAt)
+        handlingUnit = c.handlingRegionName ?? "—"
+        deadline = c.deadline ?? "—"
+        status = c.status.rawValue
+        statusTitle = c.status.title + (c.reopenedCount > 0 ? "（重办\(c.reopenedCount)次）" : "")
+        outcome = c.outcome?.title ?? ""
+        overdue = c.isOverdue(today: today)
+    }
+}
+
+struct ComplaintListPage: Sendable {
+    let layout: Layout
+    let statuses: [Option]
+    let sources: [Option]
+    let categories: [CategoryGroup]
+    let regions: [Option]
+    let showRegions: Bool
+    let overdue: Bool
+    let from: String
+    let until: String
+    let search: String
+    let canIntake: Bool
+    let exportQuery: String
+    let rows: [ComplaintRow]
+    let pager: Pager
+    let empty: Bool
+}
+
+struct ComplaintIntakePage: Sendable {
+    let layout: Layout
+    let sources: [Option]
+    let categories: [CategoryGroup]
+    let estate: Field
+    let sourceRef: Field
+    let content: Field
+    let name: Field
+    let phone: Field
+    let sourceError: String?
+    let categoryError: String?
+}
+
+struct ComplaintDetailPage: Sendable {
+    struct EventRow: Sendable { let at: String; let username: String; let role: String; let action: String; let note: String; let isPublic: Bool }
+    struct ActionForm: Sendable {
+        let action: String
+        let title: String
+        let isAssign: Bool
+        let isClose: Bool
+        let isTransfer: Bool
+        let isProblem: Bool
+        let noteLabel: String
+        let noteRequired: Bool
+        let note: String
+        let error: String?
+    }
+
+    let layout: Layout
+    let row: ComplaintRow
+    let sourceRef: String
+    let content: String
+    let name: String
+    let phone: String
+    let unmasked: Bool
+    let canUnmask: Bool
+    let reply: String?
+    let transferDecision: String?
+    let closureNote: String?
+    let problemId: Int64?
+    let events: [EventRow]
+    let actions: [ActionForm]
+    let hasActions: Bool
+    let units: [Option]
+    let outcomes: [Option]
+    let categories: [CategoryGroup]
+    let formError: String?
+}
+
+/// One problem as a list row.
+struct ProblemRow: Sendable {
+    let id: Int64
+    let estateId: Int64
+    let estate: String
+    let company: String
+    let category: String
+    let description: String
+    let source: String
+    let severity: String
+    let deadline: String
+    let status: String
+    let statusTitle: String
+    let overdueDays: Int?
+    let level: String
+
+    init(_ p: Problems.Problem, today: Day) {
+        id = p.id
+        estateId = p.estateId
+        estate = p.estateName
+        company = p.companyName ?? "—"
+        category = p.categoryTitle
+        description = p.description.count > 60 ? String(p.description.prefix(60)) + "…" : p.description
+        source = p.sourceTitle
+        severity = p.severityTitle
+        deadline = p.deadline
+        status = p.status.rawValue
+        statusTitle = p.status.title
+        overdueDays = p.daysOverdue(today: today)
+        level = ["", "已发提醒函", "已发督办函", "已约谈"][min(p.escalationLevel, 3)]
+    }
+}
+
+struct ProblemListPage: Sendable {
+    let layout: Layout
+    let statuses: [Option]
+    let sources: [Option]
+    let categories: [CategoryGroup]
+    let regions: [Option]
+    let showRegions: Bool
+    let overdue: Bool
+    let from: String
+    let until: String
+    let canCreate: Bool
+    let exportQuery: String
+    let rows: [ProblemRow]
+    let pager: Pager
+    let empty: Bool
+}
+
+struct ProblemFormPage: Sendable {
+    let layout: Layout
+    let estate: Field
+    let description: Field
+    let deadline: Field
+    let responsible: Field
+    let categories: [CategoryGroup]
+    let severities: [Option]
+    let sources: [Option]
+    let categoryError: String?
+}
+
+struct ProblemDetailPage: Sendable {
+    struct EventRow: Sendable { let at: String; let username: String; let role: String; let action: String; let note: String }
+    struct LetterRow: Sendable { let kind: String; let title: String; let number: String; let issuedOn: String }
+    struct FileRow: Sendable { let id: Int64; let filename: String; let size: String; let uploadedAt: String }
+    struct ActionRow: Sendable { let kind: String; let decidedOn: String; let basis: String; let number: String }
+    struct ActionForm: Sendable {
+        let action: String
+        let title: String
+        let withFiles: Bool
+        let note: String
+        let error: String?
+    }
+
+    let layout: Layout
+    let row: ProblemRow
+    let description: String
+    let responsible: String
+    let createdAt: String
+    let createdBy: String
+    let referredTo: String?
+    let referralDecision: String?
+    let sourceHref: String?
+    let events: [EventRow]
+    let letters: [LetterRow]
+    let hasLetters: Bool
+    let files: [FileRow]
+    let hasFiles: Bool
+    let enforcement: [ActionRow]
+    let hasEnforcement: Bool
+    let actions: [ActionForm]
+    let hasActions: Bool
+    let canEnforce: Bool
+    let companyId: Int64?
+    let formError: String?
+}
+
+struct LetterPage: Sendable {
+    let title: String
+    let letterTitle: String
+    let number: String
+    let issuedOn: String
+    let company: String
+    let estate: String
+    let region: String
+    let category: String
+    let description: String
+    let deadline: String
+    let overdueDays: String
+    let issuer: String
+    let nextStep: String
+    let isInterview: Bool
+    let problemId: String
+}
