@@ -1,5 +1,6 @@
 import Foundation
 @testable import LedgerCore
+import LedgerTestSupport
 import Testing
 
 @Suite struct XLSXWriterTests {
@@ -26,7 +27,7 @@ import Testing
         // MUT
         try XLSXWriter.data([survey, notes]).write(to: file)
         // validation
-        let report = try JSONDecoder().decode(OpenpyxlReport.self, from: Self.describe(file))
+        let report = try Openpyxl.read(file)
         #expect(report.sheets == ["排查汇总", "说明"])
         #expect(report.merges["排查汇总"] == ["A1:A2", "B1:D1"])
         #expect(report.merges["说明"] == [])
@@ -82,63 +83,5 @@ import Testing
         #expect(XLSXWriter.bounds(of: "AA10:AB12")! == (10, 27, 12, 28))
         #expect(XLSXWriter.bounds(of: "a1:b2") == nil)
         #expect(XLSXWriter.bounds(of: "A1:A1") == nil)
-    }
-
-    // MARK: openpyxl
-
-    /// What the Python script prints: per sheet, each cell as `[type, text]`, merged ranges,
-    /// bold cells, the frozen-pane cell and column widths.
-    struct OpenpyxlReport: Decodable {
-        let sheets: [String]
-        let cells: [String: [String: [String]]]
-        let merges: [String: [String]]
-        let bold: [String: [String]]
-        let frozen: [String: String]
-        let widths: [String: [String: Double]]
-    }
-
-    static let script = """
-        import json, sys
-        import openpyxl
-        wb = openpyxl.load_workbook(sys.argv[1])
-        out = {"sheets": wb.sheetnames, "cells": {}, "merges": {}, "bold": {}, "frozen": {}, "widths": {}}
-        for ws in wb.worksheets:
-            cells, bold = {}, []
-            for row in ws.iter_rows():
-                for c in row:
-                    if c.value is None:
-                        continue
-                    kind = {int: "int", float: "float", str: "str"}.get(type(c.value), type(c.value).__name__)
-                    cells[c.coordinate] = [kind, repr(c.value) if kind == "float" else str(c.value)]
-                    if c.font is not None and c.font.b:
-                        bold.append(c.coordinate)
-            out["cells"][ws.title] = cells
-            out["bold"][ws.title] = bold
-            out["merges"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
-            out["frozen"][ws.title] = ws.freeze_panes or ""
-            out["widths"][ws.title] = {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth}
-        json.dump(out, sys.stdout)
-        """
-
-    /// Runs `python3` with openpyxl on the workbook; fails (never skips) when either is missing.
-    static func describe(_ file: URL) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(
-            process.terminationStatus == 0,
-            """
-            python3 with openpyxl is needed to check the workbook (pip install openpyxl); \
-            exit status \(process.terminationStatus): \(message)
-            """)
-        return data
     }
 }

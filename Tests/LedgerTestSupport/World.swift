@@ -82,7 +82,8 @@ public struct World: Sendable {
         try await database.read { [b] db in
             var parts: [String] = []
             for table in ["regions", "companies", "estates", "contracts", "committees", "dedicated_accounts", "users", "warnings", "warning_events",
-                          "warning_parameters"] {
+                          "warning_parameters", "complaints", "complaint_events", "problems", "problem_events", "letters", "enforcement_actions",
+                          "attachments", "region_settings"] {
                 let n = try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
                 parts.append("\(table)=\(n)")
             }

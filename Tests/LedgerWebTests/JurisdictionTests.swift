@@ -19,7 +19,7 @@ import Testing
 
     /// Fills a route's path parameters with county B's objects; a parameter this test does not know fails it,
     /// so a new route cannot slip past.
-    static func concretePath(_ path: String, _ world: World, warningId: Int64) -> String? {
+    static func concretePath(_ path: String, _ world: World, ids: [String: Int64]) -> String? {
         var parts: [String] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             guard component.hasPrefix("{") || component.hasPrefix(":") else { parts.append(String(component)); continue }
@@ -27,7 +27,9 @@ import Testing
             switch (name, parts.last) {
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
-            case ("id", "warnings"): parts.append("\(warningId)")
+            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"): parts.append("\(ids[parts.last!]!)")
+            case ("code", "track"): parts.append("TS2345678923")
+            case ("file", _): parts.append("1")
             case ("kind", _): parts.append("estates")
             case ("year", _): parts.append("2024")
             case ("quarter", _): parts.append("2")
@@ -70,13 +72,24 @@ import Testing
                 try await db.raw("SELECT MIN(id) AS id FROM warnings WHERE estate_id = \(bind: world.b.estate.id)").first(decodingColumn: "id", as: Int64?.self)
             }
             let bWarning = try #require(warningId ?? nil)
+            // County B also has a complaint and a problem.
+            let code = try await Complaints(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .file(fields: ["estate": "\(world.b.estate.id)", "category": "revenue_undisclosed", "content": "停车费收入从未公示，请核查"],
+                      uploads: [], address: "192.0.2.1")
+            let bComplaint = try await world.database.read { db in
+                try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: code)").first(decodingColumn: "id", as: Int64.self)!
+            }
+            let bProblem = try await Problems(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .create(fields: ["estate": "\(world.b.estate.id)", "category": "revenue_no_account", "description": "未设专户"],
+                        scope: world.b.users[.regulator]!.scope)
+            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)
                 for route in harness.routes {
                     let label = "\(route.method) \(route.path)"
                     if Self.authenticationRoutes.contains(label) || Self.isPublic(route.path) { exercised += 1; continue }
-                    guard let path = Self.concretePath(route.path, world, warningId: bWarning) else {
+                    guard let path = Self.concretePath(route.path, world, ids: ids) else {
                         Issue.record("route \(label) has a parameter this test cannot fill: extend concretePath")
                         continue
                     }

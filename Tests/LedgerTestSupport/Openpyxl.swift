@@ -1,0 +1,72 @@
+import Foundation
+
+/// Reads a workbook back with Python's openpyxl (what Excel users' tools read), for tests of the XLSX exports.
+/// Fails with a clear message, never skips, when python3 or openpyxl is missing (`make deps` installs them).
+public enum Openpyxl {
+    /// Per sheet: each cell as `[type, text]` (type int, float or str), merged ranges, bold cells, the frozen-pane
+    /// cell and custom column widths.
+    public struct Report: Decodable, Sendable {
+        public let sheets: [String]
+        public let cells: [String: [String: [String]]]
+        public let merges: [String: [String]]
+        public let bold: [String: [String]]
+        public let frozen: [String: String]
+        public let widths: [String: [String: Double]]
+
+        /// The text of a cell, whatever its type.
+        public func text(_ sheet: String, _ cell: String) -> String? { cells[sheet]?[cell]?.last }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    static let script = """
+        import json, sys
+        import openpyxl
+        wb = openpyxl.load_workbook(sys.argv[1])
+        out = {"sheets": wb.sheetnames, "cells": {}, "merges": {}, "bold": {}, "frozen": {}, "widths": {}}
+        for ws in wb.worksheets:
+            cells, bold = {}, []
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value is None:
+                        continue
+                    kind = {int: "int", float: "float", str: "str"}.get(type(c.value), type(c.value).__name__)
+                    cells[c.coordinate] = [kind, repr(c.value) if kind == "float" else str(c.value)]
+                    if c.font is not None and c.font.b:
+                        bold.append(c.coordinate)
+            out["cells"][ws.title] = cells
+            out["bold"][ws.title] = bold
+            out["merges"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
+            out["frozen"][ws.title] = ws.freeze_panes or ""
+            out["widths"][ws.title] = {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth}
+        json.dump(out, sys.stdout)
+        """
+
+    public static func read(_ data: Data) throws -> Report {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("openpyxl-\(UUID().uuidString).xlsx")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try read(file)
+    }
+
+    public static func read(_ file: URL) throws -> Report {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, file.path]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "python3 with openpyxl is needed to check the workbook (pip install openpyxl); "
+                          + "exit status \(process.terminationStatus): \(message)")
+        }
+        return try JSONDecoder().decode(Report.self, from: data)
+    }
+}
