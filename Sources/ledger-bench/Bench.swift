@@ -34,6 +34,7 @@ struct Bench: AsyncParsableCommand {
         options.estateCount = estates
         options.companyCount = companies
         options.disclosureQuarters = quarters
+        options.followUp = false
         let start = ContinuousClock.now
         if try await !DemoGenerator.hasData(db) {
             try await DemoGenerator(options: options).generate(into: db)

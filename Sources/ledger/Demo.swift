@@ -47,8 +47,8 @@ struct Demo: AsyncParsableCommand {
                 try DemoTruthFile(seed: seed, faults: result.truth).write(to: truth)
                 print("已写入预置问题清单：\(truth)（\(result.truth.count) 条）")
             }
-            let summary = try await WarningEngine(database: db, clock: SystemClock()).run()
-            print("预警规则已运行：\(summary.opened) 条预警待处置")
+            let open = try await WarningEngine(database: db, clock: SystemClock()).openKeys().count
+            print("预警规则已运行：\(open) 条预警待处置")
         }
         let logins = try await DemoGenerator.logins(in: db)
         await db.close()

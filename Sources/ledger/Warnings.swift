@@ -39,7 +39,7 @@ struct WarningsCommand: AsyncParsableCommand {
             let expected = Set(planted.map { "\($0.rule)/\($0.estateId)/\($0.year)Q\($0.quarter)" })
             let db = try await database.open()
             let found: Set<String>
-            do { found = try await WarningEngine(database: db, clock: SystemClock()).openKeys() } catch { await db.close(); throw error }
+            do { found = try await WarningEngine(database: db, clock: SystemClock()).foundKeys() } catch { await db.close(); throw error }
             await db.close()
             print("rule  planted  found  hit  precision  recall")
             for rule in Set((expected.union(found)).map { String($0.prefix(3)) }).sorted() {

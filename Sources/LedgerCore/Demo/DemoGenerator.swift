@@ -14,6 +14,8 @@ public struct DemoGenerator: Sendable {
         public var bcryptCost: UInt8 = 12
         /// Quarters of disclosures to generate, ending with the last quarter that has ended (0 for a registry only).
         public var disclosureQuarters = 8
+        /// Complaints, the warning run, problems and the escalation ladder after loading (the benchmark's bare registry skips them).
+        public var followUp = true
         public init() {}
     }
 
@@ -49,11 +51,15 @@ public struct DemoGenerator: Sendable {
         for _ in 0..<options.disclosureQuarters { quarters.insert(quarters.first?.previous ?? current, at: 0) }
         let disclosures = DemoDisclosures(plan: plan, quarters: quarters, today: Day(today)!)
         var random = SeededRandom(seed: options.seed &+ 1)
-        let (versions, truth) = disclosures.build(random: &random)
+        let (versions, disclosureTruth) = disclosures.build(random: &random)
+        let complaints = DemoComplaints(plan: plan, start: quarters.first?.firstDay ?? Day(today)!, today: Day(today)!)
+        let (complaintRows, complaintTruth) = options.followUp && !quarters.isEmpty ? complaints.build(random: &random) : ([], [])
+        var truth = disclosureTruth + complaintTruth
         let at = clock.now()
         try await database.transaction { db in
             try await plan.insert(on: db, at: Timestamp.storage(at))
             if !versions.isEmpty { try await disclosures.insert(versions, on: db) }
+            if !complaintRows.isEmpty { try await complaints.insert(complaintRows, on: db) }
             try await AuditLog.record(on: db, scope: .system, at: at, action: "demo_load", entity: "registry", entityId: "",
                                       regionPath: nil, after: ["seed": "\(options.seed)", "estates": "\(options.estateCount)"])
         }
@@ -64,6 +70,9 @@ public struct DemoGenerator: Sendable {
             try await users.create(login.newUser(password: Self.demoPassword), scope: .system)
         }
         let registryTruth = options.disclosureQuarters > 0 ? disclosures.registryTruth(current: current) : []
+        if options.followUp && options.disclosureQuarters > 0 {
+            truth += try await DemoFollowUp(database: database, clock: clock).run(random: &random)
+        }
         return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) })
     }
 }

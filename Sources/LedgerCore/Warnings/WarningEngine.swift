@@ -168,10 +168,18 @@ public struct WarningEngine: Sendable {
         }
     }
 
-    /// The open warnings, as (rule, estate, year, quarter) keys, for scoring against the demo's truth.
-    public func openKeys() async throws -> Set<String> {
+    /// The open warnings, as (rule, estate, year, quarter) keys.
+    public func openKeys() async throws -> Set<String> { try await keys(statuses: Self.active) }
+
+    /// Every warning the rules stand by (all but those the engine closed itself), whatever officials did with it since:
+    /// what `ledger warnings score` compares with the demo's truth.
+    public func foundKeys() async throws -> Set<String> {
+        try await keys(statuses: WarningInbox.Status.allCases.map(\.rawValue).filter { $0 != "closed" })
+    }
+
+    func keys(statuses: [String]) async throws -> Set<String> {
         try await database.read { db in
-            Set(try await db.raw("SELECT rule, estate_id, year, quarter FROM warnings WHERE status IN ('open', 'acknowledged')").all().map { row in
+            Set(try await db.raw("SELECT rule, estate_id, year, quarter FROM warnings WHERE status IN (\(binds: statuses))").all().map { row in
                 "\(try row.decode(column: "rule", as: String.self))/\(try row.decode(column: "estate_id", as: Int64.self))/"
                     + "\(try row.decode(column: "year", as: Int.self))Q\(try row.decode(column: "quarter", as: Int.self))"
             })
