@@ -118,7 +118,8 @@ def ledger_server(tmp_path_factory) -> LedgerServer:
     log_path = workdir / "server.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [str(binary), "serve", "--database", database, "--port", str(port), "--hostname", "127.0.0.1"],
+        # --test-hooks: POST /api/test/clock and /api/test/jobs let test_problem_ladder.py move the clock instead of waiting.
+        [str(binary), "serve", "--database", database, "--port", str(port), "--hostname", "127.0.0.1", "--test-hooks"],
         cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     server = LedgerServer(url, process, log_path, workdir)
@@ -147,6 +148,13 @@ def ledger_server(tmp_path_factory) -> LedgerServer:
 @pytest.fixture(scope="session")
 def base_url(ledger_server: LedgerServer) -> str:
     return ledger_server.url
+
+
+def call_test_hook(base_url: str, path: str) -> dict:
+    """Calls a `serve --test-hooks` route (POST, no body) and returns its JSON."""
+    request = urllib.request.Request(base_url + path, method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read().decode())
 
 
 # --------------------------------------------------------------------------------------------------

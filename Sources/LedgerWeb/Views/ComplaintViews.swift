@@ -229,7 +229,7 @@ struct ProblemRow: Sendable {
         status = p.status.rawValue
         statusTitle = p.status.title
         overdueDays = p.daysOverdue(today: today)
-        level = ["", "已发提醒函", "已发督办函", "已约谈"][min(p.escalationLevel, 3)]
+        level = ["未督办", "已发提醒函", "已发督办函", "已约谈"][min(p.escalationLevel, 3)]
     }
 }
 
