@@ -6,6 +6,10 @@ import LedgerCore
 import LedgerWeb
 import Logging
 import NIOCore
+import SQLKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `make bench`: builds a registry of N estates and measures the platform against itself on this machine.
 /// Figures are printed, never asserted: the machines are noisy, ratios are what travel.
@@ -21,6 +25,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "concurrent connections for throughput figures") var concurrency = 16
     @Option(help: "quarters of demo disclosures to generate with the registry") var quarters = 0
     @Option(help: "disclosures to publish through the API") var publishes = 2_000
+    @Option(help: "concurrent clients filing public complaints") var complaintClients = 32
+    @Option(help: "estates of the warning-run benchmark (each with 8 quarters of disclosures; 0 to skip)") var warningEstates = 50_000
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -41,13 +47,15 @@ struct Bench: AsyncParsableCommand {
         }
         report.add("generate registry (\(estates) estates, \(db.kind.rawValue))", seconds: (ContinuousClock.now - start).seconds)
 
-        let deps = AppDependencies(database: db, clock: SystemClock(), renderer: try await Renderer.load())
+        // The complaint benchmark's clients come through a trusted proxy, each with its own address (filing is limited per address).
+        let deps = AppDependencies(database: db, clock: SystemClock(), renderer: try await Renderer.load(), trustedProxies: ["127.0.0.1"])
         let app = Application(router: buildRouter(deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         let filing = Quarter(containing: Day(Timestamp.shanghaiDay(Date()))!).previous
         let fileable = try await DisclosureCalendar(database: db, clock: SystemClock()).unfiledEstates(quarter: filing, limit: publishes)
         let measured = try await app.test(.live) { client in
             var report = try await measure(port: client.port!)
             report.append(try await measurePublishing(port: client.port!, estates: fileable, quarter: filing))
+            report.append(try await measureComplaints(port: client.port!, estates: fileable))
             return report
         }
         report.append(measured)
@@ -56,7 +64,77 @@ struct Bench: AsyncParsableCommand {
         report.add("raw batched insert of the same rows", rate: Double(fileable.count) / raw)
         report.add("ratio API publish / raw insert", ratio: publishRate / max(Double(fileable.count) / raw, 1))
         await db.close()
+        if warningEstates > 0 {
+            report.append(try await measureWarningRun(logger: logger))
+        }
         report.print()
+    }
+
+    /// Public complaint filing through the fixed API with many clients at once: the rate and the errors (target 0).
+    func measureComplaints(port: Int, estates: [Int64]) async throws -> Report {
+        var report = Report()
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let start = ContinuousClock.now
+        let ids = estates.isEmpty ? [Int64(1)] : estates
+        let (filed, errors) = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for worker in 0..<complaintClients {
+                group.addTask {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        var done = 0, failed = 0
+                        while ContinuousClock.now < deadline {
+                            let n = worker * 100_000 + done + failed
+                            let body = #"{"estateId":\#(ids[n % ids.count]),"category":"revenue_undisclosed","content":"停车费收入从未公示，请核查（压测）。"}"#
+                            let response = try await client.post("/api/v1/complaints", headers: [
+                                .contentType: "application/json", .init("X-Forwarded-For")!: "10.\(worker).\(n / 250 % 250).\(n % 250 + 1)",
+                            ], body: ByteBuffer(string: body))
+                            if response.status == .created { done += 1 } else { failed += 1 }
+                        }
+                        return (done, failed)
+                    }
+                }
+            }
+            return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        }
+        report.add("public complaint filing (\(complaintClients) clients)", rate: Double(filed) / (ContinuousClock.now - start).seconds)
+        report.add("public complaint filing errors", text: "\(errors) of \(filed + errors)")
+        return report
+    }
+
+    /// The full warning run over `warningEstates` estates × 8 quarters, in a child `ledger warnings run` so that its
+    /// peak memory can be read apart from the generator's; on SQLite, and on PostgreSQL when LEDGER_BENCH_POSTGRES_URL is set.
+    func measureWarningRun(logger: Logger) async throws -> Report {
+        var report = Report()
+        var targets = [("SQLite", "sqlite://" + NSTemporaryDirectory() + "ledger-bench-warnings-\(UUID().uuidString)/ledger.sqlite")]
+        if let postgres = ProcessInfo.processInfo.environment["LEDGER_BENCH_POSTGRES_URL"], !postgres.isEmpty { targets.append(("PostgreSQL", postgres)) }
+        let ledger = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ledger").path
+        for (name, url) in targets {
+            let db = try await Database.open(url: url, logger: logger)
+            try await Migrator(database: db).migrate()
+            var options = DemoGenerator.Options()
+            options.estateCount = warningEstates
+            options.companyCount = max(150, warningEstates / 17)
+            options.disclosureQuarters = 8
+            options.followUp = false
+            options.bcryptCost = 4
+            let start = ContinuousClock.now
+            if try await !DemoGenerator.hasData(db) { try await DemoGenerator(options: options).generate(into: db) }
+            let versions = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM disclosure_versions").first(decodingColumn: "n", as: Int.self) ?? 0 }
+            await db.close()
+            report.add("generate \(warningEstates) estates × 8 quarters (\(versions) disclosures, \(name))", seconds: (ContinuousClock.now - start).seconds)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ledger)
+            process.arguments = ["warnings", "run", "--database", url]
+            process.standardOutput = FileHandle.nullDevice
+            let run = ContinuousClock.now
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw BenchError.status("ledger warnings run", Int(process.terminationStatus)) }
+            report.add("full warning run, 15 rules (\(name); target < 30 s on SQLite)", seconds: (ContinuousClock.now - run).seconds)
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+            report.add("peak memory of the warning run (largest child so far)", text: "\(usage.ru_maxrss / 1024) MB")
+        }
+        return report
     }
 
     func measure(port: Int) async throws -> Report {

@@ -21,6 +21,10 @@ struct Report: Sendable {
         rows.append((name, String(format: "%.0f /s", rate)))
     }
 
+    mutating func add(_ name: String, text: String) {
+        rows.append((name, text))
+    }
+
     mutating func add(_ name: String, ratio: Double) {
         rows.append((name, String(format: "%.3f", ratio)))
     }
