@@ -35,6 +35,8 @@ public struct AppDependencies: Sendable {
     public let filesDirectory: String
     public let publicBaseURL: String?
     public let trustedProxies: [String]
+    /// Dashboard figures per region and quarter, kept while nothing has been written since (see `Dashboard`).
+    public let dashboardCache = DashboardCache()
 
     public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
                 filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil, trustedProxies: [String] = []) {
@@ -122,6 +124,10 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),
                       escalation: Escalation(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
+    DashboardController(dashboard: Dashboard(database: db, clock: clock, cache: deps.dashboardCache), regions: regions, renderer: deps.renderer)
+        .addRoutes(to: protected)
+    CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer).addRoutes(to: protected)
+    ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
                        companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)

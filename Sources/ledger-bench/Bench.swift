@@ -133,7 +133,45 @@ struct Bench: AsyncParsableCommand {
             var usage = rusage()
             getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
             report.add("peak memory of the warning run (largest child so far)", text: "\(usage.ru_maxrss / 1024) MB")
+            report.append(try await measureDashboard(url: url, name: name, logger: logger))
         }
+        return report
+    }
+
+    /// The province dashboard over every estate (cold, then warm from its cache) and the city's 情况汇总表 for a year.
+    func measureDashboard(url: String, name: String, logger: Logger) async throws -> Report {
+        var report = Report()
+        let db = try await Database.open(url: url, logger: logger)
+        do {
+            report = try await measureDashboard(db, name: name)
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+        return report
+    }
+
+    func measureDashboard(_ db: Database, name: String) async throws -> Report {
+        var report = Report()
+        let clock = SystemClock()
+        let dashboard = Dashboard(database: db, clock: clock)
+        let quarter = dashboard.defaultQuarter()
+        var start = ContinuousClock.now
+        _ = try await dashboard.view(regionCode: "350000", quarter: quarter, scope: .system)
+        report.add("province dashboard, cold (\(warningEstates) estates, \(name))", seconds: (ContinuousClock.now - start).seconds)
+        var warm: [Double] = []
+        for _ in 0..<50 {
+            start = ContinuousClock.now
+            _ = try await dashboard.view(regionCode: "350000", quarter: quarter, scope: .system)
+            warm.append((ContinuousClock.now - start).seconds)
+        }
+        report.add("province dashboard, warm p50 (\(name); target < 100 ms)", seconds: Percentile.of(warm, 0.5))
+        let summary = SummaryReport(database: db, clock: clock)
+        let (from, until) = try summary.period(from: Day(Timestamp.shanghaiDay(Date()))!.adding(days: -365).description, until: nil)
+        start = ContinuousClock.now
+        _ = try SummaryReport.xlsx(try await summary.build(regionCode: "350100", from: from, until: until, scope: .system))
+        report.add("情况汇总表, whole city, one year, XLSX (\(name))", seconds: (ContinuousClock.now - start).seconds)
         return report
     }
 

@@ -83,7 +83,7 @@ public struct World: Sendable {
             var parts: [String] = []
             for table in ["regions", "companies", "estates", "contracts", "committees", "dedicated_accounts", "users", "warnings", "warning_events",
                           "warning_parameters", "complaints", "complaint_events", "problems", "problem_events", "letters", "enforcement_actions",
-                          "attachments", "region_settings"] {
+                          "attachments", "region_settings", "campaigns", "campaign_phases", "campaign_tasks", "task_reports"] {
                 let n = try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
                 parts.append("\(table)=\(n)")
             }

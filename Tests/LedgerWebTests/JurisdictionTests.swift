@@ -27,7 +27,7 @@ import Testing
             switch (name, parts.last) {
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
-            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"): parts.append("\(ids[parts.last!]!)")
+            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"): parts.append("\(ids[parts.last!]!)")
             case ("code", "track"): parts.append("TS2345678923")
             case ("file", _): parts.append("1")
             case ("kind", _): parts.append("estates")
@@ -48,7 +48,7 @@ import Testing
             "startDate": "2024-01-01", "kind": "estates", "chairName": "张三", "termStart": "2024-01-01", "termEnd": "2029-01-01",
             "bank": "某银行", "accountNumber": "6222000011112222", "openedOn": "2024-01-01",
             "csv": "name,address,community,households,floorArea,ownersShare\n越权导入,某路,\(world.b.community.code),10,100,70\n",
-            "rule": "W02", "value": "20", "action": "resolve", "note": "越权办结",
+            "rule": "W02", "value": "20", "action": "resolve", "note": "越权办结", "task": "1", "period": "once", "status": "done",
         ]
     }
 
@@ -82,7 +82,10 @@ import Testing
             let bProblem = try await Problems(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
                 .create(fields: ["estate": "\(world.b.estate.id)", "category": "revenue_no_account", "description": "未设专户"],
                         scope: world.b.users[.regulator]!.scope)
-            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem]
+            var campaign = ["name": "台江区点题整治", "region": world.b.county.code]
+            for index in 0..<4 { campaign["phase\(index)From"] = "2024-0\(index + 5)-01"; campaign["phase\(index)Until"] = "2024-0\(index + 5)-20" }
+            let bCampaign = try await Campaigns(database: world.database, clock: world.clock).create(fields: campaign, scope: world.b.users[.regulator]!.scope)
+            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)

@@ -19,6 +19,7 @@ public struct RegionSettings: Sendable {
             Setting(key: "ladder.reminder", label: "逾期发提醒函", unit: "天（截止日起）", defaultValue: 0, range: 0...30),
             Setting(key: "ladder.supervision", label: "逾期发督办函", unit: "天", defaultValue: 7, range: 1...90),
             Setting(key: "ladder.interview", label: "逾期约谈", unit: "天", defaultValue: 14, range: 1...180),
+            Setting(key: "ranking.min_sample", label: "通报排名最少应公示小区数（不足的只列不排）", unit: "个", defaultValue: 5, range: 1...10_000),
         ]
 
     public static func setting(_ key: String) -> Setting? { all.first { $0.key == key } }

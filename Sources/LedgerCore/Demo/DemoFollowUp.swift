@@ -93,6 +93,11 @@ struct DemoFollowUp {
                 }
             }
         }
+        // The district campaigns of the Fuzhou plan with their task lists (附件3).
+        try await database.transaction { db in
+            var seeded = SeededRandom(seed: 20_240_510)
+            try await DemoCampaigns(year: today.year, today: today).insert(on: db, random: &seeded)
+        }
         // Overdue problems climb the ladder; the rules then see them (W14).
         try await Escalation(database: database, clock: clock).run()
         try await engine.run()

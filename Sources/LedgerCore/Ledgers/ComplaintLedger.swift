@@ -1,9 +1,10 @@
 import Foundation
 
-/// 投诉举报受理台账 in the columns of Wen County 附件5, and the problem ledger (问题台账). Complainants' names and phones
-/// stay masked in exports: the ledger circulates, the handling officer looks them up on the page (audited).
+/// The complaint ledger in the columns of Wen County 附件5 (which that plan calls its 工作台账), and the problem ledger
+/// (问题台账). Complainants' names and phones stay masked in exports: the ledger circulates, the handling officer looks
+/// them up on the page (audited).
 public enum ComplaintLedger {
-    public static let headers = ["序号", "投诉人", "联系方式", "问题(舆情)简要内容", "来源", "受理时间", "承办科室", "办理进展和结果", "是否办结", "受理人", "备注"]
+    public static let headers = ["序号", "投诉人", "联系方式", "问题（舆情）简要内容", "来源", "受理时间", "承办科室", "办理进展和结果", "是否办结", "受理人", "备注"]
 
     public static func rows(_ complaints: [Complaints.Complaint]) -> [[String]] {
         complaints.enumerated().map { index, c in
@@ -29,10 +30,13 @@ public enum ComplaintLedger {
         CSV.format([headers] + rows(complaints))
     }
 
-    public static func xlsx(_ complaints: [Complaints.Complaint]) throws -> Data {
+    /// The workbook as in 附件5: title, the 单位／填报人／填报时间 line, the header, the rows.
+    public static func xlsx(_ complaints: [Complaints.Complaint], unit: String, filledOn: Day) throws -> Data {
         let body = rows(complaints).map { row in row.enumerated().map { $0.offset == 0 ? XLSXCell.integer(Int64($0.element) ?? 0) : .text($0.element) } }
-        return try XLSXWriter.data([XLSXSheet(name: "投诉举报受理台账", rows: [headers.map(XLSXCell.bold)] + body,
-                                              columnWidths: [6, 10, 14, 50, 14, 18, 14, 40, 8, 12, 30], frozenRows: 1)])
+        let title = "\(unit)“整治物业服务履约不到位、侵占业主公共收益等问题”工作台账"
+        let filler = "单位（盖章）：\(unit)　　　　填报人：　　　　填报时间：\(filledOn.year)年\(filledOn.month)月\(filledOn.day)日"
+        return try XLSXWriter.data([XLSXSheet(name: "投诉举报受理台账", rows: [[.bold(title)], [.text(filler)], headers.map(XLSXCell.bold)] + body,
+                                              merges: ["A1:K1", "A2:K2"], columnWidths: [6, 10, 14, 50, 14, 18, 14, 40, 8, 12, 30], frozenRows: 3)])
     }
 }
 

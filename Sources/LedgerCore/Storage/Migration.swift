@@ -41,6 +41,7 @@ public struct Migrator: Sendable {
         M0008_CreateWarnings(),
         M0009_CreateWarningEvents(),
         M0010_CreateComplaints(),
+        M0011_CreateCampaigns(),
     ]
 
     let database: Database

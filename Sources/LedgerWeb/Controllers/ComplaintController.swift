@@ -159,7 +159,10 @@ struct ComplaintController {
 
     @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
         let rows = try await ledgerRows(request, context)
-        return LedgerQuery.xlsx(try ComplaintLedger.xlsx(rows), filename: "complaint-ledger.xlsx")
+        let scope = try context.scope()
+        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+        return LedgerQuery.xlsx(try ComplaintLedger.xlsx(rows, unit: unit, filledOn: Day(Timestamp.shanghaiDay(clock.now()))!),
+                                filename: "complaint-ledger.xlsx")
     }
 
     private func ledgerRows(_ request: Request, _ context: AppRequestContext) async throws -> [Complaints.Complaint] {

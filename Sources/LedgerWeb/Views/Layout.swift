@@ -28,13 +28,13 @@ struct Layout: Sendable {
 
     static func navigation(for role: Role) -> [(String, String)] {
         let registry = [("小区", "/estates"), ("季度公示", "/filings"), ("预警处置", "/warnings"), ("投诉举报", "/complaints"), ("问题整改", "/problems"),
-                        ("物业企业", "/companies"), ("行政区划", "/regions")]
+                        ("专项整治", "/campaigns"), ("报表", "/reports"), ("物业企业", "/companies"), ("行政区划", "/regions")]
         switch role {
-        case .admin: return [("首页", "/")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("审计日志", "/audit")]
-        case .regulator: return [("首页", "/")] + registry + [("批量导入", "/import"), ("时限设置", "/settings")]
-        case .oversight: return [("首页", "/")] + registry + [("审计日志", "/audit")]
-        case .street, .department: return [("首页", "/")] + registry
-        case .supervisor: return [("首页", "/")] + registry.filter { $0.1 != "/complaints" }
+        case .admin: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("审计日志", "/audit")]
+        case .regulator: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings")]
+        case .oversight: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("审计日志", "/audit")]
+        case .street, .department: return [("首页", "/"), ("数据看板", "/dashboard")] + registry
+        case .supervisor: return [("首页", "/"), ("数据看板", "/dashboard")] + registry.filter { $0.1 != "/complaints" }
         case .company: return [("首页", "/"), ("季度公示", "/filings"), ("预警处置", "/warnings"), ("问题整改", "/problems"), ("我的小区", "/estates"),
                                ("本企业", "/companies")]
         case .committee: return [("首页", "/"), ("本小区", "/estates"), ("预警", "/warnings")]

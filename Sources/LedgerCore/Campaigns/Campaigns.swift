@@ -1,0 +1,287 @@
+import Foundation
+import SQLKit
+
+/// 专项整治: a regulator's campaign with its phases (动员部署, 自查自纠, 检查督导, 总结验收) and task list. A task is due on
+/// a date, monthly by day N, or quarterly by day N of the month after the quarter; the responsible units report
+/// progress per period, and a period past its due day without a report of completion is overdue.
+public struct Campaigns: Sendable {
+    public enum Schedule: String, Sendable, CaseIterable, Codable {
+        case date, monthly, quarterly
+
+        public var title: String {
+            switch self {
+            case .date: "限期完成"
+            case .monthly: "每月"
+            case .quarterly: "每季度"
+            }
+        }
+    }
+
+    public static let phaseNames = ["动员部署阶段", "自查自纠阶段", "检查督导阶段", "总结验收阶段"]
+
+    public struct Phase: Sendable, Codable {
+        public let name: String
+        public let startsOn: String
+        public let endsOn: String
+    }
+
+    /// One period of a task: what is due when, and what was reported.
+    public struct Period: Sendable {
+        public let period: String
+        public let due: Day
+        public let status: String?
+        public let note: String?
+        public let overdue: Bool
+
+        public var title: String {
+            if period == "once" { return "完成" }
+            if period.contains("Q"), let q = Quarter(text: period) { return q.title }
+            let parts = period.split(separator: "-")
+            return parts.count == 2 ? "\(parts[0])年\(Int(parts[1]) ?? 0)月" : period
+        }
+    }
+
+    public struct Task: Sendable {
+        public let id: Int64
+        public let position: Int
+        public let content: String
+        public let responsible: String
+        public let schedule: Schedule
+        public let dueOn: String?
+        public let day: Int?
+        public let dueText: String
+        public let periods: [Period]
+
+        public var overdue: [Period] { periods.filter(\.overdue) }
+    }
+
+    public struct Campaign: Sendable {
+        public let id: Int64
+        public let regionCode: String
+        public let regionPath: String
+        public let name: String
+        public let createdAt: String
+        public let phases: [Phase]
+    }
+
+    /// A period past its due day with no completion, for the dashboard.
+    public struct Overdue: Sendable, Codable {
+        public let campaignId: Int64
+        public let campaign: String
+        public let taskId: Int64
+        public let content: String
+        public let responsible: String
+        public let period: String
+        public let due: String
+    }
+
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Officials see the campaigns of their region and below, and those of the regions above them (a street reports on
+    /// its county's campaign).
+    static func predicate(_ scope: Scope) -> SQLQueryString {
+        guard scope.role != .admin else { return "1 = 1" }
+        guard scope.role.isRegional, let path = scope.regionPath else { return "1 = 0" }
+        let ancestors = path.split(separator: "/").map(String.init)
+        return "(\(Scope.pathPredicate("c.region_path", path)) OR c.region_code IN (\(binds: ancestors)))"
+    }
+
+    // MARK: Writing
+
+    /// Creates a campaign for a region the regulator covers; `fields`: name, region, and phase0From…phase3Until.
+    public func create(fields: [String: String], scope: Scope) async throws -> Int64 {
+        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        var reader = InputReader(fields)
+        let name = reader.text("name", label: "专项整治名称", max: 100)
+        var phases: [(String, Day, Day)] = []
+        for (index, phase) in Self.phaseNames.enumerated() {
+            let from = reader.day("phase\(index)From", label: "\(phase)开始日期"), until = reader.day("phase\(index)Until", label: "\(phase)结束日期")
+            if let from, let until {
+                if until < from { reader.errors.add("phase\(index)Until", code: "bad_period", "\(phase)结束日期不能早于开始日期") }
+                phases.append((phase, from, until))
+            }
+        }
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        let planned = phases
+        return try await database.transaction { db in
+            let region = try await WarningParameters.region(fields["region"] ?? "", scope: scope, on: db)
+            let id = try await db.raw("""
+                INSERT INTO campaigns (region_code, region_path, name, created_at, created_by)
+                VALUES (\(bind: region.code), \(bind: region.path), \(bind: name), \(bind: Timestamp.storage(at)), \(bind: scope.username)) RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            for (index, (phase, from, until)) in planned.enumerated() {
+                try await db.raw("""
+                    INSERT INTO campaign_phases (campaign_id, position, name, starts_on, ends_on)
+                    VALUES (\(bind: id), \(bind: index), \(bind: phase), \(bind: from.description), \(bind: until.description))
+                    """).run()
+            }
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "campaign", entityId: "\(id)", regionPath: region.path,
+                                      after: ["name": name])
+            return id
+        }
+    }
+
+    /// Adds a task; `fields`: content, responsible, schedule (date|monthly|quarterly), dueOn (date), day (1–28), dueText.
+    @discardableResult
+    public func addTask(campaignId: Int64, fields: [String: String], scope: Scope) async throws -> Int64 {
+        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        var reader = InputReader(fields)
+        let content = reader.text("content", label: "工作内容", max: 1_000)
+        let responsible = reader.text("responsible", label: "责任单位", max: 200)
+        let schedule = Schedule(rawValue: fields["schedule"] ?? "")
+        if schedule == nil { reader.errors.add("schedule", code: "required", "请选择完成时间的方式（限期、每月或每季度）") }
+        var dueOn: Day?, day: Int?
+        if schedule == .date { dueOn = reader.day("dueOn", label: "完成日期") }
+        if schedule == .monthly || schedule == .quarterly { day = reader.integer("day", label: "每月（季）第几日", range: 1...28) }
+        var dueText = reader.text("dueText", label: "完成时间（原文）", required: false, max: 60)
+        try reader.errors.throwIfAny()
+        if dueText.isEmpty {
+            dueText = switch schedule! {
+            case .date: "\(dueOn!.month)月\(dueOn!.day)日前"
+            case .monthly: "每月\(day!)日前"
+            case .quarterly: "每季度次月\(day!)日前"
+            }
+        }
+        let at = clock.now()
+        let (finalDue, finalDay, finalText) = (dueOn, day, dueText)
+        return try await database.transaction { db in
+            guard let campaign = try await Self.find(campaignId, scope: scope, on: db) else { throw LedgerError.notFound("专项整治") }
+            let position = try await db.raw("SELECT COUNT(*) AS n FROM campaign_tasks WHERE campaign_id = \(bind: campaignId)")
+                .first(decodingColumn: "n", as: Int.self) ?? 0
+            let id = try await db.raw("""
+                INSERT INTO campaign_tasks (campaign_id, position, content, responsible, schedule, due_on, day, due_text)
+                VALUES (\(bind: campaignId), \(bind: position + 1), \(bind: content), \(bind: responsible), \(bind: schedule!.rawValue),
+                        \(bind: finalDue?.description), \(bind: finalDay), \(bind: finalText)) RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "add_task", entity: "campaign", entityId: "\(campaignId)",
+                                      regionPath: campaign.regionPath, after: ["task": id])
+            return id
+        }
+    }
+
+    /// A responsible unit reports progress for one period of a task (officials of the campaign's region).
+    public func report(taskId: Int64, period: String, status: String, note rawNote: String, scope: Scope) async throws {
+        guard scope.role == .admin || scope.role.isRegional, scope.role != .supervisor, scope.role != .oversight else { throw LedgerError.forbidden }
+        var reader = InputReader(["note": rawNote])
+        let note = reader.text("note", label: "进展情况", max: 1_000)
+        if !["done", "in_progress"].contains(status) { reader.errors.add("status", code: "required", "请选择已完成或推进中") }
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        try await database.transaction { db in
+            guard let row = try await db.raw("""
+                SELECT t.campaign_id FROM campaign_tasks t JOIN campaigns c ON c.id = t.campaign_id WHERE t.id = \(bind: taskId) AND \(Self.predicate(scope))
+                """).first() else { throw LedgerError.notFound("任务") }
+            let campaignId = try row.decode(column: "campaign_id", as: Int64.self)
+            let campaign = try await Self.find(campaignId, scope: scope, on: db)!
+            let task = try await Self.tasks(campaign, today: Day(Timestamp.shanghaiDay(at))!, on: db).first { $0.id == taskId }!
+            guard task.periods.contains(where: { $0.period == period }) else {
+                throw LedgerError.invalid("period", code: "unknown_period", "该任务没有这一报送期，或报送期尚未开始")
+            }
+            try await db.raw("DELETE FROM task_reports WHERE task_id = \(bind: taskId) AND period = \(bind: period)").run()
+            try await db.raw("""
+                INSERT INTO task_reports (task_id, period, status, note, reported_at, reported_by)
+                VALUES (\(bind: taskId), \(bind: period), \(bind: status), \(bind: note), \(bind: Timestamp.storage(at)), \(bind: scope.username))
+                """).run()
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "report", entity: "campaign_task", entityId: "\(taskId)",
+                                      regionPath: campaign.regionPath, after: ["period": period, "status": status, "note": note])
+        }
+    }
+
+    // MARK: Reading
+
+    public func list(scope: Scope) async throws -> [Campaign] {
+        try await database.read { db in
+            let ids = try await db.raw("SELECT c.id FROM campaigns c WHERE \(Self.predicate(scope)) ORDER BY c.id DESC LIMIT 200")
+                .all(decodingColumn: "id", as: Int64.self)
+            var result: [Campaign] = []
+            for id in ids { if let campaign = try await Self.find(id, scope: scope, on: db) { result.append(campaign) } }
+            return result
+        }
+    }
+
+    public func campaign(_ id: Int64, scope: Scope) async throws -> (Campaign, [Task]) {
+        try await database.read { db in
+            guard let campaign = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("专项整治") }
+            return (campaign, try await Self.tasks(campaign, today: Day(Timestamp.shanghaiDay(clock.now()))!, on: db))
+        }
+    }
+
+    /// Every overdue period of the campaigns under `path` (the dashboard flags them).
+    static func overdue(under path: String, today: Day, on db: any SQLDatabase) async throws -> [Overdue] {
+        let ids = try await db.raw("SELECT c.id FROM campaigns c WHERE \(Scope.pathPredicate("c.region_path", path)) ORDER BY c.id")
+            .all(decodingColumn: "id", as: Int64.self)
+        var result: [Overdue] = []
+        for id in ids {
+            guard let campaign = try await find(id, scope: .system, on: db) else { continue }
+            for task in try await tasks(campaign, today: today, on: db) {
+                for period in task.overdue {
+                    result.append(Overdue(campaignId: id, campaign: campaign.name, taskId: task.id, content: task.content, responsible: task.responsible,
+                                          period: period.title, due: period.due.description))
+                }
+            }
+        }
+        return result
+    }
+
+    static func find(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Campaign? {
+        guard let row = try await db.raw("""
+            SELECT c.id, c.region_code, c.region_path, c.name, c.created_at FROM campaigns c WHERE c.id = \(bind: id) AND \(predicate(scope))
+            """).first() else { return nil }
+        let phases = try await db.raw("SELECT name, starts_on, ends_on FROM campaign_phases WHERE campaign_id = \(bind: id) ORDER BY position")
+            .all(decoding: Phase.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return Campaign(id: id, regionCode: try row.decode(column: "region_code", as: String.self), regionPath: try row.decode(column: "region_path", as: String.self),
+                        name: try row.decode(column: "name", as: String.self), createdAt: try row.decode(column: "created_at", as: String.self), phases: phases)
+    }
+
+    /// The campaign's tasks with their periods up to today (monthly and quarterly ones from the first phase to the last).
+    static func tasks(_ campaign: Campaign, today: Day, on db: any SQLDatabase) async throws -> [Task] {
+        let start = campaign.phases.first.flatMap { Day($0.startsOn) } ?? today
+        let end = min(campaign.phases.last.flatMap { Day($0.endsOn) } ?? today, today)
+        var reports: [Int64: [String: (String, String)]] = [:]
+        for row in try await db.raw("""
+            SELECT r.task_id, r.period, r.status, r.note FROM task_reports r JOIN campaign_tasks t ON t.id = r.task_id WHERE t.campaign_id = \(bind: campaign.id)
+            """).all() {
+            reports[try row.decode(column: "task_id", as: Int64.self), default: [:]][try row.decode(column: "period", as: String.self)] =
+                (try row.decode(column: "status", as: String.self), try row.decode(column: "note", as: String.self))
+        }
+        return try await db.raw("""
+            SELECT id, position, content, responsible, schedule, due_on, day, due_text FROM campaign_tasks WHERE campaign_id = \(bind: campaign.id) ORDER BY position
+            """).all().map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            let schedule = Schedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .date
+            let dueOn = try row.decode(column: "due_on", as: String?.self), day = try row.decode(column: "day", as: Int?.self)
+            var due: [(String, Day)] = []
+            switch schedule {
+            case .date:
+                if let d = dueOn.flatMap(Day.init) { due = [("once", d)] }
+            case .monthly:
+                var month = Day(year: start.year, month: start.month, day: 1)
+                while month <= end {
+                    due.append((String(format: "%04d-%02d", month.year, month.month), Day(year: month.year, month: month.month, day: day ?? 20)))
+                    month = month.month == 12 ? Day(year: month.year + 1, month: 1, day: 1) : Day(year: month.year, month: month.month + 1, day: 1)
+                }
+            case .quarterly:
+                var quarter = Quarter(containing: start)
+                while quarter.firstDay <= end {
+                    let next = quarter.next.firstDay
+                    due.append((quarter.description, Day(year: next.year, month: next.month, day: day ?? 5)))
+                    quarter = quarter.next
+                }
+            }
+            let periods = due.map { period, date in
+                let reported = reports[id]?[period]
+                return Period(period: period, due: date, status: reported?.0, note: reported?.1, overdue: date < today && reported?.0 != "done")
+            }
+            return Task(id: id, position: try row.decode(column: "position", as: Int.self), content: try row.decode(column: "content", as: String.self),
+                        responsible: try row.decode(column: "responsible", as: String.self), schedule: schedule, dueOn: dueOn, day: day,
+                        dueText: try row.decode(column: "due_text", as: String.self), periods: periods)
+        }
+    }
+}

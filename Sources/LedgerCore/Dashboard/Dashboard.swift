@@ -1,0 +1,309 @@
+import Foundation
+import SQLKit
+
+/// The KPI view of one region (or one community's estates) for one quarter: the figures of DESIGN.md §3 with the
+/// targets of POLICY.md §2, the same figures per sub-region (or estate), an eight-quarter trend and a ranking that
+/// leaves out sub-regions with too few estates to judge.
+///
+/// Figures are computed from the rows themselves, then cached per (region, quarter) under a stamp made of the newest
+/// audit-log entry and today's date: every write appends to the audit log, so any change — or a new day — recomputes.
+public struct Dashboard: Sendable {
+    /// What is counted for one unit (a region or an estate).
+    public struct Figures: Sendable, Codable, Equatable {
+        public var estates = 0
+        /// Estates with a managing company whose contract began by the quarter's end (they owe a disclosure).
+        public var due = 0
+        public var onTime = 0
+        public var late = 0
+        public var withAccount = 0
+        public var managed = 0
+        public var withCommittee = 0
+        public var complaintsReceived = 0
+        public var complaintsClosed = 0
+        public var complaintsFixed = 0
+        public var handlingDays = 0.0
+        public var problemsFound = 0
+        public var problemsRectified = 0
+        public var putRightFound = 0
+        public var putRight = 0
+        public var openWarnings: [String: Int] = [:]
+
+        public init() {}
+
+        static func rate(_ numerator: Int, _ denominator: Int) -> Double? { denominator == 0 ? nil : Double(numerator) / Double(denominator) }
+        public var onTimeRate: Double? { Self.rate(onTime, due) }
+        public var accountRate: Double? { Self.rate(withAccount, managed) }
+        public var committeeRate: Double? { Self.rate(withCommittee, estates) }
+        public var closureRate: Double? { Self.rate(complaintsClosed, complaintsReceived) }
+        public var fixRate: Double? { Self.rate(complaintsFixed, complaintsReceived) }
+        public var meanHandlingDays: Double? { complaintsClosed == 0 ? nil : handlingDays / Double(complaintsClosed) }
+        public var rectificationRate: Double? { Self.rate(problemsRectified, problemsFound) }
+        public var putRightRate: Double? { Self.rate(putRight, putRightFound) }
+        public var openWarningTotal: Int { openWarnings.values.reduce(0, +) }
+
+        mutating func add(_ other: Figures) {
+            estates += other.estates; due += other.due; onTime += other.onTime; late += other.late; withAccount += other.withAccount
+            managed += other.managed; withCommittee += other.withCommittee; complaintsReceived += other.complaintsReceived
+            complaintsClosed += other.complaintsClosed; complaintsFixed += other.complaintsFixed; handlingDays += other.handlingDays
+            problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
+            putRight += other.putRight
+            openWarnings.merge(other.openWarnings, uniquingKeysWith: +)
+        }
+    }
+
+    /// One KPI with its target (POLICY.md §2).
+    public struct KPI: Sendable, Codable {
+        public let key: String
+        public let title: String
+        public let value: Double?
+        public let numerator: Int
+        public let denominator: Int
+        /// The target as a rate (nil: no target in the plans); `higherIsBetter` false for mean days.
+        public let target: Double?
+        public let note: String
+    }
+
+    public struct Unit: Sendable, Codable {
+        public let code: String
+        public let name: String
+        /// "region" or "estate".
+        public let kind: String
+        public let figures: Figures
+        /// Rank among the sub-regions with enough estates to judge (nil: not ranked).
+        public var rank: Int?
+    }
+
+    public struct TrendPoint: Sendable, Codable {
+        public let quarter: String
+        public let onTimeRate: Double?
+        public let closureRate: Double?
+        public let fixRate: Double?
+    }
+
+    public struct View: Sendable, Codable {
+        public let region: Region
+        public let quarter: Quarter
+        public let dueDatePassed: Bool
+        public let figures: Figures
+        public let kpis: [KPI]
+        public let units: [Unit]
+        public let trend: [TrendPoint]
+        public let minimumSample: Int
+        /// Campaign task periods past their due day without completion, in the region.
+        public let overdueTasks: [Campaigns.Overdue]
+    }
+
+    let database: Database
+    let clock: any LedgerClock
+    let cache: DashboardCache
+
+    public init(database: Database, clock: any LedgerClock, cache: DashboardCache = DashboardCache()) {
+        self.database = database
+        self.clock = clock
+        self.cache = cache
+    }
+
+    /// The last quarter that has ended (the default view).
+    public func defaultQuarter() -> Quarter { Quarter(containing: Day(Timestamp.shanghaiDay(clock.now()))!).previous }
+
+    /// Checks a requested quarter: it must exist and have ended.
+    public func quarter(year: String?, quarter: String?) throws -> Quarter {
+        guard year != nil || quarter != nil else { return defaultQuarter() }
+        guard let y = year.flatMap({ Int($0) }), let q = quarter.flatMap({ Int($0) }), let chosen = Quarter(year: y, quarter: q) else {
+            throw LedgerError.invalid("quarter", code: "bad_quarter", "请同时给出年度和季度（1–4），如 year=2024&quarter=3")
+        }
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        guard chosen.lastDay < today else {
+            throw LedgerError.invalid("quarter", code: "future_quarter", "\(chosen.title)尚未结束，不能统计；请选择已结束的季度")
+        }
+        return chosen
+    }
+
+    /// The dashboard of a region the scope covers (officials and the admin only).
+    public func view(regionCode: String, quarter: Quarter, scope: Scope) async throws -> View {
+        guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let (region, stamp) = try await database.read { db in
+            let region = try await WarningParameters.region(regionCode, scope: scope, on: db)
+            let newest = try await db.raw("SELECT MAX(id) AS id FROM audit_log").first(decodingColumn: "id", as: Int64?.self) ?? nil
+            return (region, "\(newest ?? 0)/\(today)")
+        }
+        let key = "\(region.path)|\(quarter)"
+        if let cached = await cache.get(key, stamp: stamp) { return cached }
+        let view = try await compute(region: region, quarter: quarter, today: today)
+        await cache.put(key, stamp: stamp, view: view)
+        return view
+    }
+
+    func compute(region: Region, quarter: Quarter, today: Day) async throws -> View {
+        try await database.read { db in
+            let path = region.path
+            let depth = path.split(separator: "/").count
+            let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
+                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let byEstate = children.isEmpty
+            let minimum = try await RegionSettings.value("ranking.min_sample", at: path, on: db)
+            func unitKey(_ rowPath: String, _ estate: Int64) -> String {
+                if byEstate { return "\(estate)" }
+                let parts = rowPath.split(separator: "/")
+                return parts.count > depth ? String(parts[depth]) : region.code
+            }
+            let end = quarter.lastDay.description
+            let estateRows = try await db.raw("""
+                SELECT e.id, e.name, e.region_path, e.company_id,
+                       CASE WHEN EXISTS (SELECT 1 FROM dedicated_accounts a WHERE a.estate_id = e.id AND a.opened_on <= \(bind: end)) THEN 1 ELSE 0 END AS account,
+                       CASE WHEN EXISTS (SELECT 1 FROM committees m WHERE m.estate_id = e.id AND m.term_start <= \(bind: end) AND m.term_end >= \(bind: end))
+                            THEN 1 ELSE 0 END AS committee,
+                       (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) AS contract_start
+                FROM estates e WHERE \(Scope.pathPredicate("e.region_path", path))
+                """).all()
+            let window = Array((0..<7).reduce(into: [quarter]) { list, _ in list.insert(list[0].previous, at: 0) })
+            let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
+            var firstPublished: [String: String] = [:]  // "estate/quarter" → first published_at
+            for row in try await db.raw("""
+                SELECT v.estate_id, v.year, v.quarter, MIN(v.published_at) AS first FROM disclosure_versions v
+                WHERE \(Scope.pathPredicate("v.region_path", path)) AND v.leaf_index >= 0
+                AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
+                GROUP BY v.estate_id, v.year, v.quarter
+                """).all() {
+                firstPublished["\(try row.decode(column: "estate_id", as: Int64.self))/\(try row.decode(column: "year", as: Int.self))Q\(try row.decode(column: "quarter", as: Int.self))"]
+                    = try row.decode(column: "first", as: String.self)
+            }
+            var units: [String: Figures] = [:]
+            var names: [String: String] = [:]
+            var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
+            for row in estateRows {
+                let id = try row.decode(column: "id", as: Int64.self)
+                let key = unitKey(try row.decode(column: "region_path", as: String.self), id)
+                if byEstate { names[key] = try row.decode(column: "name", as: String.self) }
+                var f = units[key] ?? Figures()
+                f.estates += 1
+                if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
+                if try row.decode(column: "company_id", as: Int64?.self) != nil {
+                    f.managed += 1
+                    if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
+                    let start = try row.decode(column: "contract_start", as: String?.self) ?? "0000"
+                    for (index, q) in window.enumerated() where start <= q.lastDay.description && q.dueDate < today {
+                        let first = firstPublished["\(id)/\(q)"]
+                        let onTime = first.map { $0 < "\(q.dueDate)T16:00:00Z" } ?? false
+                        trendDue[index] += 1
+                        if onTime { trendOnTime[index] += 1 }
+                        if q == quarter {
+                            f.due += 1
+                            if onTime { f.onTime += 1 } else if first != nil { f.late += 1 }
+                        }
+                    }
+                }
+                units[key] = f
+            }
+            // Complaints over the eight quarters (the trend), counted for the chosen one.
+            let start = Timestamp.startOfShanghaiDay(window.first!.firstDay), stop = Timestamp.startOfShanghaiDay(quarter.lastDay.adding(days: 1))
+            let from = Timestamp.startOfShanghaiDay(quarter.firstDay)
+            var trendReceived = [Int](repeating: 0, count: window.count), trendClosed = trendReceived, trendFixed = trendReceived
+            for row in try await db.raw("""
+                SELECT c.estate_id, c.region_path, c.received_at, c.status, c.outcome, c.closed_at FROM complaints c
+                WHERE \(Scope.pathPredicate("c.region_path", path)) AND c.received_at >= \(bind: start) AND c.received_at < \(bind: stop)
+                """).all() {
+                let received = try row.decode(column: "received_at", as: String.self)
+                let closed = try row.decode(column: "status", as: String.self) == "closed"
+                let outcome = try row.decode(column: "outcome", as: String?.self)
+                let fixed = closed && outcome == "fixed"
+                if let index = window.firstIndex(where: { received >= Timestamp.startOfShanghaiDay($0.firstDay) && received < Timestamp.startOfShanghaiDay($0.lastDay.adding(days: 1)) }) {
+                    trendReceived[index] += 1
+                    if closed { trendClosed[index] += 1 }
+                    if fixed { trendFixed[index] += 1 }
+                }
+                guard received >= from else { continue }
+                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+                units[key, default: Figures()].complaintsReceived += 1
+                if closed {
+                    units[key, default: Figures()].complaintsClosed += 1
+                    if fixed { units[key, default: Figures()].complaintsFixed += 1 }
+                    if let a = Timestamp.parse(received), let b = (try row.decode(column: "closed_at", as: String?.self)).flatMap(Timestamp.parse) {
+                        units[key, default: Figures()].handlingDays += b.timeIntervalSince(a) / 86_400
+                    }
+                }
+            }
+            for row in try await db.raw("""
+                SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome FROM problems p
+                WHERE \(Scope.pathPredicate("p.region_path", path)) AND p.created_at >= \(bind: from) AND p.created_at < \(bind: stop)
+                """).all() {
+                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+                let outcome = try row.decode(column: "outcome", as: String?.self)
+                let done = try row.decode(column: "status", as: String.self) == "closed" && outcome == "fixed"
+                units[key, default: Figures()].problemsFound += 1
+                if done { units[key, default: Figures()].problemsRectified += 1 }
+                if ProblemCategory.referable[try row.decode(column: "category", as: String.self)] != nil {
+                    units[key, default: Figures()].putRightFound += 1
+                    if done { units[key, default: Figures()].putRight += 1 }
+                }
+            }
+            for row in try await db.raw("""
+                SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", path))
+                AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN ('open', 'acknowledged')
+                """).all() {
+                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+                units[key, default: Figures()].openWarnings[try row.decode(column: "rule", as: String.self), default: 0] += 1
+            }
+            var total = Figures()
+            for f in units.values { total.add(f) }
+            var list: [Unit]
+            if byEstate {
+                list = units.map { Unit(code: $0.key, name: names[$0.key] ?? $0.key, kind: "estate", figures: $0.value, rank: nil) }
+                    .sorted { $0.name < $1.name }
+            } else {
+                list = children.map { Unit(code: $0.code, name: $0.name, kind: "region", figures: units[$0.code] ?? Figures(), rank: nil) }
+                let ranked = list.indices.filter { list[$0].figures.due >= minimum }.sorted {
+                    let a = list[$0].figures, b = list[$1].figures
+                    return (a.onTimeRate ?? 0, a.accountRate ?? 0, list[$1].code) > (b.onTimeRate ?? 0, b.accountRate ?? 0, list[$0].code)
+                }
+                for (position, index) in ranked.enumerated() { list[index].rank = position + 1 }
+            }
+            let trend = window.enumerated().map { index, q in
+                TrendPoint(quarter: q.description, onTimeRate: Figures.rate(trendOnTime[index], trendDue[index]),
+                           closureRate: Figures.rate(trendClosed[index], trendReceived[index]), fixRate: Figures.rate(trendFixed[index], trendReceived[index]))
+            }
+            let overdue = try await Campaigns.overdue(under: path, today: today, on: db)
+            return View(region: region, quarter: quarter, dueDatePassed: quarter.dueDate < today, figures: total, kpis: Self.kpis(total),
+                        units: list, trend: trend, minimumSample: minimum, overdueTasks: overdue)
+        }
+    }
+
+    static func kpis(_ f: Figures) -> [KPI] {
+        [
+            KPI(key: "onTime", title: "按时公示率", value: f.onTimeRate, numerator: f.onTime, denominator: f.due, target: 1, note: "应公示小区中截止日前首次公示的比例"),
+            KPI(key: "account", title: "专户设立率", value: f.accountRate, numerator: f.withAccount, denominator: f.managed, target: 1, note: "有物业服务企业的小区"),
+            KPI(key: "committee", title: "业委会（物管会）覆盖率", value: f.committeeRate, numerator: f.withCommittee, denominator: f.estates, target: 0.95,
+                note: "季度末在任期内"),
+            KPI(key: "spotCheck", title: "抽查核实率", value: Figures.rate(0, f.estates), numerator: 0, denominator: f.estates, target: 0.5,
+                note: "检查功能上线前为0，目标为年度不少于50%"),
+            KPI(key: "closure", title: "投诉办结率", value: f.closureRate, numerator: f.complaintsClosed, denominator: f.complaintsReceived, target: nil,
+                note: "本季度受理的投诉中已办结的比例"),
+            KPI(key: "fix", title: "投诉问题解决率", value: f.fixRate, numerator: f.complaintsFixed, denominator: f.complaintsReceived, target: nil,
+                note: "办结且问题已解决的比例（办结不等于解决）"),
+            KPI(key: "handling", title: "平均办理天数", value: f.meanHandlingDays, numerator: f.complaintsClosed, denominator: f.complaintsClosed, target: nil,
+                note: "已办结投诉从受理到办结"),
+            KPI(key: "rectification", title: "问题整改率", value: f.rectificationRate, numerator: f.problemsRectified, denominator: f.problemsFound, target: 1,
+                note: "本季度发现的问题中已核验销号的比例"),
+            KPI(key: "putRight", title: "整治到位率", value: f.putRightRate, numerator: f.putRight, denominator: f.putRightFound, target: 1,
+                note: "占用公共空间、擅自改变物业服务用房用途"),
+        ]
+    }
+}
+
+/// The dashboard's cache: one entry per region and quarter, valid while its stamp (newest audit entry, today) holds.
+public actor DashboardCache {
+    private var entries: [String: (String, Dashboard.View)] = [:]
+
+    public init() {}
+
+    func get(_ key: String, stamp: String) -> Dashboard.View? {
+        guard let (held, view) = entries[key], held == stamp else { return nil }
+        return view
+    }
+
+    func put(_ key: String, stamp: String, view: Dashboard.View) {
+        if entries.count >= 512 { entries.removeAll() }
+        entries[key] = (stamp, view)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import LedgerCore
+import LedgerTestSupport
+import SQLKit
+import Testing
+
+/// The dashboard's figures, drill-down, ranking and refusals, and the 情况汇总表 read back from its XLSX, each checked
+/// against counts taken from the database independently.
+@Suite struct DashboardTests {
+    static let kinds = TestDatabase.available
+    static let q3 = Quarter(year: 2024, quarter: 3)!
+
+    /// County A files Q3 on time and B does not; two complaints in Q3 (one fixed), problems and enforcement in A.
+    static func seeded(_ database: Database) async throws -> World {
+        let world = try await World.build(in: database)
+        let now = world.clock.now()
+        world.clock.set(Timestamp.parse("2024-09-15T02:00:00Z")!)
+        let desk = Complaints(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+        let street = world.a.users[.street]!.scope
+        var codes: [String] = []
+        for (index, category) in ["revenue_ratio", "service_contract"].enumerated() {
+            codes.append(try await desk.file(fields: ["estate": "\(world.a.estate.id)", "category": category, "content": "这是第\(index + 1)条测试投诉内容。"],
+                                             uploads: [], address: "203.0.113.\(index)"))
+        }
+        let firstCode = codes[0]
+        let first = try await database.read { db in
+            try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: firstCode)").first(decodingColumn: "id", as: Int64.self)!
+        }
+        try await desk.act(.assign, on: first, fields: [:], scope: street)
+        try await desk.act(.close, on: first, fields: ["outcome": "fixed", "note": "已整改"], scope: street)
+        let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+        let regulator = world.a.users[.regulator]!.scope
+        _ = try await problems.create(fields: ["estate": "\(world.a.estate.id)", "category": "revenue_ratio", "description": "分成比例偏低"], scope: regulator)
+        let room = try await problems.create(fields: ["estate": "\(world.a.estate.id)", "category": "service_room_use", "description": "用房出租"], scope: regulator)
+        try await problems.act(.rectify, on: room, note: "已收回", uploads: [.init(filename: "a.pdf", bytes: Array("%PDF-1.4".utf8))],
+                               scope: world.a.users[.company]!.scope)
+        try await problems.act(.accept, on: room, note: "核验", scope: regulator)
+        try await Enforcement(database: database, clock: world.clock).record(
+            companyId: world.a.company.id, fields: ["kind": "penalty", "decidedOn": "2024-09-15", "basis": "《物业管理条例》", "documentNumber": "罚〔2024〕1号"],
+            scope: regulator)
+        world.clock.set(Timestamp.parse("2024-10-10T02:00:00Z")!)
+        _ = try await DisclosureRepository(database: database, clock: world.clock)
+            .publish(estateId: world.a.estate.id, quarter: q3, document: DisclosureSamples.valid(), reason: nil, scope: world.a.users[.company]!.scope)
+        world.clock.set(now)
+        return world
+    }
+
+    @Test(arguments: kinds)
+    func figuresDrillDownAndRanking(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await Self.seeded(database)
+            let dashboard = Dashboard(database: database, clock: world.clock)
+            let city = try await dashboard.view(regionCode: "350100", quarter: Self.q3, scope: .system)
+            let f = city.figures
+            #expect(f.estates == 2 && f.due == 2 && f.onTime == 1 && f.onTimeRate == 0.5)
+            #expect(f.accountRate == 0 && f.committeeRate == 0)
+            #expect(f.complaintsReceived == 2 && f.complaintsClosed == 1 && f.complaintsFixed == 1 && f.closureRate == 0.5)
+            #expect(f.problemsFound == 2 && f.problemsRectified == 1 && f.putRightFound == 1 && f.putRight == 1)
+            #expect(city.units.map(\.code) == [world.a.county.code, world.b.county.code])
+            #expect(city.units.allSatisfy { $0.rank == nil }, "one estate each: below the default minimum of 5")
+            #expect(city.kpis.first { $0.key == "spotCheck" }?.value == 0 && city.kpis.first { $0.key == "spotCheck" }?.target == 0.5)
+            // A smaller minimum for the city ranks them; the write is audited, so the cached figures are recomputed.
+            try await RegionSettings(database: database, clock: world.clock).set(regionCode: "350100", key: "ranking.min_sample", value: "1", scope: .system)
+            let ranked = try await dashboard.view(regionCode: "350100", quarter: Self.q3, scope: .system)
+            #expect(ranked.units.map(\.rank) == [1, 2])
+            // At community level the units are the estates.
+            let community = try await dashboard.view(regionCode: world.a.community.code, quarter: Self.q3, scope: world.a.users[.regulator]!.scope)
+            #expect(community.units.map(\.code) == ["\(world.a.estate.id)"] && community.units[0].kind == "estate")
+            #expect(community.trend.count == 8 && community.trend.last?.onTimeRate == 1)
+            // Refusals.
+            await #expect(throws: LedgerError.notFound("行政区划")) {
+                try await dashboard.view(regionCode: world.b.county.code, quarter: Self.q3, scope: world.a.users[.regulator]!.scope)
+            }
+            await #expect(throws: LedgerError.forbidden) {
+                try await dashboard.view(regionCode: world.a.county.code, quarter: Self.q3, scope: world.a.users[.company]!.scope)
+            }
+            #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2024", quarter: "4") }
+            #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2024", quarter: "5") }
+            #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2024", quarter: nil) }
+            #expect(try dashboard.quarter(year: nil, quarter: nil) == Self.q3)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func summaryReportCellsMatchTheDatabase(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await Self.seeded(database)
+            let report = SummaryReport(database: database, clock: world.clock)
+            let (from, until) = try report.period(from: "2024-07-01", until: "2024-09-30")
+            let result = try await report.build(regionCode: "350100", from: from, until: until, scope: .system)
+            let book = try Openpyxl.read(try SummaryReport.xlsx(result))
+            let sheet = "情况汇总表"
+            // Independent counts from the database.
+            func count(_ sql: SQLQueryString) async throws -> Int {
+                try await database.read { try await $0.raw(sql).first(decodingColumn: "n", as: Int.self) ?? -1 }
+            }
+            let aPath = world.a.county.path
+            let estatesA = try await count("SELECT COUNT(*) AS n FROM estates WHERE region_path LIKE \(bind: aPath + "%")")
+            let withProblemsA = try await count("SELECT COUNT(DISTINCT estate_id) AS n FROM problems WHERE region_path LIKE \(bind: aPath + "%")")
+            let penaltiesA = try await count("SELECT COUNT(DISTINCT company_id) AS n FROM enforcement_actions WHERE kind = 'penalty' AND region_path LIKE \(bind: aPath + "%")")
+            let received = try await count("SELECT COUNT(*) AS n FROM complaints")
+            let closed = try await count("SELECT COUNT(*) AS n FROM complaints WHERE status = 'closed'")
+            #expect(book.text(sheet, "A1") == "福州市“整治物业服务履约不到位、侵占业主公共收益等问题”情况汇总表")
+            // Block A: header rows 3–6, then 鼓楼区, 台江区, 合计 in rows 7–9.
+            #expect(book.text(sheet, "A3") == "辖区" && book.text(sheet, "B3") == "排查情况" && book.text(sheet, "K6") == "违规侵占小区公共收益")
+            #expect(Set(["A3:A6", "B3:O3", "B4:C4", "D4:D6", "E4:O4", "E5:H5", "I5:K5", "L5:O5"]).isSubset(of: Set(book.merges[sheet] ?? [])))
+            #expect(book.text(sheet, "A7") == "鼓楼区" && book.text(sheet, "A9") == "合计")
+            #expect(book.cells[sheet]?["B7"] == ["int", "\(estatesA)"] && book.cells[sheet]?["D7"] == ["int", "\(withProblemsA)"])
+            #expect(book.cells[sheet]?["K7"] == ["int", "1"] && book.cells[sheet]?["L7"] == ["int", "1"], "违规侵占 and 擅自改变用房 each in one estate")
+            #expect(book.cells[sheet]?["B9"] == ["int", "2"], "合计: both estates")
+            // Block B: header rows 11–14, data 15–17.
+            #expect(book.text(sheet, "B11") == "整改情况" && book.text(sheet, "P13") == "行政处罚企业数")
+            #expect(book.cells[sheet]?["B15"] == ["int", "0"], "one of A's two problems is still open")
+            #expect(book.cells[sheet]?["J15"] == ["int", "1"], "擅自改变用房: put right")
+            #expect(book.cells[sheet]?["P15"] == ["int", "\(penaltiesA)"] && book.text(sheet, "O15") == "—", "重新核级 is not recorded")
+            // Block C: header rows 19–21, data row 22.
+            #expect(book.text(sheet, "A19") == "督导检查情况" && book.text(sheet, "E20") == "县级受理" && book.text(sheet, "A22") == "—")
+            #expect(book.cells[sheet]?["E22"] == ["int", "\(received)"] && book.cells[sheet]?["F22"] == ["int", "\(closed)"])
+            #expect(book.cells[sheet]?["G22"] == ["int", "0"])
+            // Bad periods.
+            #expect(throws: LedgerError.self) { try report.period(from: "2024-13-01", until: nil) }
+            #expect(throws: LedgerError.self) { try report.period(from: "2024-10-01", until: "2024-09-01") }
+            #expect(throws: LedgerError.self) { try report.period(from: "2024-10-01", until: "2030-01-01") }
+            await #expect(throws: LedgerError.notFound("行政区划")) {
+                try await report.build(regionCode: world.b.county.code, from: from, until: until, scope: world.a.users[.regulator]!.scope)
+            }
+        }
+    }
+}
