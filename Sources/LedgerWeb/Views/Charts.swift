@@ -14,7 +14,7 @@ enum Charts {
 
     /// Rates (0…1) per label; a nil value leaves a gap in its line.
     static func lines(title: String, labels: [String], series: [(String, [Double?])], width: Double = 560, height: Double = 220) -> String {
-        let left = 40.0, right = 12.0, top = 28.0, bottom = 34.0
+        let left = 40.0, right = 26.0, top = 28.0, bottom = 34.0
         let plotW = width - left - right, plotH = height - top - bottom
         let step = labels.count > 1 ? plotW / Double(labels.count - 1) : 0
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(escape(title))\" class=\"chart\">"
