@@ -27,6 +27,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "disclosures to publish through the API") var publishes = 2_000
     @Option(help: "concurrent clients filing public complaints") var complaintClients = 32
     @Option(help: "estates of the warning-run benchmark (each with 8 quarters of disclosures; 0 to skip)") var warningEstates = 50_000
+    @Option(help: "SQLite URL for the warning-run database; kept and reused when it already holds data (default: a new temporary one)")
+    var warningsDatabase: String?
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -104,7 +106,7 @@ struct Bench: AsyncParsableCommand {
     /// peak memory can be read apart from the generator's; on SQLite, and on PostgreSQL when LEDGER_BENCH_POSTGRES_URL is set.
     func measureWarningRun(logger: Logger) async throws -> Report {
         var report = Report()
-        var targets = [("SQLite", "sqlite://" + NSTemporaryDirectory() + "ledger-bench-warnings-\(UUID().uuidString)/ledger.sqlite")]
+        var targets = [("SQLite", warningsDatabase ?? "sqlite://" + NSTemporaryDirectory() + "ledger-bench-warnings-\(UUID().uuidString)/ledger.sqlite")]
         if let postgres = ProcessInfo.processInfo.environment["LEDGER_BENCH_POSTGRES_URL"], !postgres.isEmpty { targets.append(("PostgreSQL", postgres)) }
         let ledger = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ledger").path
         for (name, url) in targets {
