@@ -159,19 +159,26 @@ public struct Dashboard: Sendable {
                 """).all()
             let window = Array((0..<7).reduce(into: [quarter]) { list, _ in list.insert(list[0].previous, at: 0) })
             let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
-            var firstPublished: [String: String] = [:]  // "estate/quarter" → first published_at
+            // The first publication of each estate and quarter is its version 1: per estate, for each quarter of the
+            // window, 0 = nothing published, 1 = published late, 2 = on time (decided in SQL, so rows stay narrow).
+            var deadline: SQLQueryString = "CASE v.year * 10 + v.quarter"
+            for q in window { deadline = "\(deadline) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: "\(q.dueDate)T16:00:00Z")" }
+            deadline = "\(deadline) END"
+            var filed: [Int64: [UInt8]] = [:]
             for row in try await db.raw("""
-                SELECT v.estate_id, v.year, v.quarter, MIN(v.published_at) AS first FROM disclosure_versions v
-                WHERE \(Scope.pathPredicate("v.region_path", path)) AND v.leaf_index >= 0
+                SELECT v.estate_id, v.year * 10 + v.quarter AS q, CASE WHEN v.published_at < \(deadline) THEN 2 ELSE 1 END AS state
+                FROM disclosure_versions v WHERE \(Scope.pathPredicate("v.region_path", path)) AND v.version = 1 AND v.leaf_index >= 0
                 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
-                GROUP BY v.estate_id, v.year, v.quarter
                 """).all() {
-                firstPublished["\(try row.decode(column: "estate_id", as: Int64.self))/\(try row.decode(column: "year", as: Int.self))Q\(try row.decode(column: "quarter", as: Int.self))"]
-                    = try row.decode(column: "first", as: String.self)
+                let q = try row.decode(column: "q", as: Int.self)
+                guard let index = window.firstIndex(where: { $0.year * 10 + $0.quarter == q }) else { continue }
+                filed[try row.decode(column: "estate_id", as: Int64.self), default: [UInt8](repeating: 0, count: window.count)][index] =
+                    UInt8(try row.decode(column: "state", as: Int.self))
             }
             var units: [String: Figures] = [:]
             var names: [String: String] = [:]
             var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
+            let lastDays = window.map { $0.lastDay.description }
             for row in estateRows {
                 let id = try row.decode(column: "id", as: Int64.self)
                 let key = unitKey(try row.decode(column: "region_path", as: String.self), id)
@@ -183,14 +190,14 @@ public struct Dashboard: Sendable {
                     f.managed += 1
                     if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
                     let start = try row.decode(column: "contract_start", as: String?.self) ?? "0000"
-                    for (index, q) in window.enumerated() where start <= q.lastDay.description && q.dueDate < today {
-                        let first = firstPublished["\(id)/\(q)"]
-                        let onTime = first.map { $0 < "\(q.dueDate)T16:00:00Z" } ?? false
+                    let states = filed[id]
+                    for (index, q) in window.enumerated() where start <= lastDays[index] && q.dueDate < today {
+                        let state = states?[index] ?? 0
                         trendDue[index] += 1
-                        if onTime { trendOnTime[index] += 1 }
+                        if state == 2 { trendOnTime[index] += 1 }
                         if q == quarter {
                             f.due += 1
-                            if onTime { f.onTime += 1 } else if first != nil { f.late += 1 }
+                            if state == 2 { f.onTime += 1 } else if state == 1 { f.late += 1 }
                         }
                     }
                 }
@@ -200,6 +207,7 @@ public struct Dashboard: Sendable {
             let start = Timestamp.startOfShanghaiDay(window.first!.firstDay), stop = Timestamp.startOfShanghaiDay(quarter.lastDay.adding(days: 1))
             let from = Timestamp.startOfShanghaiDay(quarter.firstDay)
             var trendReceived = [Int](repeating: 0, count: window.count), trendClosed = trendReceived, trendFixed = trendReceived
+            let bounds = window.map { (Timestamp.startOfShanghaiDay($0.firstDay), Timestamp.startOfShanghaiDay($0.lastDay.adding(days: 1))) }
             for row in try await db.raw("""
                 SELECT c.estate_id, c.region_path, c.received_at, c.status, c.outcome, c.closed_at FROM complaints c
                 WHERE \(Scope.pathPredicate("c.region_path", path)) AND c.received_at >= \(bind: start) AND c.received_at < \(bind: stop)
@@ -208,7 +216,7 @@ public struct Dashboard: Sendable {
                 let closed = try row.decode(column: "status", as: String.self) == "closed"
                 let outcome = try row.decode(column: "outcome", as: String?.self)
                 let fixed = closed && outcome == "fixed"
-                if let index = window.firstIndex(where: { received >= Timestamp.startOfShanghaiDay($0.firstDay) && received < Timestamp.startOfShanghaiDay($0.lastDay.adding(days: 1)) }) {
+                if let index = bounds.firstIndex(where: { received >= $0.0 && received < $0.1 }) {
                     trendReceived[index] += 1
                     if closed { trendClosed[index] += 1 }
                     if fixed { trendFixed[index] += 1 }
