@@ -42,6 +42,7 @@ public struct Migrator: Sendable {
         M0009_CreateWarningEvents(),
         M0010_CreateComplaints(),
         M0011_CreateCampaigns(),
+        M0012_IndexFirstPublications(),
     ]
 
     let database: Database
