@@ -219,10 +219,17 @@ class Browser:
         return current[len(self.base_url):] if current.startswith(self.base_url) else current
 
     def submit(self, button_css: str = "main form.form button[type=submit]") -> None:
-        """Clicks a submit button and waits for the next page to replace this one."""
-        button = self.element(button_css)
-        marker = self.driver.find_element(By.TAG_NAME, "html")
-        button.click()
+        """Clicks a submit button and waits for the next page to replace this one. A click refused with "Node with
+        given id does not belong to the document" (headless Chromium, just after a load) never reached the page, so
+        the button is found again and clicked again."""
+        for attempt in range(3):
+            marker = self.driver.find_element(By.TAG_NAME, "html")
+            try:
+                self.element(button_css).click()
+                break
+            except WebDriverException as error:
+                if "does not belong to the document" not in str(error) or attempt == 2:
+                    raise
         self.wait().until(EC.staleness_of(marker))
         self.wait_loaded()
 

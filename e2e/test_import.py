@@ -33,7 +33,7 @@ def write_csv(path, rows):
 def upload(browser, kind, path):
     browser.open("/import")
     Select(browser.element("#kind")).select_by_value(kind)
-    browser.element("input#file[type=file]").send_keys(str(path.resolve()))
+    browser.type_into("input#file[type=file]", str(path.resolve()), clear=False)
     browser.submit("main form[action='/import/registry'] button[type=submit]")
 
 
