@@ -37,14 +37,17 @@ import Testing
             let (_, tasks) = try await campaigns.campaign(id, scope: regulator)
             #expect(tasks.first { $0.id == monthly }?.periods.map(\.period) == ["2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10"])
             #expect(tasks.first { $0.id == once }?.dueText == "5月15日前")
-            // The street reports; one report of each kind, and an unknown period is refused.
-            let street = world.a.users[.street]!.scope
+            // The district's units report (here its cooperating department); a street reads the list but does not report for the district.
+            await #expect(throws: LedgerError.forbidden) {
+                try await campaigns.report(taskId: once, period: "once", status: "done", note: "x", scope: world.a.users[.street]!.scope)
+            }
+            let street = world.a.users[.department]!.scope
             try await campaigns.report(taskId: once, period: "once", status: "done", note: "方案已印发", scope: street)
             for month in 5...9 { try await campaigns.report(taskId: monthly, period: String(format: "2024-%02d", month), status: "done", note: "已报送", scope: street) }
             try await campaigns.report(taskId: monthly, period: "2024-10", status: "in_progress", note: "正在汇总", scope: street)
             await #expect(throws: LedgerError.self) { try await campaigns.report(taskId: monthly, period: "2024-12", status: "done", note: "x", scope: street) }
             await #expect(throws: LedgerError.notFound("任务")) {
-                try await campaigns.report(taskId: monthly, period: "2024-10", status: "done", note: "x", scope: world.b.users[.street]!.scope)
+                try await campaigns.report(taskId: monthly, period: "2024-10", status: "done", note: "x", scope: world.b.users[.department]!.scope)
             }
             // October is past its day without completion: overdue, and the dashboard of the county says so.
             let view = try await Dashboard(database: database, clock: world.clock)

@@ -168,9 +168,13 @@ import Testing
             let complaint = try await Self.id(database, code: try await desk.file(fields: Self.fields(world), uploads: [], address: "203.0.113.12"))
             try await desk.act(.assign, on: complaint, fields: [:], scope: regulator)
             await #expect(throws: FieldErrors.self) {
-                try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-01"], scope: regulator)
+                try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-01", "description": "停车收益未公示"], scope: regulator)
             }
-            let linked = try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-19"], scope: regulator)
+            await #expect(throws: LedgerError.self, "the officer writes the description, the complaint's words are not copied") {
+                try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-19"], scope: regulator)
+            }
+            let linked = try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-19", "description": "停车收益未公示"],
+                                            scope: regulator)
             let problemId = try #require(linked.problemId)
             let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-test-files")
             let escalation = Escalation(database: database, clock: world.clock)
@@ -195,6 +199,9 @@ import Testing
             } catch let error as LedgerError { #expect(error.code == "required") }
             try await problems.act(.rectify, on: problemId, note: "已补充公示", uploads: [.init(filename: "a.pdf", bytes: Self.pdf)], scope: company)
             await #expect(throws: LedgerError.self) { try await problems.act(.rectify, on: problemId, note: "再次提交", scope: company) }
+            // Submitted and waiting for verification: no longer overdue, so the ladder and W14 leave it alone.
+            #expect(try await problems.problem(problemId, scope: regulator).problem.daysOverdue(today: Day("2024-12-31")!) == nil)
+            #expect(try await problems.list(scope: regulator, filter: { var f = Problems.Filter(); f.overdue = true; return f }()).total == 0)
             try await problems.act(.sendBack, on: problemId, note: "缺少广告收入", scope: regulator)
             try await problems.act(.rectify, on: problemId, note: "已补充", uploads: [.init(filename: "b.pdf", bytes: Self.pdf)], scope: company)
             let closed = try await problems.act(.accept, on: problemId, note: "核验属实", scope: regulator)

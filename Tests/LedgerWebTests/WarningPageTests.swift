@@ -72,6 +72,8 @@ import Testing
             #expect(status.status == .badRequest && status.apiError["code"] == "unknown_status")
             let foreign = try await client.execute(uri: "/api/v1/warnings?region=\(harness.world.b.county.code)", method: .get, headers: api)
             #expect(foreign.status == .notFound)
+            let huge = try await client.execute(uri: "/api/v1/warnings?page=9223372036854775807", method: .get, headers: api)
+            #expect(huge.status == .ok && (huge.json["items"] as? [Any])?.isEmpty == true, "an absurd page is an empty page, not a crash")
             let inside = try await client.execute(uri: "/api/v1/warnings?region=\(harness.world.a.street.code)", method: .get, headers: api)
             #expect((inside.json["total"] as? Int ?? 0) >= 2)
         }

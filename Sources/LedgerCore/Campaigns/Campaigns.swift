@@ -153,6 +153,7 @@ public struct Campaigns: Sendable {
         let (finalDue, finalDay, finalText) = (dueOn, day, dueText)
         return try await database.transaction { db in
             guard let campaign = try await Self.find(campaignId, scope: scope, on: db) else { throw LedgerError.notFound("专项整治") }
+            guard scope.covers(regionPath: campaign.regionPath) else { throw LedgerError.forbidden }
             let position = try await db.raw("SELECT COUNT(*) AS n FROM campaign_tasks WHERE campaign_id = \(bind: campaignId)")
                 .first(decodingColumn: "n", as: Int.self) ?? 0
             let id = try await db.raw("""
@@ -166,7 +167,7 @@ public struct Campaigns: Sendable {
         }
     }
 
-    /// A responsible unit reports progress for one period of a task (officials of the campaign's region).
+    /// A responsible unit reports progress for one period of a task (officials of the campaign's own region).
     public func report(taskId: Int64, period: String, status: String, note rawNote: String, scope: Scope) async throws {
         guard scope.role == .admin || scope.role.isRegional, scope.role != .supervisor, scope.role != .oversight else { throw LedgerError.forbidden }
         var reader = InputReader(["note": rawNote])
@@ -180,6 +181,9 @@ public struct Campaigns: Sendable {
                 """).first() else { throw LedgerError.notFound("任务") }
             let campaignId = try row.decode(column: "campaign_id", as: Int64.self)
             let campaign = try await Self.find(campaignId, scope: scope, on: db)!
+            // The responsible units are those of the campaign's own region (a district's tasks are its bureaus'); those
+            // beneath it read the list but do not report for the district.
+            guard scope.covers(regionPath: campaign.regionPath) else { throw LedgerError.forbidden }
             let task = try await Self.tasks(campaign, today: Day(Timestamp.shanghaiDay(at))!, on: db).first { $0.id == taskId }!
             guard task.periods.contains(where: { $0.period == period }) else {
                 throw LedgerError.invalid("period", code: "unknown_period", "该任务没有这一报送期，或报送期尚未开始")

@@ -380,7 +380,7 @@ public struct Complaints: Sendable {
             let total = try await db.raw("""
                 SELECT COUNT(*) AS n FROM complaints c JOIN estates e ON e.id = c.estate_id WHERE \(condition)
                 """).first(decodingColumn: "n", as: Int.self) ?? 0
-            let page = max(1, filter.page), size = max(1, min(filter.pageSize, 500))
+            let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 500))
             let rows = try await db.raw("""
                 \(Self.select) WHERE \(condition) ORDER BY c.received_at DESC, c.id DESC LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
                 """).all()
@@ -465,6 +465,7 @@ public struct Complaints: Sendable {
         let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "证据材料", field: "files") }
         let at = clock.now()
         return try await database.transaction { db in
+            try await db.lockRow("complaints", id: id)
             guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
             guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
             if action == .decide && before.transferredTo != scope.role.rawValue { throw LedgerError.forbidden }
@@ -488,7 +489,7 @@ public struct Complaints: Sendable {
                     guard let path = try await db.raw("""
                         SELECT r.path FROM users u JOIN regions r ON r.code = u.region_code
                         WHERE u.username = \(bind: handlerName) AND u.disabled = 0 AND u.role IN ('regulator', 'street')
-                        """).first(decodingColumn: "path", as: String.self), path.hasPrefix(region.path) || region.path.hasPrefix(path) else {
+                        """).first(decodingColumn: "path", as: String.self), before.regionPath.hasPrefix(path) else {
                         throw LedgerError.invalid("handler", code: "unknown_handler", "承办人须为承办单位的工作人员账号")
                     }
                     handler = handlerName
@@ -529,12 +530,17 @@ public struct Complaints: Sendable {
                     """).run()
                 text = "\(scope.role.title)处理意见：\(note)"
             case .problem:
+                let description = (fields["description"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !description.isEmpty else {
+                    // The complaint's own words may name the complainant; the company reads problems, so the officer writes it.
+                    throw LedgerError.invalid("description", code: "required", "请填写问题描述（由承办人核实后撰写，勿照抄投诉原文）")
+                }
                 guard before.problemId == nil else {
                     throw LedgerError(.conflict, code: "already_problem", message: "该投诉已立案为问题 #\(before.problemId!)", field: "action")
                 }
                 let problemId = try await Problems.insert(
                     estateId: before.estateId, category: fields["category"].flatMap { $0.isEmpty ? nil : $0 } ?? before.category,
-                    description: fields["description"].flatMap { $0.isEmpty ? nil : $0 } ?? before.content, severity: fields["severity"] ?? "medium",
+                    description: description, severity: fields["severity"] ?? "medium",
                     source: "complaint", sourceId: id, deadline: fields["problemDeadline"], responsible: fields["responsible"],
                     scope: scope, at: at, on: db)
                 try await db.raw("UPDATE complaints SET problem_id = \(bind: problemId), updated_at = \(bind: now) WHERE id = \(bind: id)").run()

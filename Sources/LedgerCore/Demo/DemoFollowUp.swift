@@ -105,7 +105,7 @@ struct DemoFollowUp {
         return try await database.read { db in
             try await db.raw("""
                 SELECT DISTINCT p.estate_id FROM problems p JOIN estates e ON e.id = p.estate_id
-                WHERE p.status <> 'closed' AND p.deadline < \(bind: today.description) AND e.company_id IS NOT NULL ORDER BY p.estate_id
+                WHERE p.status = 'open' AND p.deadline < \(bind: today.description) AND e.company_id IS NOT NULL ORDER BY p.estate_id
                 """).all(decodingColumn: "estate_id", as: Int64.self).map {
                 DemoTruth(rule: "W14", estateId: $0, year: current.year, quarter: current.quarter, planted: "整改逾期未完成")
             }

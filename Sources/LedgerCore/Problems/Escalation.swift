@@ -23,7 +23,7 @@ public struct Escalation: Sendable {
         let today = Day(Timestamp.shanghaiDay(at))!
         let due = try await database.read { db in
             try await db.raw("""
-                SELECT p.id FROM problems p WHERE p.status <> 'closed' AND p.deadline <= \(bind: today.description) AND p.escalation_level < 3
+                SELECT p.id FROM problems p WHERE p.status = 'open' AND p.deadline <= \(bind: today.description) AND p.escalation_level < 3
                 ORDER BY p.id
                 """).all(decodingColumn: "id", as: Int64.self)
         }
@@ -35,7 +35,7 @@ public struct Escalation: Sendable {
     }
 
     static func escalate(_ id: Int64, today: Day, at: Date, on db: any SQLDatabase) async throws -> Int {
-        guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status != .closed, let deadline = Day(problem.deadline) else { return 0 }
+        guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status == .open, let deadline = Day(problem.deadline) else { return 0 }
         let settings = try await RegionSettings.values(at: problem.regionPath, on: db)
         let overdue = deadline.days(until: today)
         let thresholds = steps.map { settings["ladder.\($0)"]?.0 ?? 0 }
@@ -44,8 +44,11 @@ public struct Escalation: Sendable {
         let county = names.first { $0.level == .county }?.name ?? names.last?.name ?? ""
         while level < steps.count && overdue >= thresholds[level] {
             let kind = steps[level]
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM letters WHERE kind = \(bind: kind)").first(decodingColumn: "n", as: Int.self) ?? 0
-            let number = "\(county)物业\(numberPrefixes[kind]!)〔\(today.year)〕\(count + 1)号"
+            let prefix = "\(county)物业\(numberPrefixes[kind]!)〔\(today.year)〕"
+            let count = try await db.raw("""
+                SELECT COUNT(*) AS n FROM letters WHERE kind = \(bind: kind) AND number LIKE \(bind: prefix + "%")
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            let number = "\(prefix)\(count + 1)号"
             let facts: [String: String] = [
                 "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
                 "description": problem.description, "deadline": problem.deadline, "overdueDays": "\(overdue)", "issuer": "\(county)物业主管部门",

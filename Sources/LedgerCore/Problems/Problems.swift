@@ -47,7 +47,7 @@ public struct Problems: Sendable {
         public var sourceTitle: String { Problems.sources[source] ?? source }
         public var severityTitle: String { Problems.severities[severity] ?? severity }
         public func daysOverdue(today: Day) -> Int? {
-            guard status != .closed, let due = Day(deadline), due < today else { return nil }
+            guard status == .open, let due = Day(deadline), due < today else { return nil }
             return due.days(until: today)
         }
     }
@@ -211,12 +211,12 @@ public struct Problems: Sendable {
             if !filter.source.isEmpty { conditions.append("p.source = \(bind: filter.source)") }
             if let company = filter.companyId { conditions.append("p.company_id = \(bind: company)") }
             if let estate = filter.estateId { conditions.append("p.estate_id = \(bind: estate)") }
-            if filter.overdue { conditions.append("p.status <> 'closed' AND p.deadline < \(bind: today)") }
+            if filter.overdue { conditions.append("p.status = 'open' AND p.deadline < \(bind: today)") }
             if let from = filter.from { conditions.append("p.created_at >= \(bind: Timestamp.startOfShanghaiDay(from))") }
             if let until = filter.until { conditions.append("p.created_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))") }
             let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM problems p WHERE \(condition)").first(decodingColumn: "n", as: Int.self) ?? 0
-            let page = max(1, filter.page), size = max(1, min(filter.pageSize, 500))
+            let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 500))
             let rows = try await db.raw("""
                 \(Self.select) WHERE \(condition)
                 ORDER BY CASE p.status WHEN 'closed' THEN 1 ELSE 0 END, p.deadline, p.id LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
@@ -307,8 +307,11 @@ public struct Problems: Sendable {
         let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "证据材料", field: "files") }
         let at = clock.now()
         return try await database.transaction { db in
+            try await db.lockRow("problems", id: id)
             guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("问题") }
-            guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
+            // Where no company manages the estate, the officer records the rectification of whoever is responsible.
+            let officialRectifies = action == .rectify && before.companyId == nil && [.admin, .regulator, .street].contains(scope.role)
+            guard action.permitted(for: scope.role) || officialRectifies else { throw LedgerError.forbidden }
             guard action.allowed(from: before.status) else {
                 throw LedgerError(.conflict, code: "transition_not_allowed", message: "该问题当前为「\(before.status.title)」，不能\(action.title)", field: "action")
             }

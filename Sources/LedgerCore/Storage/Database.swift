@@ -72,3 +72,12 @@ extension DatabaseBackend {
         }
     }
 }
+
+extension SQLDatabase {
+    /// Locks one row for the rest of the transaction on PostgreSQL (read committed would let two officials act on the
+    /// same record at once); SQLite's writer transactions are already serialised.
+    func lockRow(_ table: String, id: Int64) async throws {
+        guard dialect.name == "postgresql" else { return }
+        try await raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
+    }
+}

@@ -67,7 +67,7 @@ struct FactsLoader {
         let problemPredicate: SQLQueryString = estateId.map { "p.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("p.region_path", path)
         var overdue: [Int64: [String]] = [:]
         for row in try await db.raw("""
-            SELECT p.estate_id, p.deadline FROM problems p WHERE \(problemPredicate) AND p.status <> 'closed' AND p.deadline < \(bind: today)
+            SELECT p.estate_id, p.deadline FROM problems p WHERE \(problemPredicate) AND p.status = 'open' AND p.deadline < \(bind: today)
             """).all() {
             overdue[try row.decode(column: "estate_id", as: Int64.self), default: []].append(try row.decode(column: "deadline", as: String.self))
         }

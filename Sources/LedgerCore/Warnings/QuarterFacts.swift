@@ -34,7 +34,7 @@ public struct EstateFacts: Sendable {
     public let quarters: [Quarter: QuarterFacts]
     /// When each complaint about the estate in the last year was received (UTC ISO-8601) (W13).
     public var complaints: [String] = []
-    /// Deadlines of the estate's rectifications that are still open and past due (W14).
+    /// Deadlines of the estate's rectifications still open (not even submitted) and past due (W14).
     public var overdueRectifications: [String] = []
 
     /// The county part of the materialised path (`/350000/350100/350102/`), for peer comparisons.

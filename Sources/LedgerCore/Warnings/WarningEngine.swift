@@ -128,6 +128,10 @@ public struct WarningEngine: Sendable {
         let now = Timestamp.storage(at)
         let paths = Dictionary(uniqueKeysWithValues: estates.map { ($0.id, ($0.regionPath, $0.companyId)) })
         return try await database.transaction { db in
+            if db.dialect.name == "postgresql" {
+                // A run after a publication and the nightly run must not both insert the same warning.
+                try await db.raw("SELECT pg_advisory_xact_lock(7432003)").run()
+            }
             var summary = Summary()
             // Every warning of the subject and window except those the engine itself closed: a handled warning is not reopened.
             let known = try await db.raw("""

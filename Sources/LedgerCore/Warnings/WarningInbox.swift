@@ -168,7 +168,7 @@ public struct WarningInbox: Sendable {
             if let quarter = filter.quarter { conditions.append("w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter)") }
             let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM warnings w WHERE \(condition)").first(decodingColumn: "n", as: Int.self) ?? 0
-            let page = max(1, filter.page), size = max(1, min(filter.pageSize, 200))
+            let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 200))
             let rows = try await db.raw("""
                 \(Self.select) WHERE \(condition)
                 ORDER BY CASE w.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, w.year DESC, w.quarter DESC, w.id DESC
@@ -200,6 +200,7 @@ public struct WarningInbox: Sendable {
         }
         let at = clock.now()
         return try await database.transaction { db in
+            try await db.lockRow("warnings", id: id)
             guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("预警") }
             guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
             guard let target = action.next(from: before.status) else {
@@ -211,7 +212,7 @@ public struct WarningInbox: Sendable {
             if action == .escalate {
                 let problemId = try await Problems.insert(
                     estateId: before.estateId, category: ProblemCategory.forRule(before.rule),
-                    description: "预警 \(before.rule) \(WarningRules.rule(before.rule)?.name ?? "")（\(before.quarter.title)）：\(before.detail)。\(note)",
+                    description: String("预警 \(before.rule) \(WarningRules.rule(before.rule)?.name ?? "")（\(before.quarter.title)）：\(before.detail)。\(note)".prefix(2_000)),
                     severity: before.severity, source: "warning", sourceId: id, deadline: nil, responsible: nil, scope: scope, at: at, on: db)
                 try await db.raw("UPDATE warnings SET problem_id = \(bind: problemId) WHERE id = \(bind: id)").run()
                 recorded = "转为问题 #\(problemId)：\(note)"

@@ -137,7 +137,7 @@ struct ComplaintController {
             layout: Layout(title: "投诉 \(complaint.trackingCode)", context: context, section: "/complaints"),
             row: ComplaintRow(complaint, today: today), sourceRef: complaint.sourceRef ?? "—", content: complaint.content,
             name: unmasked.map { $0.name ?? "匿名" } ?? complaint.maskedName, phone: unmasked.map { $0.phone ?? "—" } ?? complaint.maskedPhone,
-            unmasked: unmasked != nil, canUnmask: unmasked == nil && complaint.handler == scope.username && complaint.complainantName != nil,
+            unmasked: unmasked != nil, canUnmask: unmasked == nil && complaint.handler == scope.username && (complaint.complainantName != nil || complaint.complainantPhone != nil),
             reply: complaint.reply, transferDecision: complaint.transferDecision, closureNote: complaint.closureNote, problemId: complaint.problemId,
             events: events.map {
                 .init(at: Timestamp.display(stored: $0.at), username: $0.username, role: Role(rawValue: $0.role)?.title ?? ($0.role == "anonymous" ? "投诉人" : "工作人员"),
