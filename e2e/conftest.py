@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -184,6 +184,22 @@ def _new_driver() -> webdriver.Chrome:
     return driver
 
 
+def _replaced(marker):
+    """A wait condition: the old page's root element is gone. Headless Chromium reports a replaced node either as
+    stale or as "Node with given id does not belong to the document"; both mean the new page is there."""
+    def check(_driver) -> bool:
+        try:
+            marker.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 class Browser:
     """A Chromium session against the test server, with the few helpers the tests share."""
 
@@ -230,7 +246,14 @@ class Browser:
             except WebDriverException as error:
                 if "does not belong to the document" not in str(error) or attempt == 2:
                     raise
-        self.wait().until(EC.staleness_of(marker))
+        self.wait().until(_replaced(marker))
+        self.wait_loaded()
+
+    def follow(self, element) -> None:
+        """Clicks a link and waits until the next page has replaced this one (not merely until a page is loaded)."""
+        marker = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        self.wait().until(_replaced(marker))
         self.wait_loaded()
 
     def type_into(self, css: str, value: str, clear: bool = True) -> None:

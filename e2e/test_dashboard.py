@@ -13,8 +13,7 @@ def test_dashboard_drills_down_to_estates(browser):
     while not browser.has("#units thead th:first-child") or browser.element("#units thead th:first-child").text != "小区":
         link = browser.element("#units tbody tr td a")
         levels.append(link.text)
-        link.click()
-        browser.wait_loaded()
+        browser.follow(link)
         assert browser.element("h1").text.startswith(f"数据看板 · {levels[-1]}")
         assert len(levels) <= 3, levels
     assert len(levels) == 3, levels  # district, street, community
@@ -31,7 +30,6 @@ def test_summary_report_and_campaign_tasks(browser):
     assert "情况汇总表" in browser.element("h1").text
     assert browser.element("table.summary thead th").text == "辖区"
     browser.open("/campaigns")
-    browser.element("#campaign-table a").click()
-    browser.wait_loaded()
+    browser.follow(browser.element("#campaign-table a"))
     assert "点题整治" in browser.element("h1").text
     assert len(browser.elements("#task-table tbody tr")) == 30
