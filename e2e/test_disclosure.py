@@ -14,8 +14,8 @@ def set_value(browser, name: str, value: str) -> None:
 
 
 def click(browser, css: str) -> None:
-    browser.element(css).click()
-    browser.wait_loaded()
+    """Clicks a button that submits its form and waits for the page that answers."""
+    browser.follow(browser.element(css))
 
 
 def test_file_fix_publish_and_read_publicly(browsers):

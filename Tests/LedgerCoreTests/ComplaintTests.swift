@@ -211,6 +211,27 @@ import Testing
     }
 
     @Test(arguments: kinds)
+    func officialsRecordRectificationWhereNoCompanyManages(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let regulator = world.a.users[.regulator]!.scope
+            let unmanaged = try await EstateRepository(database: database, clock: world.clock).create(
+                try EstateInput.validate(["name": "无物业小区", "address": "鼓楼区某巷2号", "community": world.a.community.code, "households": "40",
+                                          "floorArea": "3000", "ownersShare": "70"]), scope: regulator)
+            let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-test-files")
+            let id = try await problems.create(fields: ["estate": "\(unmanaged.id)", "category": "common_space_occupied", "description": "楼道堆放杂物"],
+                                               scope: regulator)
+            #expect(try await problems.problem(id, scope: regulator).problem.responsible == "建设单位或业委会")
+            // No company can act here; the street records the rectification and the regulator verifies it.
+            await #expect(throws: LedgerError.notFound("问题")) {
+                try await problems.act(.rectify, on: id, note: "x", uploads: [.init(filename: "a.pdf", bytes: Self.pdf)], scope: world.a.users[.company]!.scope)
+            }
+            try await problems.act(.rectify, on: id, note: "社区组织清理", uploads: [.init(filename: "a.pdf", bytes: Self.pdf)], scope: world.a.users[.street]!.scope)
+            #expect(try await problems.act(.accept, on: id, note: "已清理", scope: regulator).status == .closed)
+        }
+    }
+
+    @Test(arguments: kinds)
     func escalatedWarningBecomesAProblemAndPutRightIsCounted(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in
             let world = try await World.build(in: database)
