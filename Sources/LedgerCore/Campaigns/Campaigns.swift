@@ -111,7 +111,7 @@ public struct Campaigns: Sendable {
         let at = clock.now()
         let planned = phases
         return try await database.transaction { db in
-            let region = try await WarningParameters.region(fields["region"] ?? "", scope: scope, on: db)
+            let region = try await RegionDirectory.covered(fields["region"] ?? "", scope: scope, on: db)
             let id = try await db.raw("""
                 INSERT INTO campaigns (region_code, region_path, name, created_at, created_by)
                 VALUES (\(bind: region.code), \(bind: region.path), \(bind: name), \(bind: Timestamp.storage(at)), \(bind: scope.username)) RETURNING id

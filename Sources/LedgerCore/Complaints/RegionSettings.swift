@@ -55,7 +55,7 @@ public struct RegionSettings: Sendable {
     /// The settings in force for a region the scope covers.
     public func effective(regionCode: String, scope: Scope) async throws -> (Region, [(Setting, Int, String?)]) {
         try await database.read { db in
-            let region = try await WarningParameters.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let values = try await Self.values(at: region.path, on: db)
             return (region, Self.all.map { ($0, values[$0.key]!.0, values[$0.key]!.1) })
         }
@@ -78,7 +78,7 @@ public struct RegionSettings: Sendable {
         let at = clock.now()
         let newValue = value
         try await database.transaction { db in
-            let region = try await WarningParameters.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let before = try await db.raw("SELECT value FROM region_settings WHERE region_code = \(bind: region.code) AND key = \(bind: key)")
                 .first(decodingColumn: "value", as: String.self)
             try await db.raw("DELETE FROM region_settings WHERE region_code = \(bind: region.code) AND key = \(bind: key)").run()

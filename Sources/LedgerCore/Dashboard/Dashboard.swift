@@ -124,7 +124,7 @@ public struct Dashboard: Sendable {
         guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let (region, stamp) = try await database.read { db in
-            let region = try await WarningParameters.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let newest = try await db.raw("SELECT MAX(id) AS id FROM audit_log").first(decodingColumn: "id", as: Int64?.self) ?? nil
             return (region, "\(newest ?? 0)/\(today)")
         }

@@ -200,7 +200,7 @@ public struct Problems: Sendable {
         return try await database.read { db in
             var conditions: [SQLQueryString] = [Self.predicate(scope)]
             if !filter.regionCode.isEmpty {
-                let region = try await WarningParameters.region(filter.regionCode, scope: scope.role.isRegional || scope.role == .admin ? scope : .none, on: db)
+                let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
                 conditions.append(Scope.pathPredicate("p.region_path", region.path))
             }
             if !filter.status.isEmpty { conditions.append("p.status = \(bind: filter.status)") }
@@ -367,7 +367,7 @@ public struct Problems: Sendable {
 
     public func putRightRates(regionCode: String, scope: Scope) async throws -> (PutRight, [PutRight]) {
         try await database.read { db in
-            let region = try await WarningParameters.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
             func rate(_ r: Region) async throws -> PutRight {

@@ -19,6 +19,21 @@ public struct RegionDirectory: Sendable {
         return found
     }
 
+    /// A region inside the scope's own jurisdiction (its region or one beneath; the admin: any), else `notFound`.
+    /// Unlike `region(_:scope:)` it does not admit the ancestors a user may read the names of.
+    static func covered(_ code: String, scope: Scope, on db: any SQLDatabase) async throws -> Region {
+        let found = try await db.raw("SELECT \(columns) FROM regions r WHERE r.code = \(bind: String(code.prefix(20)))")
+            .first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard let region = found, scope.covers(regionPath: region.path) else { throw LedgerError.notFound("行政区划") }
+        return region
+    }
+
+    /// The counties and streets of the scope's jurisdiction, for sub-region filters (none for company and committee users).
+    public func subRegions(scope: Scope) async throws -> [Region] {
+        guard scope.role.isRegional || scope.role == .admin else { return [] }
+        return try await regions(level: .county, scope: scope) + regions(level: .street, scope: scope)
+    }
+
     /// The region a page about "my jurisdiction" starts from: the user's own region, or for the admin the first top region.
     public func home(scope: Scope) async throws -> String {
         if let own = scope.regionPath?.split(separator: "/").last { return String(own) }

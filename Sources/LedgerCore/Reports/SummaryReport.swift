@@ -118,7 +118,7 @@ public struct SummaryReport: Sendable {
     public func build(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
         guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
         return try await database.read { db in
-            let region = try await WarningParameters.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             var children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
             if children.isEmpty { children = [region] }

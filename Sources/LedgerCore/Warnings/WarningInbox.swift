@@ -153,7 +153,7 @@ public struct WarningInbox: Sendable {
         return try await database.read { db in
             var conditions: [SQLQueryString] = [Self.predicate(scope)]
             if !filter.regionCode.isEmpty {
-                let region = try await WarningParameters.region(filter.regionCode, scope: scope.role.isRegional || scope.role == .admin ? scope : .none, on: db)
+                let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
                 conditions.append(Scope.pathPredicate("w.region_path", region.path))
             }
             if !filter.rule.isEmpty { conditions.append("w.rule = \(bind: filter.rule)") }
@@ -251,9 +251,4 @@ public struct WarningInbox: Sendable {
                 detail: try row.decode(column: "detail", as: String.self), openedAt: try row.decode(column: "opened_at", as: String.self),
                 updatedAt: try row.decode(column: "updated_at", as: String.self), closedReason: try row.decode(column: "closed_reason", as: String?.self))
     }
-}
-
-extension Scope {
-    /// A scope that covers nothing (for roles that may not filter by region).
-    static let none = Scope(userId: nil, username: "none", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
 }

@@ -49,7 +49,7 @@ public struct WarningParameters: Sendable {
     /// Every rule's parameters as they apply to one region, for the parameter page.
     public func effective(regionCode: String, scope: Scope) async throws -> (Region, [Effective]) {
         try await database.read { db in
-            let region = try await Self.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let overrides = try await Self.load(on: db)
             let codes = region.path.split(separator: "/").map(String.init)
             var result: [Effective] = []
@@ -95,7 +95,7 @@ public struct WarningParameters: Sendable {
         let newValue = value
         try await database.transaction { db in
             let value = newValue
-            let region = try await Self.region(regionCode, scope: scope, on: db)
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let before = try await db.raw("""
                 SELECT value FROM warning_parameters WHERE region_code = \(bind: region.code) AND rule = \(bind: rule.code) AND name = \(bind: name)
                 """).first(decodingColumn: "value", as: String.self)
@@ -113,13 +113,5 @@ public struct WarningParameters: Sendable {
                                       entityId: "\(region.code)/\(rule.code)/\(name)", regionPath: region.path,
                                       before: before, after: value.map(parameter.format))
         }
-    }
-
-    /// A region the scope may configure: its own or one beneath it (the admin: any).
-    static func region(_ code: String, scope: Scope, on db: any SQLDatabase) async throws -> Region {
-        let found = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.code = \(bind: String(code.prefix(20)))")
-            .first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
-        guard let region = found, scope.covers(regionPath: region.path) else { throw LedgerError.notFound("行政区划") }
-        return region
     }
 }

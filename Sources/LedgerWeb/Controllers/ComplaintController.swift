@@ -40,8 +40,7 @@ struct ComplaintController {
         let filter = try Self.filter(request.uri.queryParameters)
         let page = try await complaints.list(scope: scope, filter: filter)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let subRegions = scope.role.isRegional || scope.role == .admin
-            ? try await regions.regions(level: .county, scope: scope) + regions.regions(level: .street, scope: scope) : []
+        let subRegions = try await regions.subRegions(scope: scope)
         let query: [(String, String)] = [("status", filter.status), ("source", filter.source), ("category", filter.category),
                                          ("region", filter.regionCode), ("overdue", filter.overdue ? "1" : ""), ("from", filter.from?.description ?? ""),
                                          ("until", filter.until?.description ?? ""), ("q", filter.search)]
@@ -52,8 +51,7 @@ struct ComplaintController {
             sources: [Option(value: "", label: "全部来源", selected: filter.source.isEmpty)]
                 + ComplaintSource.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == filter.source) },
             categories: CategoryGroup.all(selected: filter.category),
-            regions: [Option(value: "", label: "全部辖区", selected: filter.regionCode.isEmpty)]
-                + subRegions.map { Option(value: $0.code, label: ($0.level == .street ? "　" : "") + $0.name, selected: $0.code == filter.regionCode) },
+            regions: Option.regions(subRegions, selected: filter.regionCode),
             showRegions: !subRegions.isEmpty, overdue: filter.overdue, from: filter.from?.description ?? "", until: filter.until?.description ?? "",
             search: filter.search, canIntake: [.admin, .regulator, .street].contains(scope.role),
             exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
@@ -168,20 +166,28 @@ struct ComplaintController {
     private func ledgerRows(_ request: Request, _ context: AppRequestContext) async throws -> [Complaints.Complaint] {
         var filter = try Self.filter(request.uri.queryParameters)
         filter.pageSize = 500
-        var rows: [Complaints.Complaint] = []
-        filter.page = 1
-        while true {
-            let page = try await complaints.list(scope: try context.scope(), filter: filter)
-            rows += page.items
-            guard page.hasNext, rows.count < 20_000 else { break }
-            filter.page += 1
-        }
-        return rows.reversed()
+        let scope = try context.scope()
+        return try await LedgerQuery.all { page in
+            filter.page = page
+            return try await complaints.list(scope: scope, filter: filter)
+        }.reversed()
     }
 }
 
 /// Shared pieces of the ledger exports: period parameters and the two file responses.
 enum LedgerQuery {
+    /// Every row of a paged list, page by page, up to 20,000 (a ledger export).
+    static func all<Item>(_ fetch: (Int) async throws -> Page<Item>) async throws -> [Item] {
+        var rows: [Item] = []
+        var number = 1
+        while true {
+            let page = try await fetch(number)
+            rows += page.items
+            guard page.hasNext, rows.count < 20_000 else { return rows }
+            number += 1
+        }
+    }
+
     static func day(_ value: Substring?, field: String) throws -> Day? {
         guard let value, !value.isEmpty else { return nil }
         guard let day = Day(String(value)) else { throw LedgerError.invalid(field, code: "bad_date", "日期格式应为 2024-07-01") }

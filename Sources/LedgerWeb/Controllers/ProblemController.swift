@@ -44,8 +44,7 @@ struct ProblemController {
         let filter = try Self.filter(request.uri.queryParameters)
         let page = try await problems.list(scope: scope, filter: filter)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let subRegions = scope.role.isRegional || scope.role == .admin
-            ? try await regions.regions(level: .county, scope: scope) + regions.regions(level: .street, scope: scope) : []
+        let subRegions = try await regions.subRegions(scope: scope)
         let query: [(String, String)] = [("status", filter.status), ("category", filter.category), ("source", filter.source), ("region", filter.regionCode),
                                          ("company", filter.companyId.map(String.init) ?? ""), ("estate", filter.estateId.map(String.init) ?? ""),
                                          ("overdue", filter.overdue ? "1" : ""), ("from", filter.from?.description ?? ""),
@@ -57,8 +56,7 @@ struct ProblemController {
             sources: [Option(value: "", label: "全部来源", selected: filter.source.isEmpty)]
                 + Problems.sources.sorted { $0.key < $1.key }.map { Option(value: $0.key, label: $0.value, selected: $0.key == filter.source) },
             categories: CategoryGroup.all(selected: filter.category),
-            regions: [Option(value: "", label: "全部辖区", selected: filter.regionCode.isEmpty)]
-                + subRegions.map { Option(value: $0.code, label: ($0.level == .street ? "　" : "") + $0.name, selected: $0.code == filter.regionCode) },
+            regions: Option.regions(subRegions, selected: filter.regionCode),
             showRegions: !subRegions.isEmpty, overdue: filter.overdue, from: filter.from?.description ?? "", until: filter.until?.description ?? "",
             canCreate: [.admin, .regulator, .street].contains(scope.role),
             exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
@@ -199,14 +197,11 @@ struct ProblemController {
     private func ledgerRows(_ request: Request, _ context: AppRequestContext) async throws -> [Problems.Problem] {
         var filter = try Self.filter(request.uri.queryParameters)
         filter.pageSize = 500
-        var rows: [Problems.Problem] = []
-        while true {
-            let page = try await problems.list(scope: try context.scope(), filter: filter)
-            rows += page.items
-            guard page.hasNext, rows.count < 20_000 else { break }
-            filter.page += 1
-        }
-        return rows.sorted { $0.id < $1.id }
+        let scope = try context.scope()
+        return try await LedgerQuery.all { page in
+            filter.page = page
+            return try await problems.list(scope: scope, filter: filter)
+        }.sorted { $0.id < $1.id }
     }
 }
 

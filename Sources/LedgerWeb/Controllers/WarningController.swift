@@ -23,8 +23,7 @@ struct WarningController {
         let scope = try context.scope()
         let filter = try Self.filter(request.uri.queryParameters)
         let page = try await inbox.list(scope: scope, filter: filter)
-        let subRegions = scope.role.isRegional || scope.role == .admin
-            ? try await regions.regions(level: .county, scope: scope) + regions.regions(level: .street, scope: scope) : []
+        let subRegions = try await regions.subRegions(scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let model = WarningListPage(layout: Layout(title: "预警处置", context: context, section: "/warnings"), filter: filter, page: page,
                                     subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.role == .admin || scope.role == .regulator)

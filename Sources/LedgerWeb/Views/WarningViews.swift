@@ -71,8 +71,7 @@ struct WarningListPage: Sendable {
             .map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.severity) }
         statuses = ([("active", "未办结（待处理、已签收）"), ("all", "全部状态")] + WarningInbox.Status.allCases.map { ($0.rawValue, $0.title) })
             .map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.status) }
-        regions = [Option(value: "", label: "全部辖区", selected: filter.regionCode.isEmpty)]
-            + subRegions.map { Option(value: $0.code, label: ($0.level == .street ? "　" : "") + $0.name, selected: $0.code == filter.regionCode) }
+        regions = Option.regions(subRegions, selected: filter.regionCode)
         quarters = [Option(value: "", label: "全部季度", selected: filter.quarter == nil)]
             + recentQuarters.map { Option(value: $0.description, label: $0.title, selected: $0 == filter.quarter) }
         company = filter.companyId.map(String.init) ?? ""

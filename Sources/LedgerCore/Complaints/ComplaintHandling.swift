@@ -1,0 +1,232 @@
+import Foundation
+import SQLKit
+
+/// Handling complaints inside a jurisdiction: the staff list, one complaint, the audited look at the complainant's
+/// contact, and the steps from assignment to 销号, transfer and a problem raised from a substantiated complaint.
+extension Complaints {
+    /// Which complaints a scope may see: officials of the region; a department or the discipline commission also
+    /// (and a department only) what was transferred to it.
+    static func predicate(_ scope: Scope) -> SQLQueryString {
+        switch scope.role {
+        case .admin: return "1 = 1"
+        case .regulator, .street, .oversight: return Scope.pathPredicate("c.region_path", scope.regionPath)
+        case .department: return "(c.transferred_to = 'department' AND \(Scope.pathPredicate("c.region_path", scope.regionPath)))"
+        default: return "1 = 0"
+        }
+    }
+
+    static let select: SQLQueryString = """
+        SELECT c.id, c.tracking_code, c.source, c.source_ref, c.estate_id, e.name AS estate_name, c.company_id, co.name AS company_name,
+               c.region_path, c.category, c.content, c.complainant_name, c.complainant_phone, c.received_at, c.received_by, c.handling_region,
+               r.name AS handling_region_name, c.handler, c.deadline, c.status, c.outcome, c.closed_at, c.closure_note, c.reply, c.replied_at,
+               c.reopened_count, c.transferred_to, c.transfer_decision, c.problem_id
+        FROM complaints c JOIN estates e ON e.id = c.estate_id LEFT JOIN companies co ON co.id = c.company_id
+        LEFT JOIN regions r ON r.code = c.handling_region
+        """
+
+    public func list(scope: Scope, filter: Filter) async throws -> Page<Complaint> {
+        if !filter.status.isEmpty && Status(rawValue: filter.status) == nil {
+            throw LedgerError.invalid("status", code: "unknown_status", "状态须为 received、assigned、transferred 或 closed")
+        }
+        if !filter.source.isEmpty && ComplaintSource(rawValue: filter.source) == nil {
+            throw LedgerError.invalid("source", code: "unknown_source", "没有该来源")
+        }
+        let today = Timestamp.shanghaiDay(clock.now())
+        return try await database.read { db in
+            var conditions: [SQLQueryString] = [Self.predicate(scope)]
+            if !filter.regionCode.isEmpty {
+                let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
+                conditions.append(Scope.pathPredicate("c.region_path", region.path))
+            }
+            if !filter.status.isEmpty { conditions.append("c.status = \(bind: filter.status)") }
+            if !filter.source.isEmpty { conditions.append("c.source = \(bind: filter.source)") }
+            if !filter.category.isEmpty { conditions.append("c.category = \(bind: filter.category)") }
+            if let estate = filter.estateId { conditions.append("c.estate_id = \(bind: estate)") }
+            if filter.overdue { conditions.append("c.status <> 'closed' AND c.deadline < \(bind: today)") }
+            if let from = filter.from { conditions.append("c.received_at >= \(bind: Timestamp.startOfShanghaiDay(from))") }
+            if let until = filter.until { conditions.append("c.received_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))") }
+            let search = filter.search.trimmingCharacters(in: .whitespaces)
+            if !search.isEmpty {
+                let like = ListRequest<ComplaintSort>(search: search, sort: .received).likePattern
+                conditions.append("(c.tracking_code = \(bind: search.uppercased()) OR c.source_ref = \(bind: search) OR c.content LIKE \(bind: like) ESCAPE '\\' OR e.name LIKE \(bind: like) ESCAPE '\\')")
+            }
+            let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
+            let total = try await db.raw("""
+                SELECT COUNT(*) AS n FROM complaints c JOIN estates e ON e.id = c.estate_id WHERE \(condition)
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 500))
+            let rows = try await db.raw("""
+                \(Self.select) WHERE \(condition) ORDER BY c.received_at DESC, c.id DESC LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
+                """).all()
+            return Page(items: try rows.map(Self.decode), total: total, page: page, pageSize: size)
+        }
+    }
+
+    public enum ComplaintSort: String, Sendable { case received }
+
+    public func complaint(_ id: Int64, scope: Scope) async throws -> (Complaint, [Event]) {
+        try await database.read { db in
+            guard let complaint = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
+            return (complaint, try await Self.events(id, publicOnly: false, on: db))
+        }
+    }
+
+    /// The complainant's name and phone, for the handling officer only; every look is written to the audit log.
+    public func unmask(_ id: Int64, scope: Scope) async throws -> (name: String?, phone: String?) {
+        let at = clock.now()
+        return try await database.transaction { db in
+            guard let complaint = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
+            guard complaint.handler == scope.username else {
+                throw LedgerError(.forbidden, code: "not_handler", message: "只有承办人可以查看投诉人联系方式")
+            }
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "unmask", entity: "complaint", entityId: "\(id)",
+                                      regionPath: complaint.regionPath, after: ["fields": "complainant_name,complainant_phone"])
+            return (complaint.complainantName, complaint.complainantPhone)
+        }
+    }
+
+    /// The steps of handling, with who may take them from which status.
+    public enum Action: String, Sendable, CaseIterable {
+        case assign, note, reply, close, transfer, decide, problem
+
+        public var title: String {
+            switch self {
+            case .assign: "分派承办"
+            case .note: "记录办理进展"
+            case .reply: "答复投诉人"
+            case .close: "办结销号"
+            case .transfer: "移交"
+            case .decide: "反馈处理意见"
+            case .problem: "立案为问题"
+            }
+        }
+
+        public func allowed(from status: Status) -> Bool {
+            switch self {
+            case .assign: status == .received || status == .assigned
+            case .note, .reply: status == .assigned || status == .transferred
+            case .close, .transfer, .problem: status == .assigned
+            case .decide: status == .transferred
+            }
+        }
+
+        public func permitted(for role: Role) -> Bool {
+            switch role {
+            case .admin, .regulator, .street: self != .decide
+            case .department, .oversight: self == .decide
+            default: false
+            }
+        }
+    }
+
+    /// One handling step. `fields`: handlingRegion, handler, deadline (assign); note; outcome (close); to (transfer);
+    /// category, description, deadline, responsible, severity (problem).
+    @discardableResult
+    public func act(_ action: Action, on id: Int64, fields: [String: String], uploads: [Upload] = [], scope: Scope) async throws -> Complaint {
+        var reader = InputReader(fields)
+        let note = reader.text("note", label: action == .reply ? "答复内容" : action == .close ? "办理结果及证据说明" : "说明",
+                               required: action != .assign && action != .problem, max: 2_000)
+        let outcome = ComplaintOutcome(rawValue: fields["outcome"] ?? "")
+        if action == .close && outcome == nil { reader.errors.add("outcome", code: "required", "请选择办结结果（已解决，或未解决的原因）") }
+        let transferTo = fields["to"] ?? ""
+        if action == .transfer && !["department", "oversight"].contains(transferTo) {
+            reader.errors.add("to", code: "required", "请选择移交对象（协同部门或纪委监委）")
+        }
+        let deadline = action == .assign ? reader.day("deadline", label: "办理时限", required: false) : nil
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        if let deadline, deadline < today { reader.errors.add("deadline", code: "past_deadline", "办理时限不能早于今天") }
+        try reader.errors.throwIfAny()
+        let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "证据材料", field: "files") }
+        let at = clock.now()
+        return try await database.transaction { db in
+            try await db.lockRow("complaints", id: id)
+            guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("投诉") }
+            guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
+            if action == .decide && before.transferredTo != scope.role.rawValue { throw LedgerError.forbidden }
+            guard action.allowed(from: before.status) else {
+                throw LedgerError(.conflict, code: "transition_not_allowed",
+                                  message: "该投诉当前为「\(before.status.title)」，不能\(action.title)", field: "action")
+            }
+            let now = Timestamp.storage(at)
+            var text = note
+            var isPublic = false
+            switch action {
+            case .assign:
+                let code = (fields["handlingRegion"] ?? before.handlingRegion ?? "").trimmingCharacters(in: .whitespaces)
+                guard let region = try? await RegionDirectory.covered(code, scope: scope, on: db),
+                      before.regionPath.hasPrefix(region.path), region.level != .community else {
+                    throw LedgerError.invalid("handlingRegion", code: "outside_jurisdiction", "承办单位须为该小区所在的街道（乡镇）或上级部门，且在您的管辖范围内")
+                }
+                let handlerName = (fields["handler"] ?? "").trimmingCharacters(in: .whitespaces)
+                var handler = scope.username
+                if !handlerName.isEmpty {
+                    guard let path = try await db.raw("""
+                        SELECT r.path FROM users u JOIN regions r ON r.code = u.region_code
+                        WHERE u.username = \(bind: handlerName) AND u.disabled = 0 AND u.role IN ('regulator', 'street')
+                        """).first(decodingColumn: "path", as: String.self), before.regionPath.hasPrefix(path) else {
+                        throw LedgerError.invalid("handler", code: "unknown_handler", "承办人须为承办单位的工作人员账号")
+                    }
+                    handler = handlerName
+                }
+                let due = deadline?.description ?? before.deadline ?? today.description
+                try await db.raw("""
+                    UPDATE complaints SET status = 'assigned', handling_region = \(bind: region.code), handler = \(bind: handler),
+                    deadline = \(bind: due), updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+                text = "分派至\(region.name)，承办人 \(handler)，办理时限 \(due)" + (note.isEmpty ? "" : "：\(note)")
+                isPublic = true
+            case .note:
+                break
+            case .reply:
+                try await db.raw("UPDATE complaints SET reply = \(bind: note), replied_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+                isPublic = true
+            case .close:
+                try await db.raw("""
+                    UPDATE complaints SET status = 'closed', outcome = \(bind: outcome!.rawValue), closed_at = \(bind: now), closure_note = \(bind: note),
+                    updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+                text = "办结（\(outcome!.title)）：\(note)"
+                isPublic = true
+                for (upload, file) in zip(uploads, checked) {
+                    try files.write(file, bytes: upload.bytes)
+                    try await Self.attach(file, owner: "complaint", id: id, by: scope.username, at: at, on: db)
+                }
+            case .transfer:
+                try await db.raw("""
+                    UPDATE complaints SET status = 'transferred', transferred_to = \(bind: transferTo), transfer_decision = NULL, updated_at = \(bind: now)
+                    WHERE id = \(bind: id)
+                    """).run()
+                text = "移交\(transferTo == "oversight" ? "纪委监委" : "协同部门")：\(note)"
+                isPublic = true
+            case .decide:
+                try await db.raw("""
+                    UPDATE complaints SET status = 'assigned', transfer_decision = \(bind: note), updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+                text = "\(scope.role.title)处理意见：\(note)"
+            case .problem:
+                let description = (fields["description"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !description.isEmpty else {
+                    // The complaint's own words may name the complainant; the company reads problems, so the officer writes it.
+                    throw LedgerError.invalid("description", code: "required", "请填写问题描述（由承办人核实后撰写，勿照抄投诉原文）")
+                }
+                guard before.problemId == nil else {
+                    throw LedgerError(.conflict, code: "already_problem", message: "该投诉已立案为问题 #\(before.problemId!)", field: "action")
+                }
+                let problemId = try await Problems.insert(
+                    estateId: before.estateId, category: fields["category"].flatMap { $0.isEmpty ? nil : $0 } ?? before.category,
+                    description: description, severity: fields["severity"] ?? "medium",
+                    source: "complaint", sourceId: id, deadline: fields["problemDeadline"], responsible: fields["responsible"],
+                    scope: scope, at: at, on: db)
+                try await db.raw("UPDATE complaints SET problem_id = \(bind: problemId), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+                text = "经核实属实，立案为问题 #\(problemId)" + (note.isEmpty ? "" : "：\(note)")
+            }
+            try await Self.event(id, at: at, username: scope.username, role: scope.role.rawValue, action: action.rawValue, note: text,
+                                 isPublic: isPublic, on: db)
+            let after = try await Self.find(id, scope: .system, on: db)!
+            try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "complaint", entityId: "\(id)",
+                                      regionPath: before.regionPath, before: ["status": before.status.rawValue],
+                                      after: ["status": after.status.rawValue, "note": text])
+            return after
+        }
+    }
+}
