@@ -34,7 +34,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "Demo@2024"
+PASSWORD = "Ledger@2024"
 WAIT_SECONDS = 20
 STARTUP_DEADLINE = 90  # seconds for the demo load plus the server becoming healthy
 

@@ -3,7 +3,7 @@
 import pytest
 
 
-@pytest.mark.parametrize(("username", "password"), [("gulou", "wrong-password"), ("nobody-here", "Demo@2024")],
+@pytest.mark.parametrize(("username", "password"), [("gulou", "wrong-password"), ("nobody-here", "Ledger@2024")],
                          ids=["wrong-password", "unknown-user"])
 def test_failed_login_shows_chinese_message(browser, username, password):
     browser.open("/login")

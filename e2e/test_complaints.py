@@ -55,7 +55,9 @@ def test_anonymous_complaint_filed_handled_reopened_and_closed(browsers, unique)
     # The complainant sees the reply and the closure, is not satisfied and asks for it to be handled again.
     public.open(f"/public/complaints/track?code={code}")
     steps = public.element("#tracking-steps").text
-    assert "补充公示停车费收支" in steps and "请街道核查" in steps
+    assert "补充公示停车费收支" in steps and "分派至" in steps
+    # The handling unit and deadline are public; the officer's instruction and login are not.
+    assert "请街道核查" not in steps and "gulou" not in steps
     assert public.element("#tracking-status").text.startswith("已办结（已解决）")
     public.type_into("#reopen-form textarea[name=reason]", "公示内容缺少电梯广告收入")
     public.submit("#reopen-form button[type=submit]")

@@ -32,6 +32,8 @@ public struct AppDependencies: Sendable {
     public let clock: any LedgerClock
     public let renderer: Renderer
     public let authPolicy: Authenticator.Policy
+    /// Seals the TOTP seeds (key from the environment or the key file; tests use a per-process key).
+    public let secrets: SecretBox
     public let filesDirectory: String
     public let publicBaseURL: String?
     public let trustedProxies: [String]
@@ -39,7 +41,9 @@ public struct AppDependencies: Sendable {
     public let dashboardCache = DashboardCache()
 
     public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
-                filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil, trustedProxies: [String] = []) {
+                filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil, trustedProxies: [String] = [],
+                secrets: SecretBox = .ephemeral) {
+        self.secrets = secrets
         self.publicBaseURL = publicBaseURL
         self.trustedProxies = trustedProxies
         self.database = database
@@ -65,8 +69,18 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
         await database.close()
         throw error
     }
+    let secrets: SecretBox
+    do {
+        // The key file lives beside the voucher files (outside the database) unless the environment names a key.
+        let parent = (args.filesDirectory as NSString).deletingLastPathComponent
+        let keyFile = (parent.isEmpty ? "." : parent) + "/secret.key"
+        secrets = try SecretBox.configured(defaultFile: keyFile)
+    } catch {
+        await database.close()
+        throw error
+    }
     let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory,
-                                       publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies)
+                                       publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies, secrets: secrets)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     if let offsetClock {
         logger.warning("test hooks are on: POST /api/test/clock and /api/test/jobs move the clock and run the daily jobs")
@@ -84,7 +98,7 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
 public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let db = deps.database, clock = deps.clock
-    let authenticator = Authenticator(database: db, clock: clock, policy: deps.authPolicy)
+    let authenticator = Authenticator(database: db, clock: clock, policy: deps.authPolicy, secrets: deps.secrets)
     let estates = EstateRepository(database: db, clock: clock)
     let companies = CompanyRepository(database: db, clock: clock)
     let records = EstateRecords(database: db, clock: clock)
@@ -92,7 +106,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let vouchers = VoucherStore(database: db, clock: clock, directory: deps.filesDirectory)
 
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
+    let routeTable = RouteTable()
+    router.add(middleware: ErrorMiddleware(renderer: deps.renderer, routes: routeTable))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(deps.trustedProxies)))
     router.add(middleware: FileMiddleware(Renderer.publicDirectory, urlBasePath: "/static", searchForIndexHtml: false))
     router.add(middleware: SessionMiddleware(authenticator: authenticator))
@@ -107,6 +122,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin())
+    AccountController(admin: AccountAdmin(database: db, clock: clock), twoFactor: TwoFactor(database: db, clock: clock, secrets: deps.secrets),
+                      regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     EstateController(estates: estates, records: records, regions: regions,
                      questions: OwnerQuestions(database: db, clock: clock), renderer: deps.renderer, clock: clock)
@@ -137,6 +154,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
+    routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router
 }
 
@@ -178,16 +196,32 @@ struct TestHooks {
     let jobs: DailyJobs
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.post("/api/test/clock") { request, _ -> Response in
+        let hooks = router.group().add(middleware: LoopbackOnly())
+        hooks.post("/api/test/clock") { request, _ -> Response in
             let days = request.uri.queryParameters["days"].flatMap { Int($0) } ?? 1
             guard (1...400).contains(days) else { throw LedgerError.invalid("days", code: "out_of_range", "days 须在 1–400 之间") }
-            clock.advance(days: days)
+            guard clock.advance(days: days) else {
+                throw LedgerError.invalid("days", code: "out_of_range", "测试时钟最多前移 \(OffsetClock.maxOffsetDays) 天")
+            }
             return try JSONResponse.make(["now": Timestamp.storage(clock.now())])
         }
-        router.post("/api/test/jobs") { _, _ -> Response in
+        hooks.post("/api/test/jobs") { _, _ -> Response in
             var result: [String: String] = [:]
             for (job, outcome) in await jobs.runDue(ignoringHour: true) { result[job] = "\(outcome)" }
             return try JSONResponse.make(result)
         }
+    }
+}
+
+/// Test hooks answer only requests from this machine (the peer, or the client a trusted proxy reports, is loopback).
+struct LoopbackOnly: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let address = context.remoteAddress
+        guard address == "127.0.0.1" || address == "::1" || address.hasPrefix("127.") || address == "::ffff:127.0.0.1" else {
+            throw LedgerError(.forbidden, code: "loopback_only", message: "测试接口只接受本机请求")
+        }
+        return try await next(request, context)
     }
 }

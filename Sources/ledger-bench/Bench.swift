@@ -185,7 +185,7 @@ struct Bench: AsyncParsableCommand {
             for _ in 0..<5 {
                 let t = ContinuousClock.now
                 let response = try await client.post("/api/v1/session", headers: [.contentType: "application/json"],
-                                                     body: ByteBuffer(string: #"{"username":"fuzhou","password":"Demo@2024"}"#))
+                                                     body: ByteBuffer(string: #"{"username":"fuzhou","password":"Ledger@2024"}"#))
                 logins.append((ContinuousClock.now - t).seconds)
                 let body = response.body.map { Data($0.readableBytesView) } ?? Data()
                 token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String ?? ""
@@ -218,7 +218,7 @@ struct Bench: AsyncParsableCommand {
         var report = Report()
         let token = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             let response = try await client.post("/api/v1/session", headers: [.contentType: "application/json"],
-                                                 body: ByteBuffer(string: #"{"username":"admin","password":"Demo@2024"}"#))
+                                                 body: ByteBuffer(string: #"{"username":"admin","password":"Ledger@2024"}"#))
             let body = response.body.map { Data($0.readableBytesView) } ?? Data()
             return (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String ?? ""
         }

@@ -26,6 +26,15 @@ struct DatabaseOptions: ParsableArguments {
         return logger
     }
 
+    /// The key file the server uses when `LEDGER_SECRET_KEY(_FILE)` is not set: beside the voucher files' folder.
+    var defaultKeyFile: String {
+        let files = ProcessInfo.processInfo.environment["LEDGER_FILES_DIR"] ?? (databaseURL.hasPrefix("sqlite://")
+            ? ((String(databaseURL.dropFirst("sqlite://".count)) as NSString).deletingLastPathComponent as NSString).appendingPathComponent("files")
+            : "./data/files")
+        let parent = (files as NSString).deletingLastPathComponent
+        return (parent.isEmpty ? "." : parent) + "/secret.key"
+    }
+
     /// Opens the database and applies pending migrations.
     func open() async throws -> Database {
         let database = try await Database.open(url: databaseURL, logger: logger)

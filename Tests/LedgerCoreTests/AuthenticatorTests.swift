@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import LedgerTestSupport
 import SQLKit
+import Synchronization
 import Testing
 
 @Suite struct AuthenticatorTests {
@@ -49,6 +50,52 @@ import Testing
             world.clock.advance(by: 15 * 60 + 1)
             let (user, _) = try await auth.login(username: "regulator-a", password: World.password, address: "10.0.0.9", kind: .browser)
             #expect(user.username == "regulator-a")
+        }
+    }
+
+    /// 32 wrong passwords at once for one account: the lock is counted before bcrypt, so at most five reach it, the rest
+    /// are refused as locked, and the right password straight after is refused too.
+    @Test(arguments: kinds)
+    func parallelGuessesCannotSlipPastTheLock(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let checks = Mutex(0)
+            var policy = Authenticator.Policy()
+            policy.verifyPassword = { password, hash in
+                checks.withLock { $0 += 1 }
+                return password == World.password && !hash.isEmpty
+            }
+            let auth = Authenticator(database: database, clock: world.clock, policy: policy)
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for attempt in 0..<32 {
+                    group.addTask {
+                        do {
+                            _ = try await auth.login(username: "regulator-a", password: "wrong-\(attempt)",
+                                                     address: "198.51.100.\(attempt)", kind: .api)
+                            return "ok"
+                        } catch let error as LedgerError {
+                            return error.code
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                var all: [String] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            // validation
+            let reachedBcrypt = checks.withLock { $0 }
+            #expect(reachedBcrypt <= 5, "\(reachedBcrypt) guesses reached the password check")
+            #expect(outcomes.filter { $0 == "bad_credentials" }.count == reachedBcrypt)
+            #expect(outcomes.filter { $0 == "locked" }.count == 32 - reachedBcrypt, "\(outcomes)")
+            do {
+                _ = try await auth.login(username: "regulator-a", password: World.password, address: "198.51.100.99", kind: .api)
+                Issue.record("the right password opened a locked account")
+            } catch let error as LedgerError {
+                #expect(error.code == "locked")
+            }
+            #expect(checks.withLock { $0 } == reachedBcrypt, "a locked account's password is not checked at all")
         }
     }
 
@@ -107,6 +154,17 @@ import Testing
         #expect(UserDirectory.passwordProblem("short1") != nil)
         #expect(UserDirectory.passwordProblem("onlyletters") != nil)
         #expect(UserDirectory.passwordProblem("12345678") != nil)
-        #expect(UserDirectory.passwordProblem("Demo@2024") == nil)
+        #expect(UserDirectory.passwordProblem("Ledger@2024") == nil)
+        // Ten characters at least; nine is refused.
+        #expect(PasswordPolicy.problems("Abcdefg12", username: "x") == ["密码至少10位"])
+        // Not containing the username, whatever the case.
+        #expect(PasswordPolicy.problems("Zhang.San-2024", username: "zhang.san") == ["密码不能包含用户名"])
+        // Not one of the 1,000 most common passwords.
+        #expect(PasswordPolicy.problems("qwerty123", username: "x").contains("该密码过于常见，容易被猜中，请换一个"))
+        #expect(PasswordPolicy.problems("1234567890", username: "x").contains("该密码过于常见，容易被猜中，请换一个"))
+        // bcrypt reads 72 bytes: 25 Chinese characters are 75 bytes and refused with a message that says so.
+        let long = String(repeating: "密", count: 25) + "a1"
+        #expect(PasswordPolicy.problems(long, username: "x").first?.contains("72字节") == true)
+        #expect(PasswordPolicy.problems("Correct-Horse-7-Battery", username: "zhang.san").isEmpty)
     }
 }

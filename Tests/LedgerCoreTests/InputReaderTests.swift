@@ -61,3 +61,23 @@ import Testing
         #expect(percentText(basisPoints: 3_333) == "33.33%")
     }
 }
+
+@Suite struct MaskTests {
+    /// At most 3 leading and 2 trailing characters, never more than 40% of them.
+    @Test(arguments: [
+        ("13800138000", "13*******00"),
+        ("87654321", "87*****1"),
+        ("123456789", "12******9"),
+        ("6222000011112222", "622***********22"),
+        ("6222020200012345678", "622**************78"),
+        ("1234", "1***"),
+        ("12", "**"),
+    ])
+    func numbersShowAtMostFortyPercent(number: String, masked: String) {
+        let result = Mask.number(number)
+        #expect(result == masked)
+        #expect(result.count == number.count)
+        let shown = result.filter { $0 != "*" }.count
+        #expect(shown * 5 <= number.count * 2 && shown <= 5)
+    }
+}

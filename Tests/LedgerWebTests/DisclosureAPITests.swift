@@ -101,7 +101,7 @@ import Testing
             let empty = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
             #expect(empty.status == .ok)
             #expect(empty.text.contains("该小区尚未公示公共收益"))
-            #expect(empty.text.contains("6222********2222"))
+            #expect(empty.text.contains("622***********22"))
             #expect(!empty.text.contains("6222000011112222"))
             let missing = try await client.execute(uri: "/public/estates/999999", method: .get)
             #expect(missing.status == .notFound)

@@ -10,6 +10,15 @@ public struct User: Sendable, Codable, Equatable {
     public let companyId: Int64?
     public let estateId: Int64?
     public let disabled: Int
+    /// 1 when the user signs in with a second factor (TOTP).
+    public let totpEnabled: Int
+    /// 1 when the user's role must use a second factor (`role_policies`).
+    public let totpRequired: Int
+    /// 1 after an administrator reset the password: the user chooses a new one before anything else.
+    public let mustChangePassword: Int
+
+    /// The role requires two-factor sign-in and the user has not enrolled yet.
+    public var mustEnrolTOTP: Bool { totpRequired == 1 && totpEnabled == 0 }
 
     /// The jurisdiction every query made for this user is limited to.
     public var scope: Scope {

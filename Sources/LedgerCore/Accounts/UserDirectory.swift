@@ -16,7 +16,9 @@ public struct UserDirectory: Sendable {
     }
 
     static let select: SQLQueryString = """
-        SELECT id, username, display_name, role, region_code, region_path, company_id, estate_id, disabled FROM users
+        SELECT id, username, display_name, role, region_code, region_path, company_id, estate_id, disabled, totp_enabled, must_change_password,
+               (SELECT COALESCE(MAX(rp.require_totp), 0) FROM role_policies rp WHERE rp.role = users.role) AS totp_required
+        FROM users
         """
 
     public func user(id: Int64) async throws -> User? {
@@ -28,13 +30,13 @@ public struct UserDirectory: Sendable {
     /// Creates an account. Regional roles need a region, `company` a company, `committee` an estate.
     @discardableResult
     public func create(_ new: NewUser, scope: Scope) async throws -> User {
-        guard scope.role == .admin else { throw LedgerError.forbidden }
+        guard AccountAdmin.manageableRoles(for: scope).contains(new.role) else { throw LedgerError.forbidden }
         var errors = FieldErrors()
         let username = new.username.trimmingCharacters(in: .whitespaces)
         if !(3...40).contains(username.count) || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
             errors.add("username", code: "bad_username", "用户名应为3至40位字母、数字或 . _ -")
         }
-        if let problem = Self.passwordProblem(new.password) { errors.add("password", code: "weak_password", problem) }
+        if let problem = PasswordPolicy.problem(new.password, username: username) { errors.add("password", code: "weak_password", problem) }
         if new.displayName.isEmpty || new.displayName.count > 50 { errors.add("displayName", code: "bad_name", "请填写姓名（不超过50字）") }
         if new.role.isRegional && new.regionCode == nil { errors.add("region", code: "required", "该角色须绑定行政区划") }
         if new.role == .company && new.companyId == nil { errors.add("company", code: "required", "企业用户须绑定物业服务企业") }
@@ -46,7 +48,17 @@ public struct UserDirectory: Sendable {
             var regionPath: String?
             if new.role.isRegional, let code = new.regionCode {
                 regionPath = try await db.raw("SELECT path FROM regions WHERE code = \(bind: code)").first(decodingColumn: "path", as: String.self)
-                if regionPath == nil { throw LedgerError.invalid("region", code: "unknown_region", "行政区划 \(code) 不存在") }
+                if regionPath == nil || !scope.covers(regionPath: regionPath!) {
+                    throw LedgerError.invalid("region", code: "unknown_region", "行政区划 \(code) 不存在或不在您的管辖范围内")
+                }
+            }
+            if new.role == .company, let company = new.companyId {
+                let visible = try await db.raw("SELECT c.id FROM companies c WHERE c.id = \(bind: company) AND \(scope.companyPredicate("c"))").first()
+                if visible == nil { throw LedgerError.invalid("company", code: "unknown_company", "物业服务企业不存在或不在您的管辖范围内") }
+            }
+            if new.role == .committee, let estate = new.estateId {
+                let visible = try await db.raw("SELECT e.id FROM estates e WHERE e.id = \(bind: estate) AND \(scope.estatePredicate("e"))").first()
+                if visible == nil { throw LedgerError.invalid("estate", code: "unknown_estate", "小区不存在或不在您的管辖范围内") }
             }
             let taken = try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first()
             if taken != nil { throw LedgerError(.conflict, code: "duplicate_username", message: "用户名“\(username)”已被使用", field: "username") }
@@ -76,11 +88,8 @@ public struct UserDirectory: Sendable {
         }
     }
 
-    /// Why a password is too weak, in Chinese; nil when acceptable.
-    public static func passwordProblem(_ password: String) -> String? {
-        guard password.count >= 8 else { return "密码至少8位" }
-        guard password.count <= 72 else { return "密码不能超过72位" }
-        guard password.contains(where: \.isLetter), password.contains(where: \.isNumber) else { return "密码须同时包含字母和数字" }
-        return nil
+    /// Why a password is too weak, in Chinese; nil when acceptable (see `PasswordPolicy`).
+    public static func passwordProblem(_ password: String, username: String = "") -> String? {
+        PasswordPolicy.problem(password, username: username)
     }
 }

@@ -19,7 +19,7 @@ extension Complaints {
         SELECT c.id, c.tracking_code, c.source, c.source_ref, c.estate_id, e.name AS estate_name, c.company_id, co.name AS company_name,
                c.region_path, c.category, c.content, c.complainant_name, c.complainant_phone, c.received_at, c.received_by, c.handling_region,
                r.name AS handling_region_name, c.handler, c.deadline, c.status, c.outcome, c.closed_at, c.closure_note, c.reply, c.replied_at,
-               c.reopened_count, c.transferred_to, c.transfer_decision, c.problem_id
+               c.reopened_count, c.transferred_to, c.transfer_decision, c.problem_id, c.personal_erased_at
         FROM complaints c JOIN estates e ON e.id = c.estate_id LEFT JOIN companies co ON co.id = c.company_id
         LEFT JOIN regions r ON r.code = c.handling_region
         """
@@ -150,6 +150,7 @@ extension Complaints {
             let now = Timestamp.storage(at)
             var text = note
             var isPublic = false
+            var publicText: String?
             switch action {
             case .assign:
                 let code = (fields["handlingRegion"] ?? before.handlingRegion ?? "").trimmingCharacters(in: .whitespaces)
@@ -174,6 +175,8 @@ extension Complaints {
                     deadline = \(bind: due), updated_at = \(bind: now) WHERE id = \(bind: id)
                     """).run()
                 text = "分派至\(region.name)，承办人 \(handler)，办理时限 \(due)" + (note.isEmpty ? "" : "：\(note)")
+                // The complainant sees the handling unit and the deadline, never a person's login or the internal note.
+                publicText = "分派至\(region.name)办理，办理时限 \(due)"
                 isPublic = true
             case .note:
                 break
@@ -197,6 +200,7 @@ extension Complaints {
                     WHERE id = \(bind: id)
                     """).run()
                 text = "移交\(transferTo == "oversight" ? "纪委监委" : "协同部门")：\(note)"
+                publicText = "已移交\(transferTo == "oversight" ? "纪委监委" : "协同部门")处理"
                 isPublic = true
             case .decide:
                 try await db.raw("""
@@ -221,7 +225,7 @@ extension Complaints {
                 text = "经核实属实，立案为问题 #\(problemId)" + (note.isEmpty ? "" : "：\(note)")
             }
             try await Self.event(id, at: at, username: scope.username, role: scope.role.rawValue, action: action.rawValue, note: text,
-                                 isPublic: isPublic, on: db)
+                                 isPublic: isPublic, publicNote: publicText, on: db)
             let after = try await Self.find(id, scope: .system, on: db)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "complaint", entityId: "\(id)",
                                       regionPath: before.regionPath, before: ["status": before.status.rawValue],

@@ -49,10 +49,12 @@ public struct Complaints: Sendable {
         public let transferredTo: String?
         public let transferDecision: String?
         public let problemId: Int64?
+        /// The complainant's name and phone were erased after the retention period (`PersonalDataRetention`).
+        public var personalErased = false
 
         public var categoryTitle: String { ProblemCategory.named(category)?.title ?? category }
-        public var maskedName: String { Complaints.maskName(complainantName) }
-        public var maskedPhone: String { Complaints.maskPhone(complainantPhone) }
+        public var maskedName: String { personalErased ? "已按期删除" : Complaints.maskName(complainantName) }
+        public var maskedPhone: String { personalErased ? "已按期删除" : Complaints.maskPhone(complainantPhone) }
         public func isOverdue(today: Day) -> Bool { status != .closed && (deadline.flatMap(Day.init).map { $0 < today } ?? false) }
     }
 
@@ -126,9 +128,7 @@ public struct Complaints: Sendable {
 
     public static func maskPhone(_ phone: String?) -> String {
         guard let phone, !phone.isEmpty else { return "—" }
-        let chars = Array(phone)
-        guard chars.count > 7 else { return String(repeating: "*", count: chars.count) }
-        return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
+        return Mask.number(phone)
     }
 
     // MARK: Intake
@@ -181,9 +181,9 @@ public struct Complaints: Sendable {
         try errors.throwIfAny()
         guard let intake = read else { throw errors }
         let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "附件", field: "files") }
-        let addressHash = SHA256.hash(data: Data(("complaint:" + address).utf8)).map { String(format: "%02x", $0) }.joined()
         let at = clock.now()
         return try await database.transaction { db in
+            let addressHash = try await InstallationSecrets.addressHash(address, purpose: "complaint", on: db)
             let recent = try await db.raw("""
                 SELECT COUNT(*) AS n FROM complaints WHERE address_hash = \(bind: addressHash) AND received_at > \(bind: Timestamp.storage(at - 3600))
                 """).first(decodingColumn: "n", as: Int.self) ?? 0
@@ -345,19 +345,35 @@ public struct Complaints: Sendable {
     static func events(_ id: Int64, publicOnly: Bool, on db: any SQLDatabase) async throws -> [Event] {
         let filter: SQLQueryString = publicOnly ? "AND public = 1" : ""
         return try await db.raw("""
-            SELECT at, username, role, action, note, public FROM complaint_events WHERE complaint_id = \(bind: id) \(filter) ORDER BY id
+            SELECT at, username, role, action, note, public_note, public FROM complaint_events WHERE complaint_id = \(bind: id) \(filter) ORDER BY id
             """).all().map {
-            Event(at: try $0.decode(column: "at", as: String.self), username: publicOnly ? "" : try $0.decode(column: "username", as: String.self),
-                  role: try $0.decode(column: "role", as: String.self), action: try $0.decode(column: "action", as: String.self),
-                  note: try $0.decode(column: "note", as: String.self), isPublic: try $0.decode(column: "public", as: Int.self) == 1)
+            let action = try $0.decode(column: "action", as: String.self)
+            let note = try $0.decode(column: "note", as: String.self)
+            let publicNote = try $0.decode(column: "public_note", as: String?.self)
+            return Event(at: try $0.decode(column: "at", as: String.self), username: publicOnly ? "" : try $0.decode(column: "username", as: String.self),
+                         role: publicOnly ? "" : try $0.decode(column: "role", as: String.self), action: action,
+                         note: publicOnly ? publicNote ?? Self.publicWording(action: action, note: note) : note,
+                         isPublic: try $0.decode(column: "public", as: Int.self) == 1)
         }
     }
 
+    /// What the complainant reads of a step recorded before public wording was kept apart: never the handler's login or
+    /// an internal note.
+    static func publicWording(action: String, note: String) -> String {
+        switch action {
+        case "assign": "已分派承办单位办理"
+        case "transfer": "已移交相关部门处理"
+        default: note
+        }
+    }
+
+    /// One step. `publicNote` is what the tracking page shows for a public step (nil: the note itself).
     static func event(_ id: Int64, at: Date, username: String, role: String, action: String, note: String, isPublic: Bool,
-                      on db: any SQLDatabase) async throws {
+                      publicNote: String? = nil, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO complaint_events (complaint_id, at, username, role, action, note, public)
-            VALUES (\(bind: id), \(bind: Timestamp.storage(at)), \(bind: username), \(bind: role), \(bind: action), \(bind: note), \(bind: isPublic ? 1 : 0))
+            INSERT INTO complaint_events (complaint_id, at, username, role, action, note, public, public_note)
+            VALUES (\(bind: id), \(bind: Timestamp.storage(at)), \(bind: username), \(bind: role), \(bind: action), \(bind: note),
+                    \(bind: isPublic ? 1 : 0), \(bind: isPublic ? publicNote ?? note : nil))
             """).run()
     }
 
@@ -388,7 +404,8 @@ public struct Complaints: Sendable {
             closedAt: try row.decode(column: "closed_at", as: String?.self), closureNote: try row.decode(column: "closure_note", as: String?.self),
             reply: try row.decode(column: "reply", as: String?.self), repliedAt: try row.decode(column: "replied_at", as: String?.self),
             reopenedCount: try row.decode(column: "reopened_count", as: Int.self), transferredTo: try row.decode(column: "transferred_to", as: String?.self),
-            transferDecision: try row.decode(column: "transfer_decision", as: String?.self), problemId: try row.decode(column: "problem_id", as: Int64?.self))
+            transferDecision: try row.decode(column: "transfer_decision", as: String?.self), problemId: try row.decode(column: "problem_id", as: Int64?.self),
+            personalErased: try row.decode(column: "personal_erased_at", as: String?.self) != nil)
     }
 }
 

@@ -20,7 +20,7 @@ public struct DemoGenerator: Sendable {
     }
 
     /// The password every demo login shares (documented in README).
-    public static let demoPassword = "Demo@2024"
+    public static let demoPassword = "Ledger@2024"
 
     public let options: Options
     let clock: any LedgerClock

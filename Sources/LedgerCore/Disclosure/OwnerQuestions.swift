@@ -40,8 +40,8 @@ public struct OwnerQuestions: Sendable {
         if quarter == nil && !period.isEmpty { reader.errors.add("quarter", code: "bad_quarter", "请选择已公示的季度") }
         try reader.errors.throwIfAny()
         let at = clock.now()
-        let addressHash = SHA256.hash(data: Data(("question:" + address).utf8)).map { String(format: "%02x", $0) }.joined()
         return try await database.transaction { db in
+            let addressHash = try await InstallationSecrets.addressHash(address, purpose: "question", on: db)
             let recent = try await db.raw("""
                 SELECT COUNT(*) AS n FROM disclosure_questions WHERE address_hash = \(bind: addressHash)
                 AND asked_at > \(bind: Timestamp.storage(at - 3600))

@@ -32,6 +32,17 @@ public struct DailyJobs: Sendable {
             let summary = try await WarningEngine(database: database, clock: clock).run()
             return "新增 \(summary.opened)，自动关闭 \(summary.closed)，保持 \(summary.unchanged)"
         },
+        Job(name: "retention", hour: 3) { database, clock in
+            let days = try PersonalDataRetention.configuredDays()
+            let erased = try await PersonalDataRetention(database: database, clock: clock, days: days).run()
+            return "删除办结超过 \(days) 天的投诉人姓名和电话 \(erased) 件"
+        },
+        Job(name: "backup", hour: 4) { database, clock in
+            guard let schedule = try DatabaseBackup.Schedule.configured() else { return "未设置 LEDGER_BACKUP_DIR，未备份" }
+            guard database.kind == .sqlite else { return "PostgreSQL 由 pg_dump 与 WAL 归档备份（见 README），此处不备份" }
+            let (path, removed) = try await DatabaseBackup.scheduled(database, schedule: schedule, at: clock.now())
+            return "已备份到 \(path)，删除过期备份 \(removed) 份（保留最近 \(schedule.keep) 份）"
+        },
     ]
 
     let database: Database

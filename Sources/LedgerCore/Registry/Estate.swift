@@ -47,10 +47,6 @@ public struct DedicatedAccount: Sendable, Codable, Equatable {
     public let accountNumber: String
     public let openedOn: String
 
-    /// `6222 **** **** 1234`-style mask for public pages.
-    public var maskedNumber: String {
-        let digits = Array(accountNumber)
-        guard digits.count > 8 else { return String(repeating: "*", count: digits.count) }
-        return String(digits.prefix(4)) + String(repeating: "*", count: digits.count - 8) + String(digits.suffix(4))
-    }
+    /// `622**************34`-style mask for public pages (see `Mask.number`).
+    public var maskedNumber: String { Mask.number(accountNumber) }
 }

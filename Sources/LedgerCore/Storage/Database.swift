@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import Synchronization
 
 /// The application's database: SQLite (embedded) or PostgreSQL (production), behind one interface.
 ///
@@ -63,7 +64,10 @@ extension DatabaseBackend {
     ) async throws -> T {
         try await db.raw(SQLQueryString(begin)).run()
         do {
-            let result = try await body(db)
+            // Audit entries recorded by the body are appended to the chain last, just before COMMIT (see `AuditLog`).
+            let audit = AuditLog.Buffer()
+            let result = try await AuditLog.$buffer.withValue(audit) { try await body(db) }
+            try await AuditLog.append(audit.entries.withLock { $0 }, on: db)
             try await db.raw("COMMIT").run()
             return result
         } catch {

@@ -43,6 +43,8 @@ public struct Migrator: Sendable {
         M0010_CreateComplaints(),
         M0011_CreateCampaigns(),
         M0012_IndexFirstPublications(),
+        M0013_SecureAuditAndSecrets(),
+        M0014_TwoFactorAndAccounts(),
     ]
 
     let database: Database

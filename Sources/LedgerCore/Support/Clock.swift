@@ -33,5 +33,17 @@ public final class OffsetClock: LedgerClock {
 
     public func now() -> Date { Date() + offset.withLock { $0 } }
 
-    public func advance(days: Int) { offset.withLock { $0 += Double(days) * 86_400 } }
+    /// The furthest the clock may be moved forward in all, so that dates stay within what the calendar code handles.
+    public static let maxOffsetDays = 1_100
+
+    /// Moves the clock forward; refuses (returns false) a move that would take it past `maxOffsetDays` in all.
+    @discardableResult
+    public func advance(days: Int) -> Bool {
+        offset.withLock { offset in
+            let next = offset + Double(days) * 86_400
+            guard days > 0, next <= Double(Self.maxOffsetDays) * 86_400 else { return false }
+            offset = next
+            return true
+        }
+    }
 }

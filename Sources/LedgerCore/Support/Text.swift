@@ -93,3 +93,16 @@ public struct InputReader: Sendable {
 public func percentText(basisPoints bp: Int) -> String {
     bp % 100 == 0 ? "\(bp / 100)%" : String(format: "%.2f", Double(bp) / 100).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression) + "%"
 }
+
+/// Masks for personal and account numbers shown in lists, public pages and circulated ledgers.
+public enum Mask {
+    /// Keeps at most 3 leading and 2 trailing characters and never more than 40% of them (rounded down), the rest `*`:
+    /// `13812345678` → `13*******78`, `87654321` → `87*****1`, a 19-digit account → `622**************34`.
+    public static func number(_ text: String) -> String {
+        let chars = Array(text)
+        let shown = chars.count * 2 / 5
+        let tail = min(2, shown / 2)
+        let head = min(3, shown - tail)
+        return String(chars.prefix(head)) + String(repeating: "*", count: chars.count - head - tail) + String(chars.suffix(tail))
+    }
+}

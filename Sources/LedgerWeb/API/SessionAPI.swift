@@ -9,6 +9,8 @@ struct SessionAPI {
     struct LoginRequest: Decodable {
         let username: String
         let password: String
+        /// The authenticator's current code (or a recovery code), for accounts with two-factor sign-in.
+        let totp: String?
     }
 
     struct UserBody: Encodable {
@@ -40,10 +42,10 @@ struct SessionAPI {
     /// Logs in; a wrong password is 401, a locked account or address 429.
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        guard body.username.count <= 64, body.password.count <= 200 else {
+        guard body.username.count <= 64, body.password.count <= 200, (body.totp ?? "").count <= 20 else {
             throw LedgerError(.unauthorized, code: "bad_credentials", message: "用户名或密码错误")
         }
-        let (user, token) = try await authenticator.login(username: body.username, password: body.password,
+        let (user, token) = try await authenticator.login(username: body.username, password: body.password, totp: body.totp,
                                                           address: context.remoteAddress, kind: .api)
         return try JSONResponse.make(LoginResponse(token: token, user: UserBody(user), expiresIn: Int(authenticator.policy.absoluteLifetime)),
                                      status: .created)

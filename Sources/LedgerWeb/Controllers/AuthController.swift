@@ -30,9 +30,11 @@ struct AuthController {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let username = String((context.form["username"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
         let password = String((context.form["password"] ?? "").prefix(200))
+        let totp = String((context.form["totp"] ?? "").prefix(20))
         do {
             if let old = context.sessionToken { try await authenticator.logout(token: old) }
-            let (_, token) = try await authenticator.login(username: username, password: password, address: context.remoteAddress, kind: .browser)
+            let (_, token) = try await authenticator.login(username: username, password: password, totp: totp,
+                                                          address: context.remoteAddress, kind: .browser)
             var response = Response.redirect(to: "/", type: .normal)
             response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: token, path: "/", secure: secureCookies,
                                       httpOnly: true, sameSite: .lax))

@@ -3,12 +3,15 @@ import Hummingbird
 import LedgerCore
 import Logging
 import NIOCore
+import Synchronization
 
 /// Turns every error into what the user should see: a JSON error for the API, a Chinese page otherwise.
 /// Unexpected errors show only a generic message and the request id; the details go to the log.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let renderer: Renderer
+    /// The methods each route answers, so that a known path asked with another method gets 405 and `Allow`.
+    let routes: RouteTable
 
     struct ErrorPage: Sendable {
         let layout: Layout
@@ -22,20 +25,35 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let failure = Self.describe(error)
-            if failure.status == .internalServerError {
-                context.logger.error("request \(context.requestId) failed: \(String(reflecting: error))")
-            } else {
-                context.logger.info("request \(context.requestId) refused: \(failure.code)")
+            var failure = Self.describe(error)
+            var allow: String?
+            if let http = error as? HTTPError, http.status == .notFound {
+                let methods = routes.methods(for: request.uri.path)
+                if !methods.isEmpty && !methods.contains(request.method) {
+                    failure = Failure(status: .methodNotAllowed, code: "method_not_allowed",
+                                      message: "此地址不支持 \(request.method.rawValue) 请求", field: nil)
+                    allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
+                }
             }
-            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" {
-                return APIError.response(status: failure.status, code: failure.code, message: failure.message, field: failure.field)
-            }
-            let page = ErrorPage(
-                layout: Layout(title: "出错了", context: context), status: Int(failure.status.code), message: failure.message,
-                requestId: context.requestId, loginLink: failure.status == .unauthorized)
-            return renderer.render("error", page, status: failure.status)
+            var response = try respond(to: request, context: context, failure: failure, error: error)
+            if let allow { response.headers[.allow] = allow }
+            return response
         }
+    }
+
+    private func respond(to request: Request, context: Context, failure: Failure, error: any Error) throws -> Response {
+        if failure.status == .internalServerError {
+            context.logger.error("request \(context.requestId) failed: \(String(reflecting: error))")
+        } else {
+            context.logger.info("request \(context.requestId) refused: \(failure.code)")
+        }
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" {
+            return APIError.response(status: failure.status, code: failure.code, message: failure.message, field: failure.field)
+        }
+        let page = ErrorPage(
+            layout: Layout(title: "出错了", context: context), status: Int(failure.status.code), message: failure.message,
+            requestId: context.requestId, loginLink: failure.status == .unauthorized)
+        return renderer.render("error", page, status: failure.status)
     }
 
     struct Failure {
@@ -112,5 +130,37 @@ extension DecodingError {
         }
         let text = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         return text.isEmpty ? nil : text
+    }
+}
+
+/// The registered routes' paths and methods, filled once the router is built (`buildRouter` calls `load`).
+final class RouteTable: Sendable {
+    private struct Entry: Sendable {
+        let segments: [Substring]
+        let method: HTTPRequest.Method
+    }
+
+    private let entries = Mutex<[Entry]>([])
+
+    func load(_ routes: [(path: String, method: HTTPRequest.Method)]) {
+        entries.withLock { $0 = routes.map { Entry(segments: $0.path.split(separator: "/"), method: $0.method) } }
+    }
+
+    /// The methods registered for paths that match `path` (`:name` and `*` match one segment, `**` the rest).
+    func methods(for path: String) -> Set<HTTPRequest.Method> {
+        let parts = path.split(separator: "/")
+        return entries.withLock { entries in
+            Set(entries.filter { Self.matches($0.segments, parts) }.map(\.method))
+        }
+    }
+
+    private static func matches(_ pattern: [Substring], _ parts: [Substring]) -> Bool {
+        for (index, segment) in pattern.enumerated() {
+            if segment == "**" { return true }
+            guard index < parts.count else { return false }
+            if segment == "*" || segment.hasPrefix(":") || segment.hasPrefix("{") { continue }
+            if segment != parts[index] { return false }
+        }
+        return pattern.count == parts.count
     }
 }

@@ -23,7 +23,24 @@ struct FormMiddleware: RouterMiddleware {
         let hasToken = cookieToken.map { $0.count == 32 && $0.allSatisfy(\.isHexDigit) } ?? false
         context.csrfToken = hasToken ? cookieToken! : Self.newToken()
 
+        if isAPI, [.post, .put, .patch].contains(request.method), !path.hasPrefix("/api/test/") {
+            // JSON writes only: a plain HTML form on another site cannot send this content type without CORS's consent.
+            let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first?
+                .trimmingCharacters(in: .whitespaces).lowercased()
+            guard mediaType == "application/json" else { throw HTTPError(.unsupportedMediaType) }
+        }
         if !isAPI, request.method == .post {
+            // Staff forms are read only for a signed-in user: nobody else gets to make the server parse a body.
+            if context.user == nil && !Self.isPublicForm(path) {
+                return .redirect(to: "/login", type: .normal)
+            }
+            let contentType = request.headers[.contentType] ?? ""
+            let isMultipart = contentType.lowercased().hasPrefix("multipart/form-data")
+            let boundary = isMultipart ? FormData.boundary(inContentType: contentType) : nil
+            if isMultipart && boundary == nil {
+                throw LedgerError(.invalid, code: "bad_multipart",
+                                  message: "表单格式不正确：分隔符（boundary）缺失或超过\(FormData.maxBoundaryLength)个字符")
+            }
             let limit = path.hasPrefix("/import/") || path == "/filings/import" ? Self.importLimit
                 : path.hasSuffix("/vouchers") ? VoucherStore.maxBytes + (64 << 10)
                 : path.hasPrefix("/public/complaints/") || path.hasPrefix("/complaints/") || path.hasPrefix("/problems/") ? Self.evidenceLimit
@@ -37,9 +54,8 @@ struct FormMiddleware: RouterMiddleware {
             } catch {
                 throw LedgerError(.tooLarge, code: "too_large", message: "提交的内容超过\(limit >> 20) MB 上限")
             }
-            let contentType = request.headers[.contentType] ?? ""
-            if contentType.hasPrefix("multipart/form-data"), let boundary = contentType.components(separatedBy: "boundary=").last {
-                context.form = FormData.multipart(body, boundary: boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\""))) ?? FormData()
+            if let boundary {
+                context.form = FormData.multipart(body, boundary: boundary) ?? FormData()
             } else {
                 context.form = FormData.urlEncoded(body)
             }
@@ -52,6 +68,11 @@ struct FormMiddleware: RouterMiddleware {
             response.setCookie(Cookie(name: Self.cookieName, value: context.csrfToken, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
+    }
+
+    /// POST routes that need no login: the login form and the public pages (complaints, tracking, owners' questions).
+    static func isPublicForm(_ path: String) -> Bool {
+        path == "/login" || path.hasPrefix("/public/")
     }
 
     static func newToken() -> String {

@@ -41,27 +41,55 @@ public struct FormData: Sendable {
         String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
     }
 
+    /// The longest boundary RFC 2046 §5.1.1 allows.
+    public static let maxBoundaryLength = 70
+
+    /// The `boundary` parameter of a `multipart/form-data` content type, or nil when it is missing, empty, longer than
+    /// 70 characters or made of characters RFC 2046 does not allow (such a request is refused before its body is read).
+    public static func boundary(inContentType contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            let allowed = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ")
+            guard (1...maxBoundaryLength).contains(value.count), value.allSatisfy(allowed.contains), value.last != " " else { return nil }
+            return value
+        }
+        return nil
+    }
+
     /// Parses `multipart/form-data` with the given boundary (RFC 7578), keeping files as raw bytes.
     public static func multipart(_ buffer: ByteBuffer, boundary: String) -> FormData? {
+        var work = 0
+        return multipart(buffer, boundary: boundary, work: &work)
+    }
+
+    /// The same, counting the byte comparisons it made in `work`: the search is linear in the body whatever the
+    /// boundary (Knuth–Morris–Pratt), so a hostile body of dash runs costs no more than a plain one.
+    static func multipart(_ buffer: ByteBuffer, boundary: String, work: inout Int) -> FormData? {
+        guard !boundary.isEmpty, boundary.utf8.count <= maxBoundaryLength else { return nil }
         let body = Array(buffer.readableBytesView)
-        let delimiter = Array("--\(boundary)".utf8)
+        let delimiter = BytePattern(Array("--\(boundary)".utf8))
         var form = FormData()
         var parts: [ArraySlice<UInt8>] = []
         var cursor = 0
         var previous: Int?
-        while let found = body.firstRange(of: delimiter, from: cursor) {
+        while let found = delimiter.firstRange(in: body, from: cursor, work: &work) {
             if let start = previous { parts.append(body[start..<found.lowerBound]) }
             previous = found.upperBound
             cursor = found.upperBound
         }
         guard !parts.isEmpty else { return nil }
+        let separator = BytePattern([13, 10, 13, 10])
         for var part in parts {
             // Each part: CRLF, headers, CRLF CRLF, content, CRLF (before the next delimiter).
             if part.starts(with: [13, 10]) { part = part.dropFirst(2) }
             if part.suffix(2).elementsEqual([13, 10]) { part = part.dropLast(2) }
-            guard let split = Array(part).firstRange(of: [13, 10, 13, 10], from: 0) else { continue }
-            let headerBytes = Array(part)[..<split.lowerBound]
-            let content = Array(Array(part)[split.upperBound...])
+            let bytes = Array(part)
+            guard let split = separator.firstRange(in: bytes, from: 0, work: &work) else { continue }
+            let headerBytes = bytes[..<split.lowerBound]
+            let content = Array(bytes[split.upperBound...])
             let headers = String(decoding: headerBytes, as: UTF8.self).components(separatedBy: "\r\n")
             var name: String?, filename: String?, contentType = "application/octet-stream"
             for header in headers {
@@ -91,13 +119,39 @@ public struct FormData: Sendable {
     }
 }
 
-extension Array where Element == UInt8 {
-    func firstRange(of needle: [UInt8], from start: Int) -> Range<Int>? {
-        guard needle.count > 0, count >= needle.count, start <= count - needle.count else { return nil }
+/// A byte string searched for in linear time (Knuth–Morris–Pratt): each body byte is compared at most twice.
+struct BytePattern {
+    let needle: [UInt8]
+    /// `failure[i]`: the length of the longest proper prefix of `needle[0...i]` that is also its suffix.
+    let failure: [Int]
+
+    init(_ needle: [UInt8]) {
+        self.needle = needle
+        var failure = [Int](repeating: 0, count: needle.count)
+        var k = 0
+        for i in needle.indices.dropFirst() {
+            while k > 0 && needle[i] != needle[k] { k = failure[k - 1] }
+            if needle[i] == needle[k] { k += 1 }
+            failure[i] = k
+        }
+        self.failure = failure
+    }
+
+    func firstRange(in haystack: [UInt8], from start: Int, work: inout Int) -> Range<Int>? {
+        guard !needle.isEmpty, start < haystack.count else { return nil }
+        var matched = 0
         var i = start
-        while i <= count - needle.count {
-            if self[i] == needle[0] && self[i..<(i + needle.count)].elementsEqual(needle) { return i..<(i + needle.count) }
-            i += 1
+        while i < haystack.count {
+            work += 1
+            if haystack[i] == needle[matched] {
+                matched += 1
+                i += 1
+                if matched == needle.count { return (i - matched)..<i }
+            } else if matched > 0 {
+                matched = failure[matched - 1]
+            } else {
+                i += 1
+            }
         }
         return nil
     }

@@ -30,8 +30,8 @@ struct Layout: Sendable {
         let registry = [("小区", "/estates"), ("季度公示", "/filings"), ("预警处置", "/warnings"), ("投诉举报", "/complaints"), ("问题整改", "/problems"),
                         ("专项整治", "/campaigns"), ("报表", "/reports"), ("物业企业", "/companies"), ("行政区划", "/regions")]
         switch role {
-        case .admin: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("审计日志", "/audit")]
-        case .regulator: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings")]
+        case .admin: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("账号管理", "/accounts"), ("审计日志", "/audit")]
+        case .regulator: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("账号管理", "/accounts")]
         case .oversight: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("审计日志", "/audit")]
         case .street, .department: return [("首页", "/"), ("数据看板", "/dashboard")] + registry
         case .supervisor: return [("首页", "/"), ("数据看板", "/dashboard")] + registry.filter { $0.1 != "/complaints" }
