@@ -76,29 +76,39 @@ public struct World: Sendable {
         return Side(county: county, street: street, community: community, company: company, estate: estate, users: bound)
     }
 
-    /// Row counts of every registry table, the audit log's writes, and the B side's rows: equal before and after
-    /// a refused request means nothing was written.
+    /// Tables whose rows change without anyone writing business data: sessions and login throttling (every test
+    /// signs in), the migrations' own table, and keys created on first use.
+    public static let unfingerprintedTables: Set<String> = ["sessions", "login_failures", "schema_migrations", "installation_secrets", "audit_log"]
+
+    /// Every business table's content, read from the schema's own table list (a new table is covered without being
+    /// named here), plus the audit entries other than sign-ins. Equal fingerprints: nothing was written.
     public func fingerprint() async throws -> String {
-        try await database.read { [b] db in
+        try await database.read { db in
+            let isPostgres = db.dialect.name == "postgresql"
+            let tables = try await (isPostgres
+                ? db.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1")
+                : db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"))
+                .all(decodingColumn: "name", as: String.self)
             var parts: [String] = []
-            for table in ["regions", "companies", "estates", "contracts", "committees", "dedicated_accounts", "users", "warnings", "warning_events",
-                          "warning_parameters", "complaints", "complaint_events", "problems", "problem_events", "letters", "enforcement_actions",
-                          "attachments", "region_settings", "campaigns", "campaign_phases", "campaign_tasks", "task_reports"] {
-                let n = try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
-                parts.append("\(table)=\(n)")
+            for table in tables where !Self.unfingerprintedTables.contains(table) {
+                let digest: String?
+                if isPostgres {
+                    digest = try await db.raw("""
+                        SELECT COUNT(*) || ':' || COALESCE(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS d FROM \(ident: table) t
+                        """).first(decodingColumn: "d", as: String.self)
+                } else {
+                    let columns = try await db.raw("SELECT name FROM pragma_table_info(\(bind: table))").all(decodingColumn: "name", as: String.self)
+                    let row = columns.map { "quote(\"\($0)\")" }.joined(separator: " || ',' || ")
+                    digest = try await db.raw(SQLQueryString("""
+                        SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') AS d FROM (SELECT \(row) AS r FROM "\(table)" ORDER BY 1)
+                        """)).first(decodingColumn: "d", as: String.self)
+                }
+                parts.append("\(table)=\(digest ?? "?")")
             }
             let audits = try await db.raw("""
                 SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed')
                 """).first(decodingColumn: "n", as: Int.self) ?? -1
             parts.append("audit=\(audits)")
-            let estate = try await db.raw("SELECT name, address, households, company_id, updated_at FROM estates WHERE id = \(bind: b.estate.id)")
-                .first()
-            parts.append(try "\(estate?.decode(column: "name", as: String.self) ?? "")|\(estate?.decode(column: "updated_at", as: String.self) ?? "")")
-            let company = try await db.raw("SELECT name, updated_at FROM companies WHERE id = \(bind: b.company.id)").first()
-            parts.append(try "\(company?.decode(column: "name", as: String.self) ?? "")|\(company?.decode(column: "updated_at", as: String.self) ?? "")")
-            let warnings = try await db.raw("SELECT id, status FROM warnings WHERE estate_id = \(bind: b.estate.id) ORDER BY id").all()
-            parts.append(try warnings.map { "\(try $0.decode(column: "id", as: Int64.self)):\(try $0.decode(column: "status", as: String.self))" }
-                .joined(separator: ","))
             return parts.joined(separator: ";")
         }
     }

@@ -44,9 +44,21 @@ import Testing
         return "/" + parts.joined(separator: "/")
     }
 
-    /// Form fields and JSON bodies that all point at county B.
-    static func formFields(_ world: World) -> [String: String] {
+    /// Form fields and JSON bodies that all point at county B. They are complete and valid for the creation forms
+    /// (`/problems/new`, `/complaints/new`, `/accounts` …), so the only reason left to refuse them is jurisdiction —
+    /// `creationFormsAreValidInsideTheJurisdiction` proves the same fields are accepted with county A's objects.
+    static func formFields(_ world: World, path: String = "") -> [String: String] {
+        var fields = baseFields(world)
+        // The two creation forms name their source from different lists.
+        fields["source"] = path == "/complaints/new" ? "hotline" : "manual"
+        return fields
+    }
+
+    static func baseFields(_ world: World) -> [String: String] {
         [
+            "estate": "\(world.b.estate.id)", "description": "越权立案：未设公共收益专户", "category": "revenue_undisclosed",
+            "content": "停车费收入从来没有公示过，请核查处理。", "sourceRef": "GD-2024-001", "severity": "medium",
+            "username": "intruder.b", "displayName": "越权账号", "password": "Intruder-Pass-2026", "role": "street",
             "name": "越权写入", "address": "某路", "community": world.b.community.code, "households": "10", "floorArea": "100",
             "ownersShare": "70", "uscc": "91350102MA2YX1234X", "region": world.b.county.code, "company": "\(world.b.company.id)",
             "startDate": "2024-01-01", "kind": "estates", "chairName": "张三", "termStart": "2024-01-01", "termEnd": "2029-01-01",
@@ -109,7 +121,7 @@ import Testing
                     let headers = isAPI ? harness.api(token) : harness.browser(token)
                     let body: ByteBuffer? = switch route.method {
                     case .get, .head, .delete: nil
-                    default: isAPI ? Self.jsonBody(world) : WebHarness.form(Self.formFields(world))
+                    default: isAPI ? Self.jsonBody(world) : WebHarness.form(Self.formFields(world, path: path))
                     }
                     let response = try await client.execute(uri: path, method: route.method, headers: headers, body: body)
                     exercised += 1
@@ -129,6 +141,25 @@ import Testing
                 }
             }
             #expect(exercised == harness.routes.count * world.a.users.count)
+        }
+    }
+
+    /// The control for the matrix above: the very fields it sends, pointed at county A, are accepted by A's regulator —
+    /// so a refusal there can only be the jurisdiction check.
+    @Test func creationFormsAreValidInsideTheJurisdiction() async throws {
+        try await WebHarness.run { harness, client in
+            let world = harness.world
+            let regulator = harness.browser(try await harness.token(world.a.users[.regulator]!))
+            for path in ["/problems/new", "/complaints/new", "/accounts"] {
+                var fields = Self.formFields(world, path: path)
+                fields["estate"] = "\(world.a.estate.id)"
+                fields["region"] = world.a.street.code
+                fields["username"] = "created.\(path.split(separator: "/")[0])"
+                let before = try await world.fingerprint()
+                let response = try await client.execute(uri: path, method: .post, headers: regulator, body: WebHarness.form(fields))
+                #expect(response.status == .seeOther, "\(path) → \(response.status): \(response.text.prefix(300))")
+                #expect(try await world.fingerprint() != before, "\(path) wrote nothing")
+            }
         }
     }
 }

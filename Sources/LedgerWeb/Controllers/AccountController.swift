@@ -131,8 +131,10 @@ struct AccountController {
         let estate = reader.text("estate", label: "小区", required: false, max: 20)
         if !company.isEmpty && Int64(company) == nil { reader.errors.add("company", code: "not_integer", "物业服务企业编号应为数字") }
         if !estate.isEmpty && Int64(estate) == nil { reader.errors.add("estate", code: "not_integer", "小区编号应为数字") }
-        if let role, !password.isEmpty {
+        if !password.isEmpty {
             for problem in PasswordPolicy.problems(password, username: username) { reader.errors.add("password", code: "weak_password", problem) }
+        }
+        if let role {
             if role.isRegional && region.isEmpty { reader.errors.add("region", code: "required", "该角色须绑定行政区划") }
             if role == .company && company.isEmpty { reader.errors.add("company", code: "required", "企业用户须绑定物业服务企业") }
             if role == .committee && estate.isEmpty { reader.errors.add("estate", code: "required", "业委会用户须绑定小区") }
@@ -193,6 +195,7 @@ struct AccountController {
         let scope = try context.scope()
         let id = try context.parameters.require("id", as: Int64.self)
         let action = context.form["action"] ?? ""
+        _ = try await admin.account(id, scope: scope)
         return try await submitting {
             switch action {
             case "disable":
