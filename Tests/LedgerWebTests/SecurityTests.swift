@@ -151,3 +151,30 @@ import Testing
         }
     }
 }
+
+/// The issue's own check, over HTTP: 32 wrong passwords at once for one account, then the right one.
+@Suite struct LoginLockHTTPTests {
+    @Test(arguments: TestDatabase.available)
+    func thirtyTwoParallelGuessesGetAtMostFive401sThenTheRightPasswordIs429(kind: TestDatabase.Kind) async throws {
+        try await WebHarness.run(kind) { harness, client in
+            let username = harness.world.a.users[.regulator]!.username
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for attempt in 0..<32 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/session", method: .post, headers: [.contentType: "application/json"],
+                                                 body: WebHarness.json(["username": username, "password": "wrong-\(attempt)"])).status
+                    }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            let unauthorized = statuses.filter { $0 == .unauthorized }.count
+            #expect(unauthorized <= 5, "\(unauthorized) guesses were checked")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 32 - unauthorized)
+            let right = try await client.execute(uri: "/api/v1/session", method: .post, headers: [.contentType: "application/json"],
+                                                 body: WebHarness.json(["username": username, "password": World.password]))
+            #expect(right.status == .tooManyRequests && right.apiError["code"] == "locked")
+        }
+    }
+}

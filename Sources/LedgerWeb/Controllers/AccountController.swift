@@ -89,7 +89,8 @@ struct AccountController {
         let page = try await admin.list(filter, scope: scope)
         let required = try await admin.rolesRequiringTOTP()
         let model = AccountListPage(
-            layout: Layout(title: "账号管理", context: context, section: "/accounts"),
+            layout: Layout(title: "账号管理", context: context, section: "/accounts",
+                           notice: query["done"] == "policy" ? "已保存。所选角色的用户下次登录时须先绑定手机验证器。" : nil),
             search: filter.search, rows: page.items.map(AccountRow.init),
             roles: [Option(value: "", label: "全部角色", selected: filter.role == nil)]
                 + AccountAdmin.manageableRoles(for: scope).map { Option(value: $0.rawValue, label: $0.title, selected: $0 == filter.role) },
