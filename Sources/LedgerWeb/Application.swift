@@ -121,7 +121,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                      regions: regions, questions: OwnerQuestions(database: db, clock: clock), vouchers: vouchers, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
-    let protected = router.group().add(middleware: RequireLogin())
+    let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
     AccountController(admin: AccountAdmin(database: db, clock: clock), twoFactor: TwoFactor(database: db, clock: clock, secrets: deps.secrets),
                       regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)

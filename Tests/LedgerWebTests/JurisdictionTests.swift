@@ -128,7 +128,10 @@ import Testing
                     let status = Int(response.status.code)
                     if route.method == .get {
                         if hasID && !path.hasPrefix("/import/") {
-                            #expect(status == 404, "\(role) GET \(path) → \(status)")
+                            // Another region's object is "not found"; an area the role has no permission for is 403 for
+                            // every object alike, so it tells nothing either.
+                            let lacks = RoutePermissions.permission(for: path).map { !user.role.permissions.contains($0) } ?? false
+                            #expect(status == (lacks ? 403 : 404), "\(role) GET \(path) → \(status)")
                         }
                         for secret in secrets {
                             #expect(!response.text.contains(secret), "\(role) GET \(path) shows \(secret)")
@@ -141,6 +144,35 @@ import Testing
                 }
             }
             #expect(exercised == harness.routes.count * world.a.users.count)
+        }
+    }
+
+    /// The menu and the permission table agree: every link a role sees answers 200, every area whose permission it
+    /// lacks answers 403.
+    @Test(arguments: TestDatabase.available)
+    func everyMenuLinkOpensAndEveryMissingPermissionIsRefused(kind: TestDatabase.Kind) async throws {
+        try await WebHarness.run(kind) { harness, client in
+            let world = harness.world
+            for user in Array(world.a.users.values) + [world.admin] {
+                let headers = harness.browser(try await harness.token(user))
+                let home = try await client.execute(uri: "/", method: .get, headers: headers).text
+                let menu = home.range(of: "<nav aria-label=\"主导航\">").flatMap { start in
+                    home[start.upperBound...].range(of: "</nav>").map { String(home[start.upperBound..<$0.lowerBound]) }
+                } ?? ""
+                let links = RoutePermissions.table.map(\.prefix).filter { !$0.hasPrefix("/api/") }
+                for prefix in links {
+                    let response = try await client.execute(uri: prefix, method: .get, headers: headers)
+                    let permission = RoutePermissions.permission(for: prefix)!
+                    let inMenu = menu.contains("href=\"\(prefix)\"")
+                    if user.role.permissions.contains(permission) {
+                        #expect(response.status == .ok, "\(user.role) GET \(prefix) → \(response.status)")
+                        #expect(inMenu, "\(user.role) may \(permission) but the menu has no \(prefix)")
+                    } else {
+                        #expect(response.status == .forbidden, "\(user.role) GET \(prefix) → \(response.status)")
+                        #expect(!inMenu, "\(user.role) sees \(prefix) in the menu without \(permission)")
+                    }
+                }
+            }
         }
     }
 

@@ -21,11 +21,8 @@ public struct AccountAdmin: Sendable {
 
     /// Roles the scope may create and manage.
     public static func manageableRoles(for scope: Scope) -> [Role] {
-        switch scope.role {
-        case .admin: Role.allCases
-        case .regulator: Role.allCases.filter(regulatorManages.contains)
-        default: []
-        }
+        guard scope.can(.manageAccounts) else { return [] }
+        return scope.can(.setTwoFactorPolicy) ? Role.allCases : Role.allCases.filter(regulatorManages.contains)
     }
 
     public struct Summary: Sendable {
@@ -212,7 +209,7 @@ public struct AccountAdmin: Sendable {
 
     /// Admin only: which roles must use two-factor sign-in.
     public func setRolesRequiringTOTP(_ roles: Set<Role>, scope: Scope) async throws {
-        guard scope.role == .admin else { throw LedgerError.forbidden }
+        try scope.require(.setTwoFactorPolicy)
         let at = clock.now()
         try await database.transaction { db in
             for role in Role.allCases {

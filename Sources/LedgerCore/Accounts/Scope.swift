@@ -24,10 +24,10 @@ public struct Scope: Sendable {
     public static let system = Scope(userId: nil, username: "system", role: .admin, regionPath: nil, companyId: nil, estateId: nil)
 
     /// May create and edit registry records (estates, companies, contracts, committees, accounts).
-    public var canEditRegistry: Bool { role == .admin || role == .regulator }
+    public var canEditRegistry: Bool { can(.editRegistry) }
 
     /// May browse the audit log.
-    public var canReadAuditLog: Bool { role == .admin || role == .oversight }
+    public var canReadAuditLog: Bool { can(.readAuditLog) }
 
     /// Whether a region path lies inside this scope's jurisdiction.
     public func covers(regionPath path: String) -> Bool {

@@ -96,7 +96,7 @@ public struct Campaigns: Sendable {
 
     /// Creates a campaign for a region the regulator covers; `fields`: name, region, and phase0From…phase3Until.
     public func create(fields: [String: String], scope: Scope) async throws -> Int64 {
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.manageCampaigns)
         var reader = InputReader(fields)
         let name = reader.text("name", label: "专项整治名称", max: 100)
         var phases: [(String, Day, Day)] = []
@@ -131,7 +131,7 @@ public struct Campaigns: Sendable {
     /// Adds a task; `fields`: content, responsible, schedule (date|monthly|quarterly), dueOn (date), day (1–28), dueText.
     @discardableResult
     public func addTask(campaignId: Int64, fields: [String: String], scope: Scope) async throws -> Int64 {
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.manageCampaigns)
         var reader = InputReader(fields)
         let content = reader.text("content", label: "工作内容", max: 1_000)
         let responsible = reader.text("responsible", label: "责任单位", max: 200)
@@ -169,7 +169,7 @@ public struct Campaigns: Sendable {
 
     /// A responsible unit reports progress for one period of a task (officials of the campaign's own region).
     public func report(taskId: Int64, period: String, status: String, note rawNote: String, scope: Scope) async throws {
-        guard scope.role == .admin || scope.role.isRegional, scope.role != .supervisor, scope.role != .oversight else { throw LedgerError.forbidden }
+        try scope.require(.reportCampaignTasks)
         var reader = InputReader(["note": rawNote])
         let note = reader.text("note", label: "进展情况", max: 1_000)
         if !["done", "in_progress"].contains(status) { reader.errors.add("status", code: "required", "请选择已完成或推进中") }

@@ -110,13 +110,9 @@ extension Complaints {
             }
         }
 
-        public func permitted(for role: Role) -> Bool {
-            switch role {
-            case .admin, .regulator, .street: self != .decide
-            case .department, .oversight: self == .decide
-            default: false
-            }
-        }
+        public var permission: Permission { self == .decide ? .decideTransferredComplaint : .handleComplaint }
+
+        public func permitted(for role: Role) -> Bool { role.permissions.contains(permission) }
     }
 
     /// One handling step. `fields`: handlingRegion, handler, deadline (assign); note; outcome (close); to (transfer);

@@ -206,7 +206,7 @@ public struct Complaints: Sendable {
 
     /// Staff intake for the other sources (热线, 来信, 来访, 来电, 信访, 上级交办, 媒体), with the source's own reference number.
     public func intake(fields: [String: String], scope: Scope) async throws -> Int64 {
-        guard [.admin, .regulator, .street].contains(scope.role) else { throw LedgerError.forbidden }
+        try scope.require(.intakeComplaint)
         let (read, firstErrors) = Self.readIntake(fields)
         var errors = firstErrors
         let source = ComplaintSource(rawValue: fields["source"] ?? "")

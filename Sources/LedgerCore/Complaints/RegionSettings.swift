@@ -63,7 +63,7 @@ public struct RegionSettings: Sendable {
 
     /// Sets a value for a region (empty: remove it, so the region above applies). Regulators and the admin.
     public func set(regionCode: String, key: String, value text: String, scope: Scope) async throws {
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.setRegionSettings)
         guard let setting = Self.setting(key) else { throw LedgerError.invalid("key", code: "unknown_setting", "没有该项设置") }
         let trimmed = InputReader.halfWidth(text).trimmingCharacters(in: .whitespaces)
         var value: Int?

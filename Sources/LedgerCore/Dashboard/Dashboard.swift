@@ -121,7 +121,7 @@ public struct Dashboard: Sendable {
 
     /// The dashboard of a region the scope covers (officials and the admin only).
     public func view(regionCode: String, quarter: Quarter, scope: Scope) async throws -> View {
-        guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+        try scope.require(.viewDashboard)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let (region, stamp) = try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)

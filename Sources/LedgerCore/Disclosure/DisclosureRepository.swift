@@ -106,7 +106,7 @@ public struct DisclosureRepository: Sendable {
     /// a quarter that has ended, and not before the company's contract began.
     static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, today: String, on db: any SQLDatabase) async throws -> Estate {
         guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
-        guard scope.role == .company || scope.role == .admin else { throw LedgerError.forbidden }
+        try scope.require(.fileDisclosure)
         guard quarter.lastDay.description < today else {
             throw LedgerError.invalid("quarter", code: "future_quarter", "\(quarter.title)尚未结束，不能公示")
         }

@@ -73,7 +73,7 @@ public struct OwnerQuestions: Sendable {
         var reader = InputReader(fields)
         let answer = reader.text("answer", label: "答复", max: 2_000)
         try reader.errors.throwIfAny()
-        guard scope.role == .company else { throw LedgerError.forbidden }
+        try scope.require(.answerQuestions)
         let at = clock.now()
         return try await database.transaction { db in
             guard let before = try await db.raw("""

@@ -38,7 +38,7 @@ public struct VoucherStore: Sendable {
         guard parts.count == 2, let kind = kinds[String(parts[0])], let position = Int(parts[1]) else {
             throw LedgerError.invalid("line", code: "unknown_line", "请选择凭证对应的收支项目")
         }
-        guard scope.role == .company || scope.role == .admin else { throw LedgerError.forbidden }
+        try scope.require(.fileDisclosure)
         let at = clock.now()
         return try await database.transaction { db in
             guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }

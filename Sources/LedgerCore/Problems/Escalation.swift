@@ -122,7 +122,7 @@ public struct Enforcement: Sendable {
     /// Records an action (regulators and the admin). `fields`: kind, decidedOn, basis, documentNumber, note, problem (optional id).
     @discardableResult
     public func record(companyId: Int64, fields: [String: String], scope: Scope) async throws -> Int64 {
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.recordEnforcement)
         var reader = InputReader(fields)
         let kind = EnforcementKind(rawValue: fields["kind"] ?? "")
         if kind == nil { reader.errors.add("kind", code: "required", "请选择措施类别") }

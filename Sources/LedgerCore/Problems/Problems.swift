@@ -126,7 +126,7 @@ public struct Problems: Sendable {
 
     /// Manual entry (inspections and audits feed it this way until they have their own capability).
     public func create(fields: [String: String], scope: Scope) async throws -> Int64 {
-        guard [.admin, .regulator, .street].contains(scope.role) else { throw LedgerError.forbidden }
+        try scope.require(.createProblem)
         var reader = InputReader(fields)
         let estateId = Int64((fields["estate"] ?? "").trimmingCharacters(in: .whitespaces))
         if estateId == nil { reader.errors.add("estate", code: "required", "请填写小区编号") }
@@ -287,15 +287,18 @@ public struct Problems: Sendable {
             }
         }
 
-        public func permitted(for role: Role) -> Bool {
-            switch role {
-            case .company: self == .rectify
-            case .admin, .regulator: self != .rectify && self != .decide
-            case .street: self == .accept || self == .sendBack || self == .note
-            case .department: self == .decide
-            default: false
+        /// The permission the step needs (the table is `Role.permissions`).
+        public var permission: Permission {
+            switch self {
+            case .rectify: .rectifyProblem
+            case .accept, .sendBack: .verifyRectification
+            case .refer: .referProblem
+            case .decide: .decideReferredProblem
+            case .note: .noteProblem
             }
         }
+
+        public func permitted(for role: Role) -> Bool { role.permissions.contains(permission) }
     }
 
     @discardableResult

@@ -116,7 +116,7 @@ public struct SummaryReport: Sendable {
     }
 
     public func build(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
-        guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+        try scope.require(.viewReports)
         return try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             var children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")

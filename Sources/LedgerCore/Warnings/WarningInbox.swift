@@ -58,14 +58,17 @@ public struct WarningInbox: Sendable {
         }
 
         /// Officials act on warnings in their region; a company acknowledges and explains its own.
-        public func permitted(for role: Role) -> Bool {
-            switch role {
-            case .admin, .regulator: self != .explain
-            case .street: self == .acknowledge || self == .resolve || self == .escalate
-            case .company: self == .acknowledge || self == .explain
-            default: false
+        public var permission: Permission {
+            switch self {
+            case .acknowledge: .acknowledgeWarning
+            case .explain: .explainWarning
+            case .resolve: .resolveWarning
+            case .dismiss: .dismissWarning
+            case .escalate: .escalateWarning
             }
         }
+
+        public func permitted(for role: Role) -> Bool { role.permissions.contains(permission) }
     }
 
     public struct Warning: Sendable {

@@ -69,7 +69,7 @@ public struct WarningParameters: Sendable {
 
     /// Sets (or, with an empty value, removes) one parameter for a region. Only a regulator of the region or above, or the admin.
     public func set(regionCode: String, rule code: String, name: String, value text: String, scope: Scope) async throws {
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.setWarningParameters)
         guard let rule = WarningRules.rule(code) else {
             throw LedgerError.invalid("rule", code: "unknown_rule", "没有编号为「\(code.prefix(20))」的预警规则")
         }

@@ -96,7 +96,7 @@ struct AccountController {
                 + AccountAdmin.manageableRoles(for: scope).map { Option(value: $0.rawValue, label: $0.title, selected: $0 == filter.role) },
             statuses: [("", "全部状态"), ("active", "正常"), ("disabled", "已停用")].map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.status) },
             pager: Pager(page, base: "/accounts", query: [("q", filter.search), ("role", filter.role?.rawValue ?? ""), ("status", filter.status)]),
-            empty: page.items.isEmpty, isAdmin: scope.role == .admin,
+            empty: page.items.isEmpty, canSetPolicy: scope.can(.setTwoFactorPolicy),
             policy: Role.allCases.map { RoleChoice(value: $0.rawValue, title: $0.title, checked: required.contains($0)) })
         return renderer.render("accounts", model)
     }

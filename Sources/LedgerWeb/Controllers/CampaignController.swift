@@ -35,13 +35,13 @@ struct CampaignController {
 
     private func listPage(_ context: AppRequestContext, errors: FieldErrors, status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
-        guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+        try scope.require(.viewCampaigns)
         let all = try await campaigns.list(scope: scope)
         let values = context.form.fields
         let model = ListPage(
             layout: Layout(title: "专项整治", context: context, section: "/campaigns"),
             rows: all.map { .init(id: $0.id, name: $0.name, phases: $0.phases.map { "\($0.name) \($0.startsOn)至\($0.endsOn)" }.joined(separator: "；")) },
-            empty: all.isEmpty, canCreate: scope.role == .admin || scope.role == .regulator, regionCode: try await regions.home(scope: scope),
+            empty: all.isEmpty, canCreate: scope.can(.manageCampaigns), regionCode: try await regions.home(scope: scope),
             name: Field("name", values, errors),
             phases: Campaigns.phaseNames.enumerated().map { index, name in
                 .init(index: index, name: name, from: values["phase\(index)From"] ?? "", until: values["phase\(index)Until"] ?? "",
@@ -104,8 +104,8 @@ struct CampaignController {
         let model = DetailPage(
             layout: Layout(title: campaign.name, context: context, section: "/campaigns"), id: campaign.id, campaignId: campaign.id, name: campaign.name,
             phases: campaign.phases.map { .init(name: $0.name, from: $0.startsOn, until: $0.endsOn) }, tasks: rows, empty: rows.isEmpty,
-            overdueCount: tasks.reduce(0) { $0 + $1.overdue.count }, canEdit: scope.role == .admin || scope.role == .regulator,
-            canReport: scope.role == .admin || [.regulator, .street, .department].contains(scope.role),
+            overdueCount: tasks.reduce(0) { $0 + $1.overdue.count }, canEdit: scope.can(.manageCampaigns),
+            canReport: scope.can(.reportCampaignTasks),
             content: Field("content", values, errors), responsible: Field("responsible", values, errors), dueOn: Field("dueOn", values, errors),
             day: Field("day", values, errors), scheduleError: errors.message(for: "schedule"), reportError: reportError)
         return renderer.render("campaign", model, status: status)

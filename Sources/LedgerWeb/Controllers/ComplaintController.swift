@@ -53,14 +53,14 @@ struct ComplaintController {
             categories: CategoryGroup.all(selected: filter.category),
             regions: Option.regions(subRegions, selected: filter.regionCode),
             showRegions: !subRegions.isEmpty, overdue: filter.overdue, from: filter.from?.description ?? "", until: filter.until?.description ?? "",
-            search: filter.search, canIntake: [.admin, .regulator, .street].contains(scope.role),
+            search: filter.search, canIntake: scope.can(.intakeComplaint),
             exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
             rows: page.items.map { ComplaintRow($0, today: today) }, pager: Pager(page, base: "/complaints", query: query), empty: page.items.isEmpty)
         return renderer.render("complaints", model)
     }
 
     @Sendable func intakeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard [.admin, .regulator, .street].contains(try context.scope().role) else { throw LedgerError.forbidden }
+        try context.scope().require(.intakeComplaint)
         return intakePage(context, errors: FieldErrors())
     }
 

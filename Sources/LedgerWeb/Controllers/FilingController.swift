@@ -26,14 +26,14 @@ struct FilingController {
 
     /// The upload page for companies with many estates: one CSV row per estate and quarter.
     @Sendable func importPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard try context.scope().role == .company else { throw LedgerError.forbidden }
+        try context.scope().require(.fileDisclosure)
         return importResult(context, created: nil, errors: [], formError: nil)
     }
 
     /// Publishes every row of the file or none, naming each bad row.
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        guard scope.role == .company else { throw LedgerError.forbidden }
+        try scope.require(.fileDisclosure)
         guard let file = context.form.files.first(where: { $0.field == "file" && !$0.data.isEmpty }) else {
             return importResult(context, created: nil, errors: [], formError: "请选择要上传的 CSV 文件", status: .badRequest)
         }
@@ -84,7 +84,7 @@ struct FilingController {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
         let estate = try await estates.estate(estateId, scope: scope)
-        guard scope.role == .company else { throw LedgerError.forbidden }
+        try scope.require(.fileDisclosure)
         guard let entry = try await history.entry(estateId: estateId, quarter: quarter) else { throw LedgerError.notFound("\(quarter.title)的公示") }
         let sheet = DisclosureSheet(entry, vouchers: try await self.vouchers.vouchers(versionId: entry.version.id))
         let lines = (sheet.income.map { Option(value: $0.line, label: "收入：\($0.label) \($0.description) \($0.amount)", selected: false) })
@@ -100,12 +100,13 @@ struct FilingController {
         let scope = try context.scope()
         let query = request.uri.queryParameters
         let quarter = query["quarter"].flatMap { Self.parseQuarter(String($0)) } ?? calendar.currentFilingQuarter()
-        let defaultStates: Set<DisclosureCalendar.State> = scope.role == .company ? [] : [.missing, .due]
+        // A company sees all of its estates; officials start at what is missing.
+        let defaultStates: Set<DisclosureCalendar.State> = scope.companyId != nil ? [] : [.missing, .due]
         let states = query["state"].map { $0 == "all" ? [] : Set(String($0).split(separator: ",").compactMap { DisclosureCalendar.State(rawValue: String($0)) }) }
             ?? defaultStates
         let listing = try await calendar.listing(scope: scope, quarter: quarter, states: states, page: query["page"].flatMap { Int(String($0)) } ?? 1)
         let model = FilingListPage(layout: Layout(title: "季度公示", context: context, section: "/filings"), listing: listing, states: states,
-                                   canFile: scope.role == .company)
+                                   canFile: scope.can(.fileDisclosure))
         return renderer.render("filings", model)
     }
 
@@ -114,7 +115,7 @@ struct FilingController {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
         let estate = try await estates.estate(estateId, scope: scope)
-        guard scope.role == .company else { throw LedgerError.forbidden }
+        try scope.require(.fileDisclosure)
         let latest = try await history.entry(estateId: estateId, quarter: quarter)
         var document = try await repository.draft(estateId: estateId, quarter: quarter, scope: scope)
         if document == nil, let latest {
@@ -132,7 +133,7 @@ struct FilingController {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
         let estate = try await estates.estate(estateId, scope: scope)
-        guard scope.role == .company else { throw LedgerError.forbidden }
+        try scope.require(.fileDisclosure)
         let document = FilingForm.document(from: context.form.fields)
         let reason = context.form["reason"] ?? ""
         let version = try await history.entry(estateId: estateId, quarter: quarter)?.version.version ?? 0

@@ -58,14 +58,14 @@ struct ProblemController {
             categories: CategoryGroup.all(selected: filter.category),
             regions: Option.regions(subRegions, selected: filter.regionCode),
             showRegions: !subRegions.isEmpty, overdue: filter.overdue, from: filter.from?.description ?? "", until: filter.until?.description ?? "",
-            canCreate: [.admin, .regulator, .street].contains(scope.role),
+            canCreate: scope.can(.createProblem),
             exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
             rows: page.items.map { ProblemRow($0, today: today) }, pager: Pager(page, base: "/problems", query: query), empty: page.items.isEmpty)
         return renderer.render("problems", model)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard [.admin, .regulator, .street].contains(try context.scope().role) else { throw LedgerError.forbidden }
+        try context.scope().require(.createProblem)
         var values = context.form.fields
         if let estate = request.uri.queryParameters["estate"] { values["estate"] = String(estate.prefix(12)) }
         return formPage(context, values: values, errors: FieldErrors())
@@ -147,7 +147,7 @@ struct ProblemController {
             hasFiles: !detail.attachments.isEmpty,
             enforcement: detail.enforcement.map { .init(kind: $0.kindTitle, decidedOn: $0.decidedOn, basis: $0.basis, number: $0.documentNumber) },
             hasEnforcement: !detail.enforcement.isEmpty, actions: actions, hasActions: !actions.isEmpty,
-            canEnforce: (scope.role == .admin || scope.role == .regulator) && p.companyId != nil, companyId: p.companyId,
+            canEnforce: scope.can(.recordEnforcement) && p.companyId != nil, companyId: p.companyId,
             formError: actions.contains { $0.error != nil } ? nil : errors.items.first?.message)
         return renderer.render("problem", model, status: status)
     }

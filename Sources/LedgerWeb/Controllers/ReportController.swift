@@ -35,7 +35,7 @@ struct ReportController {
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        guard scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+        try scope.require(.viewReports)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         var months: [Option] = []
         var year = today.year, month = today.month

@@ -47,7 +47,7 @@ struct SettingsController {
 
     private func settingsPage(_ context: AppRequestContext, regionCode: String?, errors: FieldErrors, status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.setRegionSettings)
         var code = regionCode ?? ""
         if code.isEmpty { code = try await regions.home(scope: scope) }
         let (region, values) = try await settings.effective(regionCode: code, scope: scope)
@@ -109,7 +109,7 @@ struct SettingsController {
         let model = EnforcementPage(
             layout: Layout(title: "执法措施 · \(company.name)", context: context, section: "/companies"), companyId: id, companyName: company.name,
             rows: actions.map { .init(kind: $0.kindTitle, decidedOn: $0.decidedOn, basis: $0.basis, number: $0.documentNumber, note: $0.note, problemId: $0.problemId) },
-            empty: actions.isEmpty, canRecord: scope.role == .admin || scope.role == .regulator,
+            empty: actions.isEmpty, canRecord: scope.can(.recordEnforcement),
             kinds: EnforcementKind.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == values["kind"]) },
             decidedOn: Field("decidedOn", values, errors), basis: Field("basis", values, errors), documentNumber: Field("documentNumber", values, errors),
             note: Field("note", values, errors), problem: Field("problem", values, errors), kindError: errors.message(for: "kind"))

@@ -26,7 +26,7 @@ struct WarningController {
         let subRegions = try await regions.subRegions(scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let model = WarningListPage(layout: Layout(title: "预警处置", context: context, section: "/warnings"), filter: filter, page: page,
-                                    subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.role == .admin || scope.role == .regulator)
+                                    subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.can(.setWarningParameters))
         return renderer.render("warnings", model)
     }
 
@@ -78,7 +78,7 @@ struct WarningController {
     private func parameters(_ context: AppRequestContext, regionCode: String?, errors: FieldErrors, notice: String?,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
-        guard scope.role == .admin || scope.role == .regulator else { throw LedgerError.forbidden }
+        try scope.require(.setWarningParameters)
         var code = regionCode ?? ""
         if code.isEmpty { code = try await regions.home(scope: scope) }
         let (region, effective) = try await parameters.effective(regionCode: code, scope: scope)

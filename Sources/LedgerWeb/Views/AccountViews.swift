@@ -88,7 +88,7 @@ struct AccountListPage: Sendable {
     let statuses: [Option]
     let pager: Pager
     let empty: Bool
-    let isAdmin: Bool
+    let canSetPolicy: Bool
     let policy: [RoleChoice]
 }
 

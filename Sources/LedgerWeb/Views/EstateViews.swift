@@ -168,7 +168,7 @@ struct EstateDetailPage: Sendable {
          questions: [OwnerQuestions.Question], role: Role, filingQuarter: Quarter) {
         self.questions = questions.map(QuestionItem.init)
         hasQuestions = !questions.isEmpty
-        canAnswer = role == .company
+        canAnswer = role.permissions.contains(.answerQuestions)
         isCompany = role == .company
         filingHref = "/estates/\(estate.id)/disclosures/\(filingQuarter.year)/\(filingQuarter.quarter)"
         contractForm = forms["contracts"] ?? RecordForm()

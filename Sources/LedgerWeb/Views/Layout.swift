@@ -26,20 +26,23 @@ struct Layout: Sendable {
         self.nav = items.map { NavItem(title: $0.0, href: $0.1, current: $0.1 == section) }
     }
 
+    /// The menu: every area whose permission the role has (`RoutePermissions`), in one order, with the words a company
+    /// or a committee uses for its own records.
+    static let menu: [(title: String, href: String, permission: Permission?)] = [
+        ("首页", "/", nil), ("数据看板", "/dashboard", .viewDashboard), ("小区", "/estates", .viewRegistry),
+        ("季度公示", "/filings", .viewFilings), ("预警处置", "/warnings", .viewWarnings), ("投诉举报", "/complaints", .viewComplaints),
+        ("问题整改", "/problems", .viewProblems), ("专项整治", "/campaigns", .viewCampaigns), ("报表", "/reports", .viewReports),
+        ("物业企业", "/companies", .viewCompanies), ("行政区划", "/regions", .viewRegions), ("批量导入", "/import", .editRegistry),
+        ("时限设置", "/settings", .setRegionSettings), ("账号管理", "/accounts", .manageAccounts), ("审计日志", "/audit", .readAuditLog),
+    ]
+
     static func navigation(for role: Role) -> [(String, String)] {
-        let registry = [("小区", "/estates"), ("季度公示", "/filings"), ("预警处置", "/warnings"), ("投诉举报", "/complaints"), ("问题整改", "/problems"),
-                        ("专项整治", "/campaigns"), ("报表", "/reports"), ("物业企业", "/companies"), ("行政区划", "/regions")]
-        switch role {
-        case .admin: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("账号管理", "/accounts"), ("审计日志", "/audit")]
-        case .regulator: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("批量导入", "/import"), ("时限设置", "/settings"), ("账号管理", "/accounts")]
-        case .oversight: return [("首页", "/"), ("数据看板", "/dashboard")] + registry + [("审计日志", "/audit")]
-        case .street, .department: return [("首页", "/"), ("数据看板", "/dashboard")] + registry
-        case .supervisor: return [("首页", "/"), ("数据看板", "/dashboard")] + registry.filter { $0.1 != "/complaints" }
-        case .company: return [("首页", "/"), ("季度公示", "/filings"), ("预警处置", "/warnings"), ("问题整改", "/problems"), ("我的小区", "/estates"),
-                               ("本企业", "/companies")]
-        case .committee: return [("首页", "/"), ("本小区", "/estates"), ("预警", "/warnings")]
-        case .auditor: return [("首页", "/")]
+        let own: [String: String] = switch role {
+        case .company: ["/estates": "我的小区", "/companies": "本企业"]
+        case .committee: ["/estates": "本小区", "/warnings": "预警", "/companies": "物业企业"]
+        default: [:]
         }
+        return menu.filter { $0.permission.map(role.permissions.contains) ?? true }.map { (own[$0.href] ?? $0.title, $0.href) }
     }
 }
 
