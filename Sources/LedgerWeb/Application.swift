@@ -20,10 +20,16 @@ public protocol AppArguments: Sendable {
     var trustedProxies: [String] { get }
     /// Browser tests only: routes that move the clock forward and run the daily jobs at once.
     var testHooks: Bool { get }
+    /// The key that seals stored secrets; nil: from the environment or the key file (`SecretBox.configured`).
+    var secrets: SecretBox? { get }
+    /// Whether the daily jobs run inside this server (the HTTP tests turn them off to keep their data as built).
+    var runsDailyJobs: Bool { get }
 }
 
 extension AppArguments {
     public var testHooks: Bool { false }
+    public var secrets: SecretBox? { nil }
+    public var runsDailyJobs: Bool { true }
 }
 
 /// Everything the routes use, built once.
@@ -56,25 +62,27 @@ public struct AppDependencies: Sendable {
 
 /// Opens the database, applies migrations and returns the application, ready to run.
 public func buildApplication(_ args: some AppArguments, clock givenClock: any LedgerClock = SystemClock()) async throws -> some ApplicationProtocol {
+    try await buildLedgerApplication(args, clock: givenClock).application
+}
+
+/// The composition root: the database (migrated), templates (checked), keys, services, routes and the application.
+/// `serve`, `demo`, the HTTP tests and the benchmark all start here; it also returns the registered routes (the tests
+/// walk them).
+public func buildLedgerApplication(_ args: some AppArguments, clock givenClock: any LedgerClock = SystemClock()) async throws
+    -> (application: Application<RouterResponder<AppRequestContext>>, routes: [(method: HTTPRequest.Method, path: String)]) {
     let offsetClock = args.testHooks ? OffsetClock() : nil
     let clock: any LedgerClock = offsetClock ?? givenClock
     var logger = Logger(label: "ledger")
     logger.logLevel = args.logLevel
     let database = try await Database.open(url: args.databaseURL, logger: logger)
     let renderer: Renderer
+    let secrets: SecretBox
     do {
         try await Migrator(database: database).migrate(now: clock.now())
         renderer = try await Renderer.load()
-    } catch {
-        await database.close()
-        throw error
-    }
-    let secrets: SecretBox
-    do {
         // The key file lives beside the voucher files (outside the database) unless the environment names a key.
         let parent = (args.filesDirectory as NSString).deletingLastPathComponent
-        let keyFile = (parent.isEmpty ? "." : parent) + "/secret.key"
-        secrets = try SecretBox.configured(defaultFile: keyFile)
+        secrets = try args.secrets ?? SecretBox.configured(defaultFile: (parent.isEmpty ? "." : parent) + "/secret.key")
     } catch {
         await database.close()
         throw error
@@ -86,12 +94,16 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
         logger.warning("test hooks are on: POST /api/test/clock and /api/test/jobs move the clock and run the daily jobs")
         TestHooks(clock: offsetClock, jobs: DailyJobs(database: database, clock: offsetClock)).addRoutes(to: router)
     }
-    return Application(
+    let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
+    var services: [any Service] = [DatabaseService(database: database)]
+    if args.runsDailyJobs { services.append(DailyJobService(jobs: DailyJobs(database: database, clock: clock), logger: logger)) }
+    let application = Application(
         router: router,
         configuration: .init(address: .hostname(args.hostname, port: args.port), serverName: "CommonsLedger"),
-        services: [DatabaseService(database: database), DailyJobService(jobs: DailyJobs(database: database, clock: clock), logger: logger)],
+        services: services,
         logger: logger
     )
+    return (application, routes)
 }
 
 /// The routes: public ones first, then those that need a signed-in user.
@@ -104,6 +116,13 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let records = EstateRecords(database: db, clock: clock)
     let regions = RegionDirectory(database: db)
     let vouchers = VoucherStore(database: db, clock: clock, directory: deps.filesDirectory)
+    // Each service once; the controllers share them.
+    let log = TransparencyLog(database: db)
+    let history = DisclosureHistory(database: db)
+    let questions = OwnerQuestions(database: db, clock: clock)
+    let inbox = WarningInbox(database: db, clock: clock)
+    let disclosures = DisclosureRepository(database: db, clock: clock)
+    let complaints = Complaints(database: db, clock: clock, filesDirectory: deps.filesDirectory)
 
     router.add(middleware: SecurityHeadersMiddleware())
     let routeTable = RouteTable()
@@ -116,9 +135,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     HealthController(database: db).addRoutes(to: router)
     AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
-    LogAPI(log: TransparencyLog(database: db)).addRoutes(to: router)
-    PublicController(estates: estates, records: records, history: DisclosureHistory(database: db), log: TransparencyLog(database: db),
-                     regions: regions, questions: OwnerQuestions(database: db, clock: clock), vouchers: vouchers, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
+    LogAPI(log: log).addRoutes(to: router)
+    PublicController(estates: estates, records: records, history: history, log: log,
+                     regions: regions, questions: questions, vouchers: vouchers, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
@@ -126,16 +145,15 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                       regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     EstateController(estates: estates, records: records, regions: regions,
-                     questions: OwnerQuestions(database: db, clock: clock), renderer: deps.renderer, clock: clock)
+                     questions: questions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     CompanyController(companies: companies, estates: estates, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     AuditController(database: db, renderer: deps.renderer).addRoutes(to: protected)
-    WarningController(inbox: WarningInbox(database: db, clock: clock), parameters: WarningParameters(database: db, clock: clock),
+    WarningController(inbox: inbox, parameters: WarningParameters(database: db, clock: clock),
                       regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
-    WarningAPI(inbox: WarningInbox(database: db, clock: clock)).addRoutes(to: protected)
-    let complaints = Complaints(database: db, clock: clock, filesDirectory: deps.filesDirectory)
+    WarningAPI(inbox: inbox).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),
@@ -148,9 +166,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
                        companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
-    DisclosureAPI(repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db))
+    DisclosureAPI(repository: disclosures, history: history)
         .addRoutes(to: protected)
-    FilingController(estates: estates, repository: DisclosureRepository(database: db, clock: clock), history: DisclosureHistory(database: db),
+    FilingController(estates: estates, repository: disclosures, history: history,
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)

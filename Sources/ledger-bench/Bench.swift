@@ -50,8 +50,7 @@ struct Bench: AsyncParsableCommand {
         report.add("generate registry (\(estates) estates, \(db.kind.rawValue))", seconds: (ContinuousClock.now - start).seconds)
 
         // The complaint benchmark's clients come through a trusted proxy, each with its own address (filing is limited per address).
-        let deps = AppDependencies(database: db, clock: SystemClock(), renderer: try await Renderer.load(), trustedProxies: ["127.0.0.1"])
-        let app = Application(router: buildRouter(deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let (app, _) = try await buildLedgerApplication(BenchArguments(databaseURL: url, logLevel: logger.logLevel))
         let filing = Quarter(containing: Day(Timestamp.shanghaiDay(Date()))!).previous
         let fileable = try await DisclosureCalendar(database: db, clock: SystemClock()).unfiledEstates(quarter: filing, limit: publishes)
         let measured = try await app.test(.live) { client in
@@ -298,4 +297,19 @@ enum BenchError: Error { case status(String, Int) }
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The benchmark's server: the real composition root on a free loopback port, clients behind a "trusted proxy" so that
+/// each complaint client has its own address, and no daily jobs during the measurement.
+struct BenchArguments: AppArguments {
+    let databaseURL: String
+    let logLevel: Logger.Level
+    var hostname: String { "127.0.0.1" }
+    var port: Int { 0 }
+    var secureCookies: Bool { false }
+    var filesDirectory: String { NSTemporaryDirectory() + "ledger-bench-files" }
+    var publicBaseURL: String? { nil }
+    var trustedProxies: [String] { ["127.0.0.1"] }
+    var secrets: SecretBox? { .ephemeral }
+    var runsDailyJobs: Bool { false }
 }

@@ -34,12 +34,20 @@ public enum TestDatabase {
 
     /// A new database and what removes it after use (a PostgreSQL test database is dropped).
     public static func makeWithCleanup(_ kind: Kind) async throws -> (Database, @Sendable () async -> Void) {
+        let (database, _, cleanup) = try await makeWithURL(kind)
+        return (database, cleanup)
+    }
+
+    /// A new database, the URL that opens it (for the application under test) and what removes it after use.
+    public static func makeWithURL(_ kind: Kind) async throws -> (Database, String, @Sendable () async -> Void) {
         let database: Database
+        let databaseURL: String
         var cleanup: @Sendable () async -> Void = {}
         switch kind {
         case .sqlite:
             let path = NSTemporaryDirectory() + "ledger-test-\(UUID().uuidString).sqlite"
-            database = try await Database.open(url: "sqlite://" + path, logger: logger)
+            databaseURL = "sqlite://" + path
+            database = try await Database.open(url: databaseURL, logger: logger)
         case .postgres:
             guard let url = postgresURL else { throw TestSetupError.noPostgres }
             let name = "ledger_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
@@ -48,7 +56,8 @@ public enum TestDatabase {
             await admin.close()
             guard var components = URLComponents(string: url) else { throw TestSetupError.noPostgres }
             components.path = "/" + name
-            database = try await Database.open(url: components.string!, logger: logger)
+            databaseURL = components.string!
+            database = try await Database.open(url: databaseURL, logger: logger)
             cleanup = {
                 guard let admin = try? await Database.open(url: url, logger: logger) else { return }
                 _ = try? await admin.read { db in try await db.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run() }
@@ -56,7 +65,7 @@ public enum TestDatabase {
             }
         }
         try await Migrator(database: database).migrate()
-        return (database, cleanup)
+        return (database, databaseURL, cleanup)
     }
 
     /// Opens an existing database quietly.
@@ -65,6 +74,21 @@ public enum TestDatabase {
     }
 
     enum TestSetupError: Error { case noPostgres }
+}
+
+/// Runs `body` with a fresh database and its URL, and closes and removes it afterwards.
+public func withDatabaseURL<T>(_ kind: TestDatabase.Kind, _ body: (Database, String) async throws -> T) async throws -> T {
+    let (database, url, cleanup) = try await TestDatabase.makeWithURL(kind)
+    do {
+        let result = try await body(database, url)
+        await database.close()
+        await cleanup()
+        return result
+    } catch {
+        await database.close()
+        await cleanup()
+        throw error
+    }
 }
 
 /// Runs `body` with a fresh database and closes it afterwards.

@@ -135,20 +135,19 @@ import Testing
     }
 
     @Test func testHooksAnswerOnlyOnLoopbackAndTheClockIsCapped() async throws {
-        try await WebHarness.run { harness, _ in
-            let clock = OffsetClock()
-            let router = Router(context: AppRequestContext.self)
-            router.add(middleware: ErrorMiddleware(renderer: try await Renderer.load(), routes: RouteTable()))
-            TestHooks(clock: clock, jobs: DailyJobs(database: harness.world.database, clock: clock)).addRoutes(to: router)
-            try await Application(router: router).test(.router) { client in
-                // The test client has no peer address: not loopback, so refused.
-                let moved = try await client.execute(uri: "/api/test/clock?days=5", method: .post)
-                #expect(moved.status == .forbidden && moved.apiError["code"] == "loopback_only")
-            }
-            #expect(clock.advance(days: 400) && clock.advance(days: 400))
-            #expect(!clock.advance(days: 400), "the offset is capped at \(OffsetClock.maxOffsetDays) days")
-            #expect(clock.advance(days: OffsetClock.maxOffsetDays - 800))
+        try await WebHarness.run(testHooks: true) { harness, client in
+            #expect(harness.routes.contains { $0.path == "/api/test/clock" }, "the flag adds the hooks")
+            // The test client has no peer address: not loopback, so refused.
+            let moved = try await client.execute(uri: "/api/test/clock?days=5", method: .post)
+            #expect(moved.status == .forbidden && moved.apiError["code"] == "loopback_only")
         }
+        try await WebHarness.run { harness, _ in
+            #expect(!harness.routes.contains { $0.path.hasPrefix("/api/test/") }, "without the flag there are no hooks")
+        }
+        let clock = OffsetClock()
+        #expect(clock.advance(days: 400) && clock.advance(days: 400))
+        #expect(!clock.advance(days: 400), "the offset is capped at \(OffsetClock.maxOffsetDays) days")
+        #expect(clock.advance(days: OffsetClock.maxOffsetDays - 800))
     }
 }
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LedgerCore
 import LedgerTestSupport
 import LedgerWeb
+import Logging
 import NIOCore
 import Testing
 
@@ -21,13 +22,32 @@ struct WebHarness: Sendable {
     let routes: [Route]
 
     /// Runs `body` with the application over a fresh world on the given database.
-    static func run(_ kind: TestDatabase.Kind = .sqlite, _ body: @escaping @Sendable (WebHarness, any TestClientProtocol) async throws -> Void) async throws {
-        try await withDatabase(kind) { database in
+    /// The arguments the tests start the application with: the test database, the world's clock (no test hooks),
+    /// the per-process key, no daily jobs (the data stays as the test built it).
+    struct Arguments: AppArguments {
+        let databaseURL: String
+        var hostname: String { "127.0.0.1" }
+        var port: Int { 0 }
+        var logLevel: Logger.Level { .warning }
+        var secureCookies: Bool { false }
+        let filesDirectory: String
+        var publicBaseURL: String? { nil }
+        var trustedProxies: [String] { [] }
+        var testHooks: Bool = false
+        var secrets: SecretBox? { .ephemeral }
+        var runsDailyJobs: Bool { false }
+    }
+
+    /// Runs `body` with the application built by the real composition root (`buildLedgerApplication`) over a fresh
+    /// world on the given database.
+    static func run(_ kind: TestDatabase.Kind = .sqlite, testHooks: Bool = false,
+                    _ body: @escaping @Sendable (WebHarness, any TestClientProtocol) async throws -> Void) async throws {
+        try await withDatabaseURL(kind) { database, url in
             let world = try await World.build(in: database)
-            let deps = AppDependencies(database: database, clock: world.clock, renderer: try await Renderer.load())
-            let router = buildRouter(deps)
-            let harness = WebHarness(world: world, routes: router.routes.map { Route(method: $0.method, path: $0.path.description) })
-            let app = Application(router: router)
+            let files = NSTemporaryDirectory() + "ledger-web-\(UUID().uuidString)/files"
+            let arguments = Arguments(databaseURL: url, filesDirectory: files, testHooks: testHooks)
+            let (app, routes) = try await buildLedgerApplication(arguments, clock: world.clock)
+            let harness = WebHarness(world: world, routes: routes.map { Route(method: $0.method, path: $0.path) })
             try await app.test(.router) { client in try await body(harness, client) }
         }
     }

@@ -42,7 +42,7 @@ struct AccountController {
             passwordErrors: errors.items.filter { $0.field == "password" }.map(\.message),
             passwordInvalid: errors.message(for: "password") != nil,
             totp: TOTPSection(status, username: user.username), totpError: totpError)
-        return renderer.render("account-own", model, status: errors.isEmpty && totpError == nil ? .ok : .badRequest)
+        return renderer.render(.accountOwn, model, status: errors.isEmpty && totpError == nil ? .ok : .badRequest)
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -98,7 +98,7 @@ struct AccountController {
             pager: Pager(page, base: "/accounts", query: [("q", filter.search), ("role", filter.role?.rawValue ?? ""), ("status", filter.status)]),
             empty: page.items.isEmpty, canSetPolicy: scope.can(.setTwoFactorPolicy),
             policy: Role.allCases.map { RoleChoice(value: $0.rawValue, title: $0.title, checked: required.contains($0)) })
-        return renderer.render("accounts", model)
+        return renderer.render(.accounts, model)
     }
 
     @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -161,7 +161,7 @@ struct AccountController {
             roles: roles.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == values["role"]) },
             regions: regionChoices.map { Option(value: $0.code, label: ($0.level == .street ? "　" : "") + $0.name, selected: $0.code == values["region"]) },
             ownRegion: context.user?.regionCode ?? "")
-        return renderer.render("account-form", model, status: errors.isEmpty ? .ok : .badRequest)
+        return renderer.render(.accountForm, model, status: errors.isEmpty ? .ok : .badRequest)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -189,7 +189,7 @@ struct AccountController {
             password: Field("password", [:], errors), passwordErrors: errors.items.filter { $0.field == "password" }.map(\.message),
             passwordInvalid: errors.message(for: "password") != nil,
             actionError: errors.items.first { $0.field != "password" }?.message)
-        return renderer.render("account", model, status: errors.isEmpty ? .ok : .badRequest)
+        return renderer.render(.account, model, status: errors.isEmpty ? .ok : .badRequest)
     }
 
     @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -46,6 +46,6 @@ struct AuditController {
             pager: Pager(page, base: "/audit", query: [("user", filter.username), ("entity", filter.entity), ("action", filter.action),
                                                        ("from", filter.from?.description ?? ""), ("until", filter.until?.description ?? "")]),
             empty: rows.isEmpty)
-        return renderer.render("audit", model)
+        return renderer.render(.audit, model)
     }
 }

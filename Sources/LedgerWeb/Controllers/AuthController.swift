@@ -23,7 +23,7 @@ struct AuthController {
     /// The login form.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         if context.user != nil { return .redirect(to: "/", type: .normal) }
-        return renderer.render("login", LoginPage(layout: Layout(title: "登录", context: context), username: "", error: nil))
+        return renderer.render(.login, LoginPage(layout: Layout(title: "登录", context: context), username: "", error: nil))
     }
 
     /// Checks the password, opens a new session (a new id at every login) and goes to the home page.
@@ -41,7 +41,7 @@ struct AuthController {
             return response
         } catch let error as LedgerError {
             let page = LoginPage(layout: Layout(title: "登录", context: context), username: username, error: error.message)
-            return renderer.render("login", page, status: ErrorMiddleware.status(for: error.kind))
+            return renderer.render(.login, page, status: ErrorMiddleware.status(for: error.kind))
         }
     }
 

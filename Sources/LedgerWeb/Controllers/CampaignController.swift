@@ -48,7 +48,7 @@ struct CampaignController {
                       error: errors.message(for: "phase\(index)From") ?? errors.message(for: "phase\(index)Until"))
             },
             formError: errors.items.first { !($0.field ?? "").hasPrefix("phase") && $0.field != "name" }?.message)
-        return renderer.render("campaigns", model, status: status)
+        return renderer.render(.campaigns, model, status: status)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -108,7 +108,7 @@ struct CampaignController {
             canReport: scope.can(.reportCampaignTasks),
             content: Field("content", values, errors), responsible: Field("responsible", values, errors), dueOn: Field("dueOn", values, errors),
             day: Field("day", values, errors), scheduleError: errors.message(for: "schedule"), reportError: reportError)
-        return renderer.render("campaign", model, status: status)
+        return renderer.render(.campaign, model, status: status)
     }
 
     @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -37,7 +37,7 @@ struct CompanyController {
             columns: SortLink.make(Self.columns, current: sort, descending: descending, base: "/companies", search: list.search),
             pager: Pager(page, base: "/companies", query: [("q", list.search), ("sort", sort.rawValue), ("desc", descending ? "1" : "")]),
             canCreate: scope.canEditRegistry, empty: page.items.isEmpty)
-        return renderer.render("companies", model)
+        return renderer.render(.companies, model)
     }
 
     /// One company and the estates of it that the user may see.
@@ -50,7 +50,7 @@ struct CompanyController {
             layout: Layout(title: company.name, context: context, section: "/companies"), company: company,
             estates: managed.items.map(EstateRow.init), moreEstates: managed.hasNext,
             canEdit: scope.canEditRegistry && scope.covers(regionPath: company.regionPath))
-        return renderer.render("company", model)
+        return renderer.render(.company, model)
     }
 
     @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -98,6 +98,6 @@ struct CompanyController {
         if choices.isEmpty, let code = context.user?.regionCode { choices = [try await regions.region(code, scope: scope)] }
         let model = CompanyFormPage(layout: Layout(title: heading, context: context, section: "/companies"), action: action,
                                     heading: heading, values: values, errors: errors, regions: choices)
-        return renderer.render("company-form", model, status: errors.isEmpty ? .ok : .badRequest)
+        return renderer.render(.companyForm, model, status: errors.isEmpty ? .ok : .badRequest)
     }
 }

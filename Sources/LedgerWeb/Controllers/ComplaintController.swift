@@ -56,7 +56,7 @@ struct ComplaintController {
             search: filter.search, canIntake: scope.can(.intakeComplaint),
             exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
             rows: page.items.map { ComplaintRow($0, today: today) }, pager: Pager(page, base: "/complaints", query: query), empty: page.items.isEmpty)
-        return renderer.render("complaints", model)
+        return renderer.render(.complaints, model)
     }
 
     @Sendable func intakeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -72,7 +72,7 @@ struct ComplaintController {
             categories: CategoryGroup.all(selected: values["category"] ?? ""), estate: Field("estate", values, errors),
             sourceRef: Field("sourceRef", values, errors), content: Field("content", values, errors), name: Field("name", values, errors),
             phone: Field("phone", values, errors), sourceError: errors.message(for: "source"), categoryError: errors.message(for: "category"))
-        return renderer.render("complaint-intake", model, status: status)
+        return renderer.render(.complaintIntake, model, status: status)
     }
 
     @Sendable func intake(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -147,7 +147,7 @@ struct ComplaintController {
             outcomes: ComplaintOutcome.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == context.form["outcome"]) },
             categories: CategoryGroup.all(selected: complaint.category),
             formError: actions.contains { $0.error != nil } ? nil : errors.items.first?.message)
-        return renderer.render("complaint", model, status: status)
+        return renderer.render(.complaint, model, status: status)
     }
 
     @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {

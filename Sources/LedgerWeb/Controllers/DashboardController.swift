@@ -29,7 +29,7 @@ struct DashboardController {
         let crumbs = try await regions.names(onPath: view.region.path).filter { scope.covers(regionPath: $0.path) }
         var quarters = [dashboard.defaultQuarter()]
         while quarters.count < 8 { quarters.append(quarters.last!.previous) }
-        return renderer.render("dashboard", DashboardPage(layout: Layout(title: "数据看板", context: context, section: "/dashboard"), view: view,
+        return renderer.render(.dashboard, DashboardPage(layout: Layout(title: "数据看板", context: context, section: "/dashboard"), view: view,
                                                           crumbs: crumbs, quarters: quarters))
     }
 

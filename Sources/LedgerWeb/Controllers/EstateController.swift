@@ -45,7 +45,7 @@ struct EstateController {
             pager: Pager(page, base: "/estates", query: [("q", list.search), ("sort", sort.rawValue), ("desc", descending ? "1" : "")]),
             canCreate: scope.canEditRegistry,
             empty: page.items.isEmpty)
-        return renderer.render("estates", model)
+        return renderer.render(.estates, model)
     }
 
     /// One estate with its records.
@@ -68,7 +68,7 @@ struct EstateController {
             account: details.account, canEdit: scope.canEditRegistry, today: today, forms: forms,
             questions: try await questions.all(estateId: id, scope: scope), role: scope.role,
             filingQuarter: DisclosureCalendar(database: estates.database, clock: clock).currentFilingQuarter())
-        return renderer.render("estate", model, status: forms.isEmpty ? .ok : .badRequest)
+        return renderer.render(.estate, model, status: forms.isEmpty ? .ok : .badRequest)
     }
 
     /// The empty form for a new estate.
@@ -177,6 +177,6 @@ struct EstateController {
         }
         let model = EstateFormPage(layout: Layout(title: heading, context: context, section: "/estates"), action: action, heading: heading,
                                    values: values, errors: errors, communities: communities, parents: parents)
-        return renderer.render("estate-form", model, status: errors.isEmpty ? .ok : .badRequest)
+        return renderer.render(.estateForm, model, status: errors.isEmpty ? .ok : .badRequest)
     }
 }

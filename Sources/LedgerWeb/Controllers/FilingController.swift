@@ -55,7 +55,7 @@ struct FilingController {
                               status: HTTPResponse.Status = .ok) -> Response {
         let model = DisclosureImportPage(layout: Layout(title: "批量公示", context: context, section: "/filings"), created: created,
                                          errors: errors, hasErrors: !errors.isEmpty, formError: formError)
-        return renderer.render("filing-import", model, status: status)
+        return renderer.render(.filingImport, model, status: status)
     }
 
     /// The published lines of a quarter with their vouchers, and the upload form.
@@ -92,7 +92,7 @@ struct FilingController {
             + sheet.expenditures.map { Option(value: $0.line, label: "支出：\($0.description) \($0.amount)", selected: false) }
         let model = VoucherPage(layout: Layout(title: "\(estate.name) \(quarter.title) 凭证", context: context, section: "/filings", notice: notice),
                                 estateId: estateId, estateName: estate.name, sheet: sheet, lines: lines, error: error)
-        return renderer.render("voucher-upload", model, status: status)
+        return renderer.render(.voucherUpload, model, status: status)
     }
 
     /// The quarter's filing state of every estate in scope; companies see all of theirs, officials start at what is missing.
@@ -107,7 +107,7 @@ struct FilingController {
         let listing = try await calendar.listing(scope: scope, quarter: quarter, states: states, page: query["page"].flatMap { Int(String($0)) } ?? 1)
         let model = FilingListPage(layout: Layout(title: "季度公示", context: context, section: "/filings"), listing: listing, states: states,
                                    canFile: scope.can(.fileDisclosure))
-        return renderer.render("filings", model)
+        return renderer.render(.filings, model)
     }
 
     /// The form: the saved draft, or the latest published version to correct, or a new one prefilled with sensible dates.
@@ -166,7 +166,7 @@ struct FilingController {
         let model = FilingPage(layout: Layout(title: "\(estate.name) \(quarter.title)公示", context: context, section: "/filings"),
                                estate: estate, quarter: quarter, document: document, errors: errors, publishedVersion: version,
                                notice: notice, reason: reason, blankRows: blankRows)
-        return renderer.render("filing", model, status: status)
+        return renderer.render(.filing, model, status: status)
     }
 
     /// `2024Q2` → the quarter.

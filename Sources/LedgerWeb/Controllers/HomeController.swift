@@ -28,6 +28,6 @@ struct HomeController {
         let model = HomePage(
             layout: Layout(title: "首页", context: context, section: "/"), scopeName: figures.scopeName, figures: figures,
             accountRate: rate(figures.withAccount), committeeRate: rate(figures.withCommittee))
-        return renderer.render("home", model)
+        return renderer.render(.home, model)
     }
 }

@@ -64,6 +64,6 @@ struct ImportController {
             layout: Layout(title: "批量导入", context: context, section: "/import"),
             kinds: RegistryImport.Kind.allCases.map { .init(value: $0.rawValue, label: Self.labels[$0]!, selected: $0 == kind) },
             created: created, createdLabel: Self.labels[kind]!, errors: errors, hasErrors: !errors.isEmpty, formError: formError)
-        return renderer.render("import", model, status: status)
+        return renderer.render(.importPage, model, status: status)
     }
 }

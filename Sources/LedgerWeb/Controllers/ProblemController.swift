@@ -61,7 +61,7 @@ struct ProblemController {
             canCreate: scope.can(.createProblem),
             exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
             rows: page.items.map { ProblemRow($0, today: today) }, pager: Pager(page, base: "/problems", query: query), empty: page.items.isEmpty)
-        return renderer.render("problems", model)
+        return renderer.render(.problems, model)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -79,7 +79,7 @@ struct ProblemController {
             severities: Problems.severities.sorted { $0.key < $1.key }.map { Option(value: $0.key, label: $0.value, selected: $0.key == (values["severity"] ?? "medium")) },
             sources: [("manual", "人工录入"), ("inspection", "检查发现"), ("audit", "审计发现")].map { Option(value: $0.0, label: $0.1, selected: $0.0 == values["source"]) },
             categoryError: errors.message(for: "category"))
-        return renderer.render("problem-form", model, status: status)
+        return renderer.render(.problemForm, model, status: status)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -149,7 +149,7 @@ struct ProblemController {
             hasEnforcement: !detail.enforcement.isEmpty, actions: actions, hasActions: !actions.isEmpty,
             canEnforce: scope.can(.recordEnforcement) && p.companyId != nil, companyId: p.companyId,
             formError: actions.contains { $0.error != nil } ? nil : errors.items.first?.message)
-        return renderer.render("problem", model, status: status)
+        return renderer.render(.problem, model, status: status)
     }
 
     /// A letter of the ladder as a printable A4 page.
@@ -162,7 +162,7 @@ struct ProblemController {
                                category: f["category"] ?? "", description: f["description"] ?? "", deadline: f["deadline"] ?? "",
                                overdueDays: f["overdueDays"] ?? "", issuer: f["issuer"] ?? "", nextStep: f["nextStep"] ?? "",
                                isInterview: letter.kind == "interview", problemId: "\(problem.id)")
-        return renderer.render("letter", model)
+        return renderer.render(.letter, model)
     }
 
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -182,7 +182,7 @@ struct ProblemController {
             .init(code: r.region.code, name: r.region.name, found: r.found, putRight: r.putRight,
                   rate: r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—（无问题）", drill: r.region.level != .community)
         }
-        return renderer.render("put-right", PutRightPage(layout: Layout(title: "整治到位率", context: context, section: "/problems"),
+        return renderer.render(.putRight, PutRightPage(layout: Layout(title: "整治到位率", context: context, section: "/problems"),
                                                           total: row(total), rows: rows.map(row)))
     }
 

@@ -38,7 +38,7 @@ struct PublicComplaintController {
                                       phone: Field("phone", values, errors), estateError: errors.message(for: "estate"),
                                       categoryError: errors.message(for: "category"),
                                       formError: errors.items.first { !["estate", "category", "content", "name", "phone"].contains($0.field ?? "") }?.message)
-        return renderer.render("complaint-form", model, status: status)
+        return renderer.render(.complaintForm, model, status: status)
     }
 
     /// Without `confirm`: checks the form and shows possible duplicates before filing. With it: files and shows the code.
@@ -65,7 +65,7 @@ struct PublicComplaintController {
                                              content: intake.content, anonymous: intake.name == nil,
                                              similar: similar.map { SimilarRow(day: $0.receivedDay, category: $0.categoryTitle, status: $0.status.title) },
                                              hasSimilar: !similar.isEmpty)
-            return renderer.render("complaint-confirm", model)
+            return renderer.render(.complaintConfirm, model)
         }
         let uploads = context.form.files.filter { $0.field == "files" && !$0.filename.isEmpty }
         do {
@@ -95,7 +95,7 @@ struct PublicComplaintController {
         }
         let model = ComplaintTrackPage(layout: Layout(title: "投诉办理查询", context: context, notice: notice), code: code, filed: filed,
                                        tracking: tracking.map(TrackingView.init), lookupError: lookupError, reopenError: error)
-        return renderer.render("complaint-track", model, status: lookupError != nil ? .notFound : status)
+        return renderer.render(.complaintTrack, model, status: lookupError != nil ? .notFound : status)
     }
 
     /// The complainant is not satisfied and asks for the complaint to be handled again.

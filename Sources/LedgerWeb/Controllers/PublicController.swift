@@ -76,7 +76,7 @@ struct PublicController {
             periods: sheets.map { Option(value: "\($0.year)Q\($0.quarter)", label: $0.period, selected: false) },
             item: Field("item", context.form.fields, questionErrors), content: Field("content", context.form.fields, questionErrors),
             questionError: questionErrors.items.first { $0.field != "item" && $0.field != "content" }?.message)
-        return renderer.render("public-estate", model, status: status)
+        return renderer.render(.publicEstate, model, status: status)
     }
 
     /// An A4 page for the notice board, with a QR code that opens the estate's public page.
@@ -89,7 +89,7 @@ struct PublicController {
         let url = (publicBaseURL ?? Self.baseURL(request)) + "/public/estates/\(estate.id)"
         let model = NoticePage(estate: try await summary(estate, place: place), sheet: DisclosureSheet(entry), url: url,
                                qrSVG: (try? QRCode(text: url).svg(moduleSize: 4)) ?? "", printedOn: Timestamp.shanghaiDay(clock.now()))
-        return renderer.render("notice", model)
+        return renderer.render(.notice, model)
     }
 
     /// All versions of one quarter, each with who, when and why, and what changed from the one before.
@@ -107,7 +107,7 @@ struct PublicController {
             period: quarter.title, versions: entries.enumerated().map { index, entry in
                 VersionHistoryPage.Version(sheet: DisclosureSheet(entry), changes: index == 0 ? [] : VersionDiff.changes(from: entries[index - 1], to: entry))
             })
-        return renderer.render("public-history", model)
+        return renderer.render(.publicHistory, model)
     }
 
     private func publicEstate(_ context: AppRequestContext) async throws -> (Estate, String) {

@@ -38,7 +38,7 @@ struct RegionController {
             layout: Layout(title: current?.name ?? "行政区划", context: context, section: "/regions"),
             current: current, breadcrumb: trail.map(child), children: children.map(child), estateCount: count,
             estatesHref: current?.level == .community ? "/estates?q=" : nil, empty: children.isEmpty)
-        return renderer.render("regions", model)
+        return renderer.render(.regions, model)
     }
 }
 

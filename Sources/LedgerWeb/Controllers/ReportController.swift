@@ -46,7 +46,7 @@ struct ReportController {
             month -= 1
             if month == 0 { month = 12; year -= 1 }
         }
-        return renderer.render("reports", IndexPage(layout: Layout(title: "报表", context: context, section: "/reports"), months: months,
+        return renderer.render(.reports, IndexPage(layout: Layout(title: "报表", context: context, section: "/reports"), months: months,
                                                     regionCode: try await regions.home(scope: scope)))
     }
 
@@ -87,7 +87,7 @@ struct ReportController {
         let model = SummaryPage(layout: Layout(title: "情况汇总表", context: context, section: "/reports"), title: result.title,
                                 regionCode: result.region.code, from: result.from.description, until: result.until.description,
                                 query: "region=\(result.region.code)&\(q)", tables: tables)
-        return renderer.render("report-summary", model)
+        return renderer.render(.reportSummary, model)
     }
 
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {

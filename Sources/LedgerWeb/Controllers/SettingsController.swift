@@ -65,7 +65,7 @@ struct SettingsController {
                                  regionName: region.name,
                                  regions: choices.map { Option(value: $0.code, label: "\($0.name)（\($0.level.title)）", selected: $0.code == region.code) },
                                  rows: rows)
-        return renderer.render("settings", model, status: status)
+        return renderer.render(.settings, model, status: status)
     }
 
     struct EnforcementPage: Sendable {
@@ -113,6 +113,6 @@ struct SettingsController {
             kinds: EnforcementKind.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == values["kind"]) },
             decidedOn: Field("decidedOn", values, errors), basis: Field("basis", values, errors), documentNumber: Field("documentNumber", values, errors),
             note: Field("note", values, errors), problem: Field("problem", values, errors), kindError: errors.message(for: "kind"))
-        return renderer.render("enforcement", model, status: status)
+        return renderer.render(.enforcement, model, status: status)
     }
 }

@@ -27,7 +27,7 @@ struct WarningController {
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let model = WarningListPage(layout: Layout(title: "预警处置", context: context, section: "/warnings"), filter: filter, page: page,
                                     subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.can(.setWarningParameters))
-        return renderer.render("warnings", model)
+        return renderer.render(.warnings, model)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,7 +56,7 @@ struct WarningController {
         let names = try await regions.names(onPath: warning.regionPath).map(\.name).joined(separator: " / ")
         let model = WarningDetailPage(layout: Layout(title: "预警 \(warning.rule)", context: context, section: "/warnings"), warning: warning,
                                       events: events, regionNames: names, role: scope.role, errors: errors, values: context.form.fields)
-        return renderer.render("warning", model, status: status)
+        return renderer.render(.warning, model, status: status)
     }
 
     @Sendable func parameterPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -91,7 +91,7 @@ struct WarningController {
         let model = WarningParameterPage(layout: Layout(title: "预警规则参数", context: context, section: "/warnings"), region: region,
                                          effective: effective, regionNames: names, choices: above + choices, errors: errors,
                                          submitted: context.form.fields)
-        return renderer.render("warning-parameters", model, status: status)
+        return renderer.render(.warningParameters, model, status: status)
     }
 
     static func filter(_ query: Parameters) throws -> WarningInbox.Filter {

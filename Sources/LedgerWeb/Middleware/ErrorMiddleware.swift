@@ -53,7 +53,7 @@ struct ErrorMiddleware: RouterMiddleware {
         let page = ErrorPage(
             layout: Layout(title: "出错了", context: context), status: Int(failure.status.code), message: failure.message,
             requestId: context.requestId, loginLink: failure.status == .unauthorized)
-        return renderer.render("error", page, status: failure.status)
+        return renderer.render(.error, page, status: failure.status)
     }
 
     struct Failure {

@@ -15,16 +15,20 @@ public struct Renderer: Sendable {
         Bundle.module.url(forResource: "Public", withExtension: nil)!.path
     }
 
+    /// Loads every template and checks that each page and partial the code names is there: a missing one stops
+    /// the start-up instead of failing a request.
     public static func load() async throws -> Renderer {
-        Renderer(library: try await MustacheLibrary(directory: templatesDirectory))
+        let library = try await MustacheLibrary(directory: templatesDirectory)
+        let missing = Template.allCases.map(\.rawValue).filter { library.getTemplate(named: $0) == nil }
+            + Template.partials.filter { library.getTemplate(named: $0) == nil }
+        guard missing.isEmpty else { throw TemplateError.missing(missing) }
+        return Renderer(library: library)
     }
 
-    /// Renders `template` with `model`; a missing template is a programming error caught by the tests.
-    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        guard let html = library.render(model, withTemplate: template) else {
-            preconditionFailure("missing template \(template)")
-        }
-        return Self.html(html, status: status)
+    /// Renders `template` with `model`.
+    func render(_ template: Template, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        // Every template was checked at start-up (`load`), so rendering cannot miss one.
+        Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: status)
     }
 
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -33,5 +37,66 @@ public struct Renderer: Sendable {
             headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
+    }
+}
+
+/// The pages, by name; `Renderer.load` checks each exists.
+enum Template: String, CaseIterable, Sendable {
+    case account
+    case accountForm = "account-form"
+    case accountOwn = "account-own"
+    case accounts
+    case audit
+    case campaign
+    case campaigns
+    case companies
+    case company
+    case companyForm = "company-form"
+    case complaint
+    case complaintConfirm = "complaint-confirm"
+    case complaintForm = "complaint-form"
+    case complaintIntake = "complaint-intake"
+    case complaintTrack = "complaint-track"
+    case complaints
+    case dashboard
+    case enforcement
+    case error
+    case estate
+    case estateForm = "estate-form"
+    case estates
+    case filing
+    case filingImport = "filing-import"
+    case filings
+    case home
+    case importPage = "import"
+    case letter
+    case login
+    case notice
+    case problem
+    case problemForm = "problem-form"
+    case problems
+    case publicEstate = "public-estate"
+    case publicHistory = "public-history"
+    case putRight = "put-right"
+    case regions
+    case reportSummary = "report-summary"
+    case reports
+    case settings
+    case voucherUpload = "voucher-upload"
+    case warning
+    case warningParameters = "warning-parameters"
+    case warnings
+
+    /// Partials the pages include.
+    static let partials = ["base", "cell", "field", "import-errors", "pager", "sheet", "vouchers"]
+}
+
+public enum TemplateError: Error, CustomStringConvertible {
+    case missing([String])
+
+    public var description: String {
+        switch self {
+        case .missing(let names): "缺少页面模板：\(names.joined(separator: "、"))（应在 Resources/Templates 下）"
+        }
     }
 }
