@@ -1,4 +1,4 @@
-"""One overdue problem up the ladder of POLICY.md §7: 提醒函 at the deadline, 督办函 after 7 days, 约谈 after 14.
+"""One overdue problem up the ladder of docs/policy.md §9: 提醒函 at the deadline, 督办函 after 7 days, 约谈 after 14.
 
 The clock is moved with the server's test hook (`serve --test-hooks`), never by waiting. The moved clock stays moved
 for the rest of the session, so this file runs last (pytest takes files in name order) and moves it by 15 days only.

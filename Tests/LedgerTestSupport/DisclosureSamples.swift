@@ -1,7 +1,7 @@
 import Foundation
 import LedgerCore
 
-/// A well-formed disclosure like DESIGN.md §5's example, to vary in tests.
+/// A well-formed disclosure like docs/design.md §5.1's example, to vary in tests.
 public enum DisclosureSamples {
     public static func valid() -> DisclosureDocument {
         DisclosureDocument(

@@ -17,7 +17,7 @@ import Testing
     /// The signed-in user's own account: about nobody else, so outside jurisdiction by nature too.
     static func isOwnAccount(_ path: String) -> Bool { path == "/account" || path.hasPrefix("/account/") }
 
-    /// Pages for the public by design (DESIGN.md §3): anyone may read any estate's published disclosures.
+    /// Pages for the public by design (docs/design.md §13): anyone may read any estate's published disclosures.
     static func isPublic(_ path: String) -> Bool { path.hasPrefix("/public/") }
 
     /// Fills a route's path parameters with county B's objects; a parameter this test does not know fails it,

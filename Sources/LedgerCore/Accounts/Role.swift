@@ -1,5 +1,5 @@
 import Foundation
-/// The roles of DESIGN.md §1.
+/// The roles of docs/design.md §2.
 public enum Role: String, Sendable, CaseIterable, Codable {
     case admin, regulator, street, department, oversight, supervisor, company, committee, auditor
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// 问题类别: the tree of POLICY.md §3 — Wen County's summary table (附件6) at the top, the other plans' items beneath.
+/// 问题类别: the tree of docs/policy.md §5 — Wen County's summary table (附件6) at the top, the other plans' items beneath.
 /// Complaints and problems share it. New items are added here (the tree is open to extension).
 public struct ProblemCategory: Sendable, Hashable {
     public let code: String
@@ -63,7 +63,7 @@ public struct ProblemCategory: Sendable, Hashable {
     }
 }
 
-/// 来源: where a complaint or clue came from (POLICY.md §5).
+/// 来源: where a complaint or clue came from (docs/policy.md §7).
 public enum ComplaintSource: String, Sendable, CaseIterable, Codable {
     case online, hotline, letter, visit, phone, petition, superior, media
 
@@ -98,7 +98,7 @@ public enum ComplaintOutcome: String, Sendable, CaseIterable, Codable {
     public var isFix: Bool { self == .fixed }
 }
 
-/// 执法措施: what a regulator may record against a company (POLICY.md §7).
+/// 执法措施: what a regulator may record against a company (docs/policy.md §9).
 public enum EnforcementKind: String, Sendable, CaseIterable, Codable {
     case orderRectify = "order_rectify", interview, publicNotice = "public_notice", creditDeduction = "credit_deduction", penalty, transfer, expel
 

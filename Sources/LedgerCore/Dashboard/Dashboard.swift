@@ -1,8 +1,8 @@
 import Foundation
 import SQLKit
 
-/// The KPI view of one region (or one community's estates) for one quarter: the figures of DESIGN.md §3 with the
-/// targets of POLICY.md §2, the same figures per sub-region (or estate), an eight-quarter trend and a ranking that
+/// The KPI view of one region (or one community's estates) for one quarter: the figures of docs/design.md §11 with the
+/// targets of docs/policy.md §4, the same figures per sub-region (or estate), an eight-quarter trend and a ranking that
 /// leaves out sub-regions with too few estates to judge.
 ///
 /// Figures are computed from the rows themselves, then cached per (region, quarter) under a stamp made of the newest
@@ -51,7 +51,7 @@ public struct Dashboard: Sendable {
         }
     }
 
-    /// One KPI with its target (POLICY.md §2).
+    /// One KPI with its target (docs/policy.md §4).
     public struct KPI: Sendable, Codable {
         public let key: String
         public let title: String

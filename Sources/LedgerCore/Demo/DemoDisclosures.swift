@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 /// Eight quarters of disclosures for every managed estate, realistic in amounts and seasonality, with faults
-/// planted for each warning rule of DESIGN.md §6, and the truth of what was planted.
+/// planted for each warning rule of docs/design.md §7.2, and the truth of what was planted.
 struct DemoDisclosures {
     /// What goes wrong in one estate-quarter (at most one planted fault per estate, in the last four quarters,
     /// so that the history a rule compares against is clean).

@@ -1,5 +1,5 @@
 import Foundation
-/// The checks of DESIGN.md §5. `parse` refuses what is malformed in any draft (each amount, category, date and
+/// The checks of docs/design.md §5.2. `parse` refuses what is malformed in any draft (each amount, category, date and
 /// length); `checkPublishable` adds what a published version must satisfy (complete, balanced, displayed 30 days).
 /// What is well-formed but wrong in substance passes: the warning rules flag it.
 public enum DisclosureChecks {
@@ -80,7 +80,7 @@ public enum DisclosureChecks {
         return content
     }
 
-    /// What publishing adds to `parse`: the refusals of DESIGN.md §5, each with its own code and field.
+    /// What publishing adds to `parse`: the refusals of docs/design.md §5.2, each with its own code and field.
     public static func checkPublishable(_ content: DisclosureContent, sentClosingBalance: String?) throws {
         var errors = FieldErrors()
         if content.ownersShare == nil {

@@ -1,6 +1,6 @@
 import Foundation
 /// A disclosure as exchanged (API body, stored draft, canonical log entry): every value a string, exactly as
-/// DESIGN.md §5 shows it. `DisclosureChecks` turns it into `DisclosureContent` or field errors.
+/// docs/design.md §5.1 shows it. `DisclosureChecks` turns it into `DisclosureContent` or field errors.
 public struct DisclosureDocument: Sendable, Codable, Equatable {
     public struct Income: Sendable, Codable, Equatable {
         public var category: String

@@ -1,7 +1,7 @@
 import Foundation
 import SQLKit
 
-/// The ladder of POLICY.md §7 for problems past their deadline: 提醒函 at the deadline, 督办函 after 7 days, 约谈 after 14
+/// The ladder of docs/policy.md §9 for problems past their deadline: 提醒函 at the deadline, 督办函 after 7 days, 约谈 after 14
 /// (days set per region). Each step is a letter with the facts filled in, recorded once, with an event and an audit entry.
 public struct Escalation: Sendable {
     public static let steps = ["reminder", "supervision", "interview"]

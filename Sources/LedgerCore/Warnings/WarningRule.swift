@@ -64,7 +64,7 @@ public struct RuleParameter: Sendable {
     }
 }
 
-/// The fifteen rules of DESIGN.md §6.
+/// The fifteen rules of docs/design.md §7.2.
 public enum WarningRules {
     public static func rule(_ code: String) -> (any WarningRule)? { all.first { $0.code == code } }
 
