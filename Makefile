@@ -15,7 +15,7 @@ SWIFT   ?= swift
 PYTHON  ?= python3
 ARGS    ?=
 APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools
-PIP_PACKAGES := selenium openpyxl pytest
+PIP_PACKAGES := selenium openpyxl pytest schemathesis
 
 .PHONY: test deps build swift-test e2e bench demo
 
@@ -37,7 +37,7 @@ deps:
 	    echo "warning: missing Debian packages:$$missing (run make as root to install them)" >&2; \
 	  fi; \
 	fi; \
-	if ! $(PYTHON) -c 'import selenium, openpyxl, pytest' 2>/dev/null; then \
+	if ! $(PYTHON) -c 'import selenium, openpyxl, pytest, schemathesis' 2>/dev/null; then \
 	  echo "== installing Python packages: $(PIP_PACKAGES)"; \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check $(PIP_PACKAGES) \
 	    || $(PYTHON) -m pip install -q --disable-pip-version-check --break-system-packages $(PIP_PACKAGES); \

@@ -94,11 +94,10 @@ class LedgerServer:
 _SERVER: LedgerServer | None = None
 
 
-@pytest.fixture(scope="session")
-def ledger_server(tmp_path_factory) -> LedgerServer:
-    global _SERVER
+def start_server(workdir: Path) -> LedgerServer:
+    """Loads the demo data into a fresh SQLite database under `workdir` and starts `ledger serve --test-hooks` over it on
+    a free loopback port; returns once /healthz answers. Stop it with `stop_server`."""
     binary = _ledger_binary()
-    workdir = tmp_path_factory.mktemp("ledger")
     database = f"sqlite://{workdir / 'ledger.sqlite'}"
     env = dict(os.environ, LEDGER_LOG_LEVEL=os.environ.get("LEDGER_LOG_LEVEL", "info"))
     env.pop("LEDGER_DATABASE_URL", None)
@@ -122,6 +121,7 @@ def ledger_server(tmp_path_factory) -> LedgerServer:
         [str(binary), "serve", "--database", database, "--port", str(port), "--hostname", "127.0.0.1", "--test-hooks"],
         cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
+    log.close()  # the child keeps its own descriptor
     server = LedgerServer(url, process, log_path, workdir)
     deadline = time.monotonic() + STARTUP_DEADLINE
     while not _healthy(url):
@@ -129,20 +129,28 @@ def ledger_server(tmp_path_factory) -> LedgerServer:
             reason = f"exited with {process.returncode}" if process.poll() is not None else f"not healthy after {STARTUP_DEADLINE}s"
             process.kill()
             process.wait()
-            log.close()
             pytest.exit(f"ledger serve {reason}; log:\n{server.log_tail()}", returncode=3)
         time.sleep(0.1)
+    return server
+
+
+def stop_server(server: LedgerServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def ledger_server(tmp_path_factory) -> LedgerServer:
+    global _SERVER
+    server = start_server(tmp_path_factory.mktemp("ledger"))
     _SERVER = server
     yield server
-
     _SERVER = None
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")

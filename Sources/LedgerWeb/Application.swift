@@ -130,7 +130,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(deps.trustedProxies)))
     router.add(middleware: FileMiddleware(Renderer.publicDirectory, urlBasePath: "/static", searchForIndexHtml: false))
     router.add(middleware: SessionMiddleware(authenticator: authenticator))
-    router.add(middleware: FormMiddleware(secureCookies: secureCookies))
+    router.add(middleware: FormMiddleware(secureCookies: secureCookies, routes: routeTable))
 
     HealthController(database: db).addRoutes(to: router)
     AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)

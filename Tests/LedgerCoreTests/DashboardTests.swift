@@ -76,7 +76,9 @@ import Testing
             }
             #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2024", quarter: "4") }
             #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2024", quarter: "5") }
-            #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2024", quarter: nil) }
+            #expect(try dashboard.quarter(year: "2024", quarter: nil) == Self.q3, "the year alone: its last quarter that has ended")
+            #expect(try dashboard.quarter(year: nil, quarter: "4") == Quarter(year: 2023, quarter: 4)!, "the quarter alone: its latest that has ended")
+            #expect(throws: LedgerError.self) { try dashboard.quarter(year: "2025", quarter: nil) }
             #expect(try dashboard.quarter(year: nil, quarter: nil) == Self.q3)
         }
     }

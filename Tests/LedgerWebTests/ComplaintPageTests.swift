@@ -60,7 +60,7 @@ import Testing
             #expect(wrong.status == .badRequest && wrong.apiError["field"] == "estateId")
             let unknownEstate = try await client.execute(uri: "/api/v1/complaints", method: .post, headers: [.contentType: "application/json"],
                                                          body: WebHarness.json(["estateId": 999_999, "category": "revenue_ratio", "content": "内容内容内容内容内容"]))
-            #expect(unknownEstate.status == .badRequest && unknownEstate.apiError["field"] == "estate")
+            #expect(unknownEstate.status == .notFound && unknownEstate.apiError["field"] == "estate")
         }
     }
 

@@ -164,7 +164,7 @@ public struct Complaints: Sendable {
             reader.errors.add("category", code: "unknown_category", "请选择问题类别")
         }
         let content = reader.text("content", label: "反映内容", max: 2_000)
-        if !content.isEmpty && content.count < 10 { reader.errors.add("content", code: "too_short", "反映内容请至少写10个字，说明时间、地点和事情经过") }
+        if !content.isEmpty && content.unicodeScalars.count < 10 { reader.errors.add("content", code: "too_short", "反映内容请至少写10个字，说明时间、地点和事情经过") }
         let name = reader.text("name", label: "姓名", required: false, max: 20)
         let phone = InputReader.halfWidth(reader.text("phone", label: "联系电话", required: false, max: 20)).replacingOccurrences(of: " ", with: "")
         if !phone.isEmpty && (phone.count < 7 || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") })) {
@@ -233,7 +233,7 @@ public struct Complaints: Sendable {
                        addressHash: String?, on db: any SQLDatabase) async throws -> (Int64, String) {
         guard let estate = try await db.raw("""
             SELECT e.id, e.region_path, e.company_id FROM estates e WHERE e.id = \(bind: intake.estateId)
-            """).first() else { throw LedgerError.invalid("estate", code: "not_found", "所选小区不存在，请重新搜索") }
+            """).first() else { throw LedgerError(.notFound, code: "not_found", message: "所选小区不存在，请重新搜索", field: "estate") }
         let path = try estate.decode(column: "region_path", as: String.self)
         let company = try estate.decode(column: "company_id", as: Int64?.self)
         let codes = path.split(separator: "/").map(String.init)

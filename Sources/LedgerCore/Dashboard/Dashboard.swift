@@ -106,15 +106,35 @@ public struct Dashboard: Sendable {
     /// The last quarter that has ended (the default view).
     public func defaultQuarter() -> Quarter { Quarter(containing: Day(Timestamp.shanghaiDay(clock.now()))!).previous }
 
-    /// Checks a requested quarter: it must exist and have ended.
+    /// Checks a requested quarter. Year and quarter: that quarter; the year alone: its last quarter that has ended; the
+    /// quarter alone: its latest occurrence that has ended. A quarter that has not ended has no figures yet (not found).
     public func quarter(year: String?, quarter: String?) throws -> Quarter {
         guard year != nil || quarter != nil else { return defaultQuarter() }
-        guard let y = year.flatMap({ Int($0) }), let q = quarter.flatMap({ Int($0) }), let chosen = Quarter(year: y, quarter: q) else {
-            throw LedgerError.invalid("quarter", code: "bad_quarter", "请同时给出年度和季度（1–4），如 year=2024&quarter=3")
+        let y = try year.map { text -> Int in
+            guard let y = Int(text), (2000...2100).contains(y) else {
+                throw LedgerError.invalid("year", code: "bad_quarter", "年度应为2000至2100之间的四位数字，如 year=2024&quarter=3")
+            }
+            return y
         }
+        let q = try quarter.map { text -> Int in
+            guard let q = Int(text), (1...4).contains(q) else {
+                throw LedgerError.invalid("quarter", code: "bad_quarter", "季度应为1至4，如 year=2024&quarter=3")
+            }
+            return q
+        }
+        let latest = defaultQuarter()
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let chosen: Quarter
+        switch (y, q) {
+        case let (y?, q?): chosen = Quarter(year: y, quarter: q)!
+        case let (y?, nil): chosen = y == latest.year ? latest : Quarter(year: y, quarter: 4)!
+        case let (nil, q?):
+            let thisYear = Quarter(year: latest.year, quarter: q)!
+            chosen = thisYear.lastDay < today ? thisYear : Quarter(year: latest.year - 1, quarter: q) ?? latest
+        case (nil, nil): chosen = latest
+        }
         guard chosen.lastDay < today else {
-            throw LedgerError.invalid("quarter", code: "future_quarter", "\(chosen.title)尚未结束，不能统计；请选择已结束的季度")
+            throw LedgerError(.notFound, code: "future_quarter", message: "\(chosen.title)尚未结束，还没有统计数据；请选择已结束的季度", field: "quarter")
         }
         return chosen
     }

@@ -3,6 +3,8 @@ import Foundation
 public struct LedgerError: Error, Sendable, Equatable {
     public enum Kind: String, Sendable {
         case invalid, notFound, forbidden, unauthorized, conflict, locked, tooLarge
+        /// Well-formed as the API document describes, but refused by a rule the document cannot express (422).
+        case unprocessable
     }
 
     public let kind: Kind

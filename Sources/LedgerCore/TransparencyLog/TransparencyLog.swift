@@ -109,8 +109,10 @@ public struct TransparencyLog: Sendable {
     /// Inclusion proof for the leaf with `leafHash` in the tree of `size` leaves.
     public func inclusionProof(leafHash: String, size: Int) async throws -> (leafIndex: Int, path: [Data]) {
         let head = try await treeHead()
-        guard size >= 1, size <= head.size else {
-            throw LedgerError.invalid("size", code: "bad_size", "树大小应在1至\(head.size)之间")
+        guard size >= 1 else { throw LedgerError.invalid("size", code: "bad_size", "树大小应在1至\(head.size)之间") }
+        // A well-formed size the log has not reached is a tree that does not exist (yet).
+        guard size <= head.size else {
+            throw LedgerError(.notFound, code: "bad_size", message: "树大小应在1至\(head.size)之间", field: "size")
         }
         let index = try await database.read { db in
             try await db.raw("SELECT leaf_index FROM disclosure_versions WHERE leaf_hash = \(bind: leafHash.lowercased())")
@@ -124,8 +126,10 @@ public struct TransparencyLog: Sendable {
     /// Consistency proof between the trees of `first` and `second` leaves.
     public func consistencyProof(first: Int, second: Int) async throws -> [Data] {
         let head = try await treeHead()
-        guard first >= 1, first <= second, second <= head.size else {
-            throw LedgerError.invalid("first", code: "bad_size", "须满足 1 ≤ first ≤ second ≤ \(head.size)")
+        guard first >= 1, second >= 1 else { throw LedgerError.invalid("first", code: "bad_size", "须满足 1 ≤ first ≤ second ≤ \(head.size)") }
+        // Well-formed sizes without a pair of trees to prove (the log is smaller, or first > second) are not found.
+        guard first <= second, second <= head.size else {
+            throw LedgerError(.notFound, code: "bad_size", message: "须满足 1 ≤ first ≤ second ≤ \(head.size)", field: "first")
         }
         let leaves = try await leafHashes(upTo: second)
         return Merkle.consistencyProof(first: first, leaves[...])

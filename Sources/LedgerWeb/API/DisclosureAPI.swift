@@ -32,6 +32,7 @@ struct DisclosureAPI {
     @Sendable func saveDraft(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (estateId, quarter) = try Self.target(context)
         let document = try await request.decodeJSON(as: DisclosureDocument.self, context: context)
+        try Self.checkLengths(document)
         let content = try await repository.saveDraft(estateId: estateId, quarter: quarter, document: document, scope: try context.scope())
         return try JSONResponse.make(DraftBody(quarter: quarter, content: content))
     }
@@ -40,6 +41,8 @@ struct DisclosureAPI {
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (estateId, quarter) = try Self.target(context)
         let body = try await request.decodeJSON(as: PublishRequest.self, context: context)
+        try APIInput.limit(body.reason, "reason", max: 500)
+        if let document = body.document { try Self.checkLengths(document) }
         let version = try await repository.publish(estateId: estateId, quarter: quarter, document: body.document, reason: body.reason,
                                                    scope: try context.scope())
         return try JSONResponse.make(VersionBody(version), status: .created)
@@ -53,6 +56,18 @@ struct DisclosureAPI {
         let quarters = grouped.keys.sorted(by: >).map { QuarterBody(year: $0.year, quarter: $0.quarter, dueDate: $0.dueDate.description,
                                                                     versions: grouped[$0]!.map(VersionBody.init)) }
         return try JSONResponse.make(["quarters": quarters])
+    }
+
+    /// The `maxLength`s of openapi.yaml, counted as sent (the domain then checks the trimmed text).
+    static func checkLengths(_ d: DisclosureDocument) throws {
+        for (i, line) in d.income.enumerated() { try APIInput.limit(line.description, "income.\(i).description", max: 200) }
+        for (i, line) in d.costs.enumerated() { try APIInput.limit(line.description, "costs.\(i).description", max: 200) }
+        for (i, line) in d.expenditures.enumerated() {
+            try APIInput.limit(line.description, "expenditures.\(i).description", max: 200)
+            try APIInput.limit(line.decision, "expenditures.\(i).decision", max: 200)
+        }
+        try APIInput.limit(d.contact?.name, "contact.name", max: 50)
+        try APIInput.limit(d.contact?.phone, "contact.phone", max: 30)
     }
 
     /// The estate id and quarter of the path; an impossible quarter is 404 like an unknown estate.

@@ -55,8 +55,12 @@ struct EstateRequest: Decodable {
     let ownersShare: String
 
     var fields: [String: String] {
-        ["name": name, "address": address, "community": community, "households": "\(households)",
-         "floorArea": "\(floorArea)", "ownersShare": ownersShare]
+        get throws {
+            try APIInput.limit(name, "name", max: 100)
+            try APIInput.limit(address, "address", max: 200)
+            return ["name": name, "address": address, "community": community, "households": "\(households)",
+                    "floorArea": "\(floorArea)", "ownersShare": ownersShare]
+        }
     }
 }
 
@@ -70,7 +74,13 @@ struct CompanyRequest: Decodable {
     let address: String?
 
     var fields: [String: String] {
-        ["name": name, "uscc": uscc, "region": region, "contactName": contactName ?? "", "contactPhone": contactPhone ?? "",
-         "address": address ?? ""]
+        get throws {
+            try APIInput.limit(name, "name", max: 100)
+            try APIInput.limit(contactName, "contactName", max: 50)
+            try APIInput.limit(contactPhone, "contactPhone", max: 30)
+            try APIInput.limit(address, "address", max: 200)
+            return ["name": name, "uscc": uscc, "region": region, "contactName": contactName ?? "", "contactPhone": contactPhone ?? "",
+                    "address": address ?? ""]
+        }
     }
 }

@@ -49,8 +49,11 @@ struct WarningAPI {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var filter = try WarningController.filter(request.uri.queryParameters)
-        filter.pageSize = try RegistryAPI.positive(request.uri.queryParameters["pageSize"], field: "pageSize") ?? 50
+        let query = request.uri.queryParameters
+        // The page's filter form sends empty fields for "any"; the API refuses them, as openapi.yaml declares.
+        try APIInput.refuseEmpty(query, ["region", "rule", "status", "severity", "quarter"])
+        var filter = try WarningController.filter(query)
+        filter.pageSize = try RegistryAPI.pageSize(query)
         let page = try await inbox.list(scope: try context.scope(), filter: filter)
         return try JSONResponse.make(PageBody(items: page.items.map(WarningBody.init), page: page.page, pageSize: page.pageSize, total: page.total))
     }

@@ -34,6 +34,7 @@ struct DashboardController {
     }
 
     @Sendable func api(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try APIInput.refuseEmpty(request.uri.queryParameters, ["region", "year", "quarter"])
         let view = try await load(request, context)
         return try JSONResponse.make(DashboardBody(view))
     }

@@ -73,10 +73,15 @@ struct PublicComplaintController {
             let code = try await complaints.file(fields: fields, uploads: uploads.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) },
                                                  address: context.remoteAddress)
             return .redirect(to: "/public/complaints/track?code=\(code)&filed=1", type: .normal)
-        } catch let error as LedgerError where error.kind == .invalid || error.kind == .locked || error.kind == .tooLarge {
+        } catch let error as LedgerError where [.invalid, .locked, .tooLarge, .notFound].contains(error.kind) {
             var errors = FieldErrors()
             errors.add(error)
-            let status: HTTPResponse.Status = error.kind == .locked ? .tooManyRequests : error.kind == .tooLarge ? .contentTooLarge : .badRequest
+            let status: HTTPResponse.Status = switch error.kind {
+            case .locked: .tooManyRequests
+            case .tooLarge: .contentTooLarge
+            case .notFound: .notFound
+            default: .badRequest
+            }
             return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: errors, status: status)
         }
     }
@@ -119,6 +124,9 @@ struct PublicComplaintController {
 
     @Sendable func apiFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: ComplaintRequest.self, context: context)
+        try APIInput.limit(body.content, "content", max: 2_000)
+        try APIInput.limit(body.name, "name", max: 20)
+        try APIInput.limit(body.phone, "phone", max: 20)
         let code = try await complaints.file(fields: ["estate": "\(body.estateId)", "category": body.category, "content": body.content,
                                                       "name": body.name ?? "", "phone": body.phone ?? ""],
                                              uploads: [], address: context.remoteAddress)

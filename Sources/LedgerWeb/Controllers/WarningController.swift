@@ -102,7 +102,7 @@ struct WarningController {
         filter.regionCode = String((query["region"] ?? "").prefix(20))
         filter.companyId = try RegistryAPI.positive(query["company"], field: "company").map(Int64.init)
         filter.estateId = try RegistryAPI.positive(query["estate"], field: "estate").map(Int64.init)
-        filter.page = try RegistryAPI.positive(query["page"], field: "page") ?? 1
+        filter.page = try RegistryAPI.page(query)
         if let text = query["quarter"], !text.isEmpty {
             guard let quarter = Quarter(text: String(text)) else {
                 throw LedgerError.invalid("quarter", code: "bad_quarter", "季度格式应为 2024Q3")

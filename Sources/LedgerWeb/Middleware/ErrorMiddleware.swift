@@ -115,6 +115,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .conflict: .conflict
         case .locked: .tooManyRequests
         case .tooLarge: .contentTooLarge
+        case .unprocessable: .unprocessableContent
         }
     }
 }

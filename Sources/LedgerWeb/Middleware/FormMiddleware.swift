@@ -13,6 +13,8 @@ struct FormMiddleware: RouterMiddleware {
     static let evidenceLimit = 3 * StoredFiles.maxBytes + (256 << 10)
 
     let secureCookies: Bool
+    /// The registered routes: a method a path does not answer is left to the router (405 with `Allow`), not refused here.
+    var routes: RouteTable? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -23,13 +25,14 @@ struct FormMiddleware: RouterMiddleware {
         let hasToken = cookieToken.map { $0.count == 32 && $0.allSatisfy(\.isHexDigit) } ?? false
         context.csrfToken = hasToken ? cookieToken! : Self.newToken()
 
-        if isAPI, [.post, .put, .patch].contains(request.method), !path.hasPrefix("/api/test/") {
+        let routed = routes.map { $0.methods(for: path).contains(request.method) } ?? true
+        if isAPI, routed, [.post, .put, .patch].contains(request.method), !path.hasPrefix("/api/test/") {
             // JSON writes only: a plain HTML form on another site cannot send this content type without CORS's consent.
             let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first?
                 .trimmingCharacters(in: .whitespaces).lowercased()
             guard mediaType == "application/json" else { throw HTTPError(.unsupportedMediaType) }
         }
-        if !isAPI, request.method == .post {
+        if !isAPI, routed, request.method == .post {
             // Staff forms are read only for a signed-in user: nobody else gets to make the server parse a body.
             if context.user == nil && !Self.isPublicForm(path) {
                 return .redirect(to: "/login", type: .normal)
