@@ -1,7 +1,6 @@
 import Foundation
 
-/// The complaint ledger in the columns of Wen County 附件5 (which that plan calls its 工作台账), and the problem ledger
-/// (问题台账). Complainants' names and phones stay masked in exports: the ledger circulates, the handling officer looks
+/// The complaint ledger in the columns of Wen County 附件5 (which that plan calls its 工作台账). Complainants' names and phones stay masked in exports: the ledger circulates, the handling officer looks
 /// them up on the page (audited).
 public enum ComplaintLedger {
     public static let headers = ["序号", "投诉人", "联系方式", "问题（舆情）简要内容", "来源", "受理时间", "承办科室", "办理进展和结果", "是否办结", "受理人", "备注"]
@@ -37,29 +36,5 @@ public enum ComplaintLedger {
         let filler = "单位（盖章）：\(unit)　　　　填报人：　　　　填报时间：\(filledOn.year)年\(filledOn.month)月\(filledOn.day)日"
         return try XLSXWriter.data([XLSXSheet(name: "投诉举报受理台账", rows: [[.bold(title)], [.text(filler)], headers.map(XLSXCell.bold)] + body,
                                               merges: ["A1:K1", "A2:K2"], columnWidths: [6, 10, 14, 50, 14, 18, 14, 40, 8, 12, 30], frozenRows: 3)])
-    }
-}
-
-/// 问题台账: every problem with its source, deadline, rectification and escalation.
-public enum ProblemLedger {
-    public static let headers = ["序号", "问题编号", "小区", "物业企业", "问题类别", "问题描述", "来源", "严重程度", "发现时间", "整改期限", "责任主体",
-                                 "整改状态", "督办情况", "销号时间"]
-
-    public static func rows(_ problems: [Problems.Problem]) -> [[String]] {
-        problems.enumerated().map { index, p in
-            ["\(index + 1)", "\(p.id)", p.estateName, p.companyName ?? "", p.categoryTitle, p.description, p.sourceTitle, p.severityTitle,
-             Timestamp.display(stored: p.createdAt), p.deadline, p.responsible, p.status.title,
-             ["未督办", "已发提醒函", "已发督办函", "已约谈"][min(p.escalationLevel, 3)], p.closedAt.map(Timestamp.display(stored:)) ?? ""]
-        }
-    }
-
-    public static func csv(_ problems: [Problems.Problem]) -> String { CSV.format([headers] + rows(problems)) }
-
-    public static func xlsx(_ problems: [Problems.Problem]) throws -> Data {
-        let body = rows(problems).map { row in
-            row.enumerated().map { $0.offset <= 1 ? XLSXCell.integer(Int64($0.element) ?? 0) : .text($0.element) }
-        }
-        return try XLSXWriter.data([XLSXSheet(name: "问题台账", rows: [headers.map(XLSXCell.bold)] + body,
-                                              columnWidths: [6, 8, 20, 24, 20, 40, 10, 8, 18, 12, 20, 10, 12, 18], frozenRows: 1)])
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import LedgerCore
+
+/// One problem as a list row.
+struct ProblemRow: Sendable {
+    let id: Int64
+    let estateId: Int64
+    let estate: String
+    let company: String
+    let category: String
+    let description: String
+    let source: String
+    let severity: String
+    let deadline: String
+    let status: String
+    let statusTitle: String
+    let overdueDays: Int?
+    let level: String
+
+    init(_ p: Problems.Problem, today: Day) {
+        id = p.id
+        estateId = p.estateId
+        estate = p.estateName
+        company = p.companyName ?? "—"
+        category = p.categoryTitle
+        description = p.description.count > 60 ? String(p.description.prefix(60)) + "…" : p.description
+        source = p.sourceTitle
+        severity = p.severityTitle
+        deadline = p.deadline
+        status = p.status.rawValue
+        statusTitle = p.status.title
+        overdueDays = p.daysOverdue(today: today)
+        level = ["未督办", "已发提醒函", "已发督办函", "已约谈"][min(p.escalationLevel, 3)]
+    }
+}
+
+struct ProblemListPage: Sendable {
+    let layout: Layout
+    let statuses: [Option]
+    let sources: [Option]
+    let categories: [CategoryGroup]
+    let regions: [Option]
+    let showRegions: Bool
+    let overdue: Bool
+    let from: String
+    let until: String
+    let canCreate: Bool
+    let exportQuery: String
+    let rows: [ProblemRow]
+    let pager: Pager
+    let empty: Bool
+}
+
+struct ProblemFormPage: Sendable {
+    let layout: Layout
+    let estate: Field
+    let description: Field
+    let deadline: Field
+    let responsible: Field
+    let categories: [CategoryGroup]
+    let severities: [Option]
+    let sources: [Option]
+    let categoryError: String?
+}
+
+struct ProblemDetailPage: Sendable {
+    struct EventRow: Sendable { let at: String; let username: String; let role: String; let action: String; let note: String }
+    struct LetterRow: Sendable { let kind: String; let title: String; let number: String; let issuedOn: String }
+    struct FileRow: Sendable { let id: Int64; let filename: String; let size: String; let uploadedAt: String }
+    struct ActionRow: Sendable { let kind: String; let decidedOn: String; let basis: String; let number: String }
+    struct ActionForm: Sendable {
+        let action: String
+        let title: String
+        let withFiles: Bool
+        let note: String
+        let error: String?
+    }
+
+    let layout: Layout
+    let row: ProblemRow
+    let description: String
+    let responsible: String
+    let createdAt: String
+    let createdBy: String
+    let referredTo: String?
+    let referralDecision: String?
+    let sourceHref: String?
+    let events: [EventRow]
+    let letters: [LetterRow]
+    let hasLetters: Bool
+    let files: [FileRow]
+    let hasFiles: Bool
+    let enforcement: [ActionRow]
+    let hasEnforcement: Bool
+    let actions: [ActionForm]
+    let hasActions: Bool
+    let canEnforce: Bool
+    let companyId: Int64?
+    let formError: String?
+}
+
+struct LetterPage: Sendable {
+    let title: String
+    let letterTitle: String
+    let number: String
+    let issuedOn: String
+    let company: String
+    let estate: String
+    let region: String
+    let category: String
+    let description: String
+    let deadline: String
+    let overdueDays: String
+    let issuer: String
+    let nextStep: String
+    let isInterview: Bool
+    let problemId: String
+}
