@@ -237,7 +237,7 @@ struct LoopbackOnly: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = context.remoteAddress
-        guard address == "127.0.0.1" || address == "::1" || address.hasPrefix("127.") || address == "::ffff:127.0.0.1" else {
+        guard address.hasPrefix("127.") || address == "::1" || address == "::ffff:127.0.0.1" else {
             throw LedgerError(.forbidden, code: "loopback_only", message: "测试接口只接受本机请求")
         }
         return try await next(request, context)

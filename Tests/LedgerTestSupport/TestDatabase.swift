@@ -93,15 +93,5 @@ public func withDatabaseURL<T>(_ kind: TestDatabase.Kind, _ body: (Database, Str
 
 /// Runs `body` with a fresh database and closes it afterwards.
 public func withDatabase<T>(_ kind: TestDatabase.Kind, _ body: (Database) async throws -> T) async throws -> T {
-    let (database, cleanup) = try await TestDatabase.makeWithCleanup(kind)
-    do {
-        let result = try await body(database)
-        await database.close()
-        await cleanup()
-        return result
-    } catch {
-        await database.close()
-        await cleanup()
-        throw error
-    }
+    try await withDatabaseURL(kind) { database, _ in try await body(database) }
 }

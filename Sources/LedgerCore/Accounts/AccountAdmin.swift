@@ -103,8 +103,7 @@ public struct AccountAdmin: Sendable {
         var conditions: [SQLQueryString] = [Self.managed(scope)]
         let search = String(filter.search.trimmingCharacters(in: .whitespaces).prefix(50))
         if !search.isEmpty {
-            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let pattern = LikePattern.containing(search)
             conditions.append("(u.username LIKE \(bind: pattern) ESCAPE '\\' OR u.display_name LIKE \(bind: pattern) ESCAPE '\\')")
         }
         if let role = filter.role { conditions.append("u.role = \(bind: role.rawValue)") }

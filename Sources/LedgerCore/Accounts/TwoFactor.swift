@@ -57,22 +57,12 @@ public struct TwoFactor: Sendable {
         TOTP(secret: seed).createAuthenticatorURL(label: "\(issuer):\(username)", issuer: issuer)
     }
 
-    /// The seed as an authenticator app asks for it when typed by hand (Base32, groups of four).
-    public static func base32(_ seed: String) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        var bits = 0, value = 0, out = ""
-        for byte in seed.utf8 {
-            value = (value << 8) | Int(byte)
-            bits += 8
-            while bits >= 5 {
-                out.append(alphabet[(value >> (bits - 5)) & 31])
-                bits -= 5
-            }
-        }
-        if bits > 0 { out.append(alphabet[(value << (5 - bits)) & 31]) }
-        return stride(from: 0, to: out.count, by: 4).map { i in
-            String(out.dropFirst(i).prefix(4))
-        }.joined(separator: " ")
+    /// The seed as an authenticator app asks for it when typed by hand: the Base32 `secret` of the library's own
+    /// `otpauth://` address, in groups of four.
+    public static func manualKey(seed: String, username: String) -> String {
+        let url = URLComponents(string: authenticatorURL(seed: seed, username: username))
+        let key = url?.queryItems?.first { $0.name == "secret" }?.value ?? ""
+        return stride(from: 0, to: key.count, by: 4).map { String(key.dropFirst($0).prefix(4)) }.joined(separator: " ")
     }
 
     static func recoveryCode() -> String {

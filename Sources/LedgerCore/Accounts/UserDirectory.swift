@@ -31,17 +31,9 @@ public struct UserDirectory: Sendable {
     @discardableResult
     public func create(_ new: NewUser, scope: Scope) async throws -> User {
         guard AccountAdmin.manageableRoles(for: scope).contains(new.role) else { throw LedgerError.forbidden }
-        var errors = FieldErrors()
         let username = new.username.trimmingCharacters(in: .whitespaces)
-        if !(3...40).contains(username.count) || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
-            errors.add("username", code: "bad_username", "用户名应为3至40位字母、数字或 . _ -")
-        }
-        if let problem = PasswordPolicy.problem(new.password, username: username) { errors.add("password", code: "weak_password", problem) }
-        if new.displayName.isEmpty || new.displayName.count > 50 { errors.add("displayName", code: "bad_name", "请填写姓名（不超过50字）") }
-        if new.role.isRegional && new.regionCode == nil { errors.add("region", code: "required", "该角色须绑定行政区划") }
-        if new.role == .company && new.companyId == nil { errors.add("company", code: "required", "企业用户须绑定物业服务企业") }
-        if new.role == .committee && new.estateId == nil { errors.add("estate", code: "required", "业委会用户须绑定小区") }
-        try errors.throwIfAny()
+        try Self.problems(username: username, password: new.password, displayName: new.displayName, role: new.role,
+                          regionCode: new.regionCode, companyId: new.companyId, estateId: new.estateId).throwIfAny()
         let hash = Bcrypt.hash(new.password, cost: bcryptCost)
         let at = clock.now()
         return try await database.transaction { db in
@@ -75,6 +67,29 @@ public struct UserDirectory: Sendable {
                                       regionPath: regionPath, after: user)
             return user
         }
+    }
+
+    /// Every problem with a new account's fields, each beside its field (the create form shows them all at once).
+    public static func problems(username: String, password: String, displayName: String, role: Role?,
+                                regionCode: String?, companyId: Int64?, estateId: Int64?) -> FieldErrors {
+        var errors = FieldErrors()
+        if !(3...40).contains(username.count) || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
+            errors.add("username", code: "bad_username", "用户名应为3至40位字母、数字或 . _ -")
+        }
+        if password.isEmpty {
+            errors.add("password", code: "required", "请设置初始密码")
+        } else {
+            for problem in PasswordPolicy.problems(password, username: username) { errors.add("password", code: "weak_password", problem) }
+        }
+        if displayName.isEmpty || displayName.count > 50 { errors.add("displayName", code: "bad_name", "请填写姓名（不超过50字）") }
+        guard let role else {
+            errors.add("role", code: "required", "请选择角色")
+            return errors
+        }
+        if role.isRegional && regionCode == nil { errors.add("region", code: "required", "该角色须绑定行政区划") }
+        if role == .company && companyId == nil { errors.add("company", code: "required", "企业用户须绑定物业服务企业") }
+        if role == .committee && estateId == nil { errors.add("estate", code: "required", "业委会用户须绑定小区") }
+        return errors
     }
 
     /// Disables an account and ends all of its sessions at once.

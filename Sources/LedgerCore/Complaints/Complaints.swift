@@ -411,7 +411,7 @@ public struct Complaints: Sendable {
 
 extension FieldErrors {
     /// Both lists' errors, in order.
-    init(merging a: FieldErrors, _ b: FieldErrors) {
+    public init(merging a: FieldErrors, _ b: FieldErrors) {
         self.init()
         for error in a.items + b.items { add(error) }
     }

@@ -36,8 +36,14 @@ public struct ListRequest<SortKey: RawRepresentable & Sendable>: Sendable where 
     }
 
     /// `%text%` for LIKE, with LIKE's own wildcards escaped (use with `ESCAPE '\'`).
-    public var likePattern: String {
-        let escaped = search.replacingOccurrences(of: "\\", with: "\\\\")
+    public var likePattern: String { LikePattern.containing(search) }
+}
+
+/// LIKE patterns with LIKE's own wildcards escaped (use with `ESCAPE '\'`).
+public enum LikePattern {
+    /// `%text%`.
+    public static func containing(_ text: String) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
         return "%\(escaped)%"

@@ -118,31 +118,22 @@ struct AccountController {
         }
     }
 
-    /// The create form's fields as a typed new account; every missing or malformed field is named at once.
+    /// The create form's fields as a typed new account; every missing or malformed field is named at once (the
+    /// checks themselves are the core's, `UserDirectory.problems`).
     static func newUser(_ fields: [String: String]) throws -> NewUser {
-        var reader = InputReader(fields)
-        let username = reader.text("username", label: "用户名", max: 40)
-        let displayName = reader.text("displayName", label: "姓名", max: 50)
-        let password = fields["password"] ?? ""
-        if password.isEmpty { reader.errors.add("password", code: "required", "请设置初始密码") }
-        let role = Role(rawValue: fields["role"] ?? "")
-        if role == nil { reader.errors.add("role", code: "required", "请选择角色") }
-        let region = reader.text("region", label: "行政区划", required: false, max: 20)
-        let company = reader.text("company", label: "物业服务企业", required: false, max: 20)
-        let estate = reader.text("estate", label: "小区", required: false, max: 20)
-        if !company.isEmpty && Int64(company) == nil { reader.errors.add("company", code: "not_integer", "物业服务企业编号应为数字") }
-        if !estate.isEmpty && Int64(estate) == nil { reader.errors.add("estate", code: "not_integer", "小区编号应为数字") }
-        if !password.isEmpty {
-            for problem in PasswordPolicy.problems(password, username: username) { reader.errors.add("password", code: "weak_password", problem) }
-        }
-        if let role {
-            if role.isRegional && region.isEmpty { reader.errors.add("region", code: "required", "该角色须绑定行政区划") }
-            if role == .company && company.isEmpty { reader.errors.add("company", code: "required", "企业用户须绑定物业服务企业") }
-            if role == .committee && estate.isEmpty { reader.errors.add("estate", code: "required", "业委会用户须绑定小区") }
-        }
-        try reader.errors.throwIfAny()
-        return NewUser(username: username, password: password, displayName: displayName, role: role!,
-                       regionCode: region.isEmpty ? nil : region, companyId: Int64(company), estateId: Int64(estate))
+        func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        var errors = FieldErrors()
+        let (company, estate) = (text("company"), text("estate"))
+        if !company.isEmpty && Int64(company) == nil { errors.add("company", code: "not_integer", "物业服务企业编号应为数字") }
+        if !estate.isEmpty && Int64(estate) == nil { errors.add("estate", code: "not_integer", "小区编号应为数字") }
+        let new = (username: text("username"), password: fields["password"] ?? "", displayName: text("displayName"),
+                   role: Role(rawValue: text("role")), region: text("region").isEmpty ? nil : text("region"))
+        let problems = UserDirectory.problems(username: new.username, password: new.password, displayName: new.displayName, role: new.role,
+                                              regionCode: new.region, companyId: company.isEmpty ? nil : Int64(company) ?? 0,
+                                              estateId: estate.isEmpty ? nil : Int64(estate) ?? 0)
+        try FieldErrors(merging: errors, problems).throwIfAny()
+        return NewUser(username: new.username, password: new.password, displayName: new.displayName, role: new.role!,
+                       regionCode: new.region, companyId: Int64(company), estateId: Int64(estate))
     }
 
     private func form(context: AppRequestContext, values: [String: String], errors: FieldErrors) async throws -> Response {

@@ -20,7 +20,7 @@ struct TOTPSection: Sendable {
         enrolling = status.pendingSeed != nil
         if let seed = status.pendingSeed {
             qrSVG = (try? QRCode(text: TwoFactor.authenticatorURL(seed: seed, username: username)).svg(moduleSize: 4)) ?? ""
-            manualKey = TwoFactor.base32(seed)
+            manualKey = TwoFactor.manualKey(seed: seed, username: username)
         } else {
             qrSVG = ""
             manualKey = ""
