@@ -13,8 +13,8 @@ import Testing
         Complaints(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-test-files")
     }
 
-    static func fields(_ world: World, name: String = "张三", phone: String = "13800138000") -> [String: String] {
-        ["estate": "\(world.a.estate.id)", "category": "revenue_undisclosed", "content": "小区停车费收入一直没有公示，请核查。", "name": name, "phone": phone]
+    static func fields(_ world: World, name: String = "张三", phone: String = "13800138000") -> ComplaintInput {
+        ComplaintInput(estateId: world.a.estate.id, category: "revenue_undisclosed", content: "小区停车费收入一直没有公示，请核查。", name: name, phone: phone)
     }
 
     static func id(_ db: Database, code: String) async throws -> Int64 {
@@ -38,7 +38,7 @@ import Testing
             let world = try await World.build(in: database)
             let desk = Self.desk(world)
             let street = world.a.users[.street]!.scope
-            let code = try await desk.file(fields: Self.fields(world, name: "", phone: ""), uploads: [], address: "203.0.113.9")
+            let code = try await desk.file(Self.fields(world, name: "", phone: ""), uploads: [], address: "203.0.113.9")
             #expect(code.count == 12 && code.hasPrefix("TS"))
             let id = try await Self.id(database, code: code)
             var tracking = try await desk.track(code: code.lowercased())
@@ -48,10 +48,10 @@ import Testing
             // Handling: the default unit is the estate's street.
             let (received, _) = try await desk.complaint(id, scope: street)
             #expect(received.handlingRegion == world.a.street.code && received.maskedName == "匿名")
-            try await desk.act(.assign, on: id, fields: [:], scope: street)
-            try await desk.act(.note, on: id, fields: ["note": "已约谈物业公司项目经理"], scope: street)
-            try await desk.act(.reply, on: id, fields: ["note": "已责令物业公司补充公示停车费收支"], scope: street)
-            let closed = try await desk.act(.close, on: id, fields: ["outcome": "fixed", "note": "已于小区公示栏补充公示"],
+            try await desk.act(.assign, on: id, ComplaintStep(), scope: street)
+            try await desk.act(.note, on: id, ComplaintStep(note: "已约谈物业公司项目经理"), scope: street)
+            try await desk.act(.reply, on: id, ComplaintStep(note: "已责令物业公司补充公示停车费收支"), scope: street)
+            let closed = try await desk.act(.close, on: id, ComplaintStep(note: "已于小区公示栏补充公示", outcome: .fixed),
                                             uploads: [.init(filename: "公示照片.pdf", bytes: Self.pdf)], scope: street)
             #expect(closed.status == .closed && closed.outcome == .fixed)
             tracking = try await desk.track(code: code)
@@ -61,7 +61,7 @@ import Testing
             try await desk.reopen(code: code, reason: "公示内容不全，缺少广告收入")
             let (reopened, _) = try await desk.complaint(id, scope: street)
             #expect(reopened.status == .assigned && reopened.reopenedCount == 1 && reopened.outcome == nil)
-            try await desk.act(.close, on: id, fields: ["outcome": "fixed", "note": "已补充电梯广告收入"], scope: street)
+            try await desk.act(.close, on: id, ComplaintStep(note: "已补充电梯广告收入", outcome: .fixed), scope: street)
             // Sixty days after closing, reopening is refused.
             world.clock.advance(by: 61 * 86_400)
             do {
@@ -81,28 +81,28 @@ import Testing
             let world = try await World.build(in: database)
             let desk = Self.desk(world)
             let street = world.a.users[.street]!.scope
-            let id = try await Self.id(database, code: try await desk.file(fields: Self.fields(world), uploads: [], address: "203.0.113.10"))
+            let id = try await Self.id(database, code: try await desk.file(Self.fields(world), uploads: [], address: "203.0.113.10"))
             let before = try await Self.counts(database)
             func refused(_ code: String, _ body: () async throws -> Void) async {
                 do { try await body(); Issue.record("\(code): accepted") } catch let error as LedgerError { #expect(error.code == code) } catch let errors as FieldErrors {
                     #expect(errors.items.first?.code == code)
                 } catch { Issue.record("\(code): \(error)") }
             }
-            await refused("transition_not_allowed") { try await desk.act(.close, on: id, fields: ["outcome": "fixed", "note": "已处理"], scope: street) }
-            await refused("outside_jurisdiction") { try await desk.act(.assign, on: id, fields: ["handlingRegion": world.b.street.code], scope: street) }
-            await refused("past_deadline") { try await desk.act(.assign, on: id, fields: ["deadline": "2024-11-18"], scope: street) }
-            await refused("not_found") { try await desk.act(.assign, on: id, fields: [:], scope: world.b.users[.street]!.scope) }
-            await refused("forbidden") { try await desk.act(.assign, on: id, fields: [:], scope: world.a.users[.oversight]!.scope) }
-            try await desk.act(.assign, on: id, fields: [:], scope: street)
+            await refused("transition_not_allowed") { try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed), scope: street) }
+            await refused("outside_jurisdiction") { try await desk.act(.assign, on: id, ComplaintStep(handlingRegion: world.b.street.code), scope: street) }
+            await refused("past_deadline") { try await desk.act(.assign, on: id, ComplaintStep(deadline: "2024-11-18"), scope: street) }
+            await refused("not_found") { try await desk.act(.assign, on: id, ComplaintStep(), scope: world.b.users[.street]!.scope) }
+            await refused("forbidden") { try await desk.act(.assign, on: id, ComplaintStep(), scope: world.a.users[.oversight]!.scope) }
+            try await desk.act(.assign, on: id, ComplaintStep(), scope: street)
             let assigned = try await Self.counts(database)
             await refused("type_mismatch") {
-                try await desk.act(.close, on: id, fields: ["outcome": "fixed", "note": "已处理"], uploads: [.init(filename: "photo.png", bytes: Self.pdf)], scope: street)
+                try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed), uploads: [.init(filename: "photo.png", bytes: Self.pdf)], scope: street)
             }
             await refused("unsupported_type") {
-                try await desk.act(.close, on: id, fields: ["outcome": "fixed", "note": "已处理"],
+                try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed),
                                    uploads: [.init(filename: "a.exe", bytes: Array("MZ....".utf8))], scope: street)
             }
-            await refused("required") { try await desk.act(.close, on: id, fields: ["note": "已处理"], scope: street) }
+            await refused("required") { try await desk.act(.close, on: id, ComplaintStep(note: "已处理"), scope: street) }
             #expect(try await Self.counts(database) == assigned)
             #expect(before != assigned)
             // Personal data: masked; only the handler may see it, and the look is audited.
@@ -123,14 +123,14 @@ import Testing
         try await withDatabase(kind) { database in
             let world = try await World.build(in: database)
             let desk = Self.desk(world)
-            for _ in 0..<Complaints.hourlyLimit { _ = try await desk.file(fields: Self.fields(world), uploads: [], address: "198.51.100.7") }
-            await #expect(throws: LedgerError.self) { try await desk.file(fields: Self.fields(world), uploads: [], address: "198.51.100.7") }
-            _ = try await desk.file(fields: Self.fields(world), uploads: [], address: "198.51.100.8")
+            for _ in 0..<Complaints.hourlyLimit { _ = try await desk.file(Self.fields(world), uploads: [], address: "198.51.100.7") }
+            await #expect(throws: LedgerError.self) { try await desk.file(Self.fields(world), uploads: [], address: "198.51.100.7") }
+            _ = try await desk.file(Self.fields(world), uploads: [], address: "198.51.100.8")
             var bad = Self.fields(world)
-            bad["category"] = "nonsense"
-            bad["content"] = "短"
+            bad.category = "nonsense"
+            bad.content = "短"
             do {
-                _ = try await desk.file(fields: bad, uploads: [], address: "198.51.100.9")
+                _ = try await desk.file(bad, uploads: [], address: "198.51.100.9")
                 Issue.record("a bad form was filed")
             } catch let errors as FieldErrors {
                 #expect(Set(errors.items.compactMap(\.field)) == ["category", "content"])
@@ -146,15 +146,15 @@ import Testing
             let world = try await World.build(in: database)
             let desk = Self.desk(world)
             let regulator = world.a.users[.regulator]!.scope, oversight = world.a.users[.oversight]!.scope
-            let id = try await Self.id(database, code: try await desk.file(fields: Self.fields(world), uploads: [], address: "203.0.113.11"))
-            try await desk.act(.assign, on: id, fields: ["handlingRegion": world.a.county.code], scope: regulator)
-            try await desk.act(.transfer, on: id, fields: ["to": "oversight", "note": "涉嫌挪用公共收益"], scope: regulator)
+            let id = try await Self.id(database, code: try await desk.file(Self.fields(world), uploads: [], address: "203.0.113.11"))
+            try await desk.act(.assign, on: id, ComplaintStep(handlingRegion: world.a.county.code), scope: regulator)
+            try await desk.act(.transfer, on: id, ComplaintStep(note: "涉嫌挪用公共收益", transferTo: .oversight), scope: regulator)
             let department = world.a.users[.department]!.scope
             #expect(try await desk.list(scope: department, filter: .init()).total == 0, "the department sees only what was sent to it")
-            await #expect(throws: LedgerError.forbidden) { try await desk.act(.decide, on: id, fields: ["note": "x"], scope: regulator) }
-            let decided = try await desk.act(.decide, on: id, fields: ["note": "已立案审查"], scope: oversight)
+            await #expect(throws: LedgerError.forbidden) { try await desk.act(.decide, on: id, ComplaintStep(note: "x"), scope: regulator) }
+            let decided = try await desk.act(.decide, on: id, ComplaintStep(note: "已立案审查"), scope: oversight)
             #expect(decided.status == .assigned && decided.transferDecision == "已立案审查")
-            let closed = try await desk.act(.close, on: id, fields: ["outcome": "transferred", "note": "已移交纪委监委处理"], scope: regulator)
+            let closed = try await desk.act(.close, on: id, ComplaintStep(note: "已移交纪委监委处理", outcome: .transferred), scope: regulator)
             #expect(closed.outcome?.isFix == false)
         }
     }
@@ -165,15 +165,15 @@ import Testing
             let world = try await World.build(in: database)
             let desk = Self.desk(world)
             let regulator = world.a.users[.regulator]!.scope, company = world.a.users[.company]!.scope
-            let complaint = try await Self.id(database, code: try await desk.file(fields: Self.fields(world), uploads: [], address: "203.0.113.12"))
-            try await desk.act(.assign, on: complaint, fields: [:], scope: regulator)
+            let complaint = try await Self.id(database, code: try await desk.file(Self.fields(world), uploads: [], address: "203.0.113.12"))
+            try await desk.act(.assign, on: complaint, ComplaintStep(), scope: regulator)
             await #expect(throws: FieldErrors.self) {
-                try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-01", "description": "停车收益未公示"], scope: regulator)
+                try await desk.act(.problem, on: complaint, ComplaintStep(problem: ProblemInput(estateId: nil, category: "", description: "停车收益未公示", deadline: "2024-11-01")), scope: regulator)
             }
             await #expect(throws: LedgerError.self, "the officer writes the description, the complaint's words are not copied") {
-                try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-19"], scope: regulator)
+                try await desk.act(.problem, on: complaint, ComplaintStep(problem: ProblemInput(estateId: nil, category: "", description: "", deadline: "2024-11-19")), scope: regulator)
             }
-            let linked = try await desk.act(.problem, on: complaint, fields: ["problemDeadline": "2024-11-19", "description": "停车收益未公示"],
+            let linked = try await desk.act(.problem, on: complaint, ComplaintStep(problem: ProblemInput(estateId: nil, category: "", description: "停车收益未公示", deadline: "2024-11-19")),
                                             scope: regulator)
             let problemId = try #require(linked.problemId)
             let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-test-files")
@@ -219,7 +219,7 @@ import Testing
                 try EstateInput.validate(["name": "无物业小区", "address": "鼓楼区某巷2号", "community": world.a.community.code, "households": "40",
                                           "floorArea": "3000", "ownersShare": "70"]), scope: regulator)
             let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-test-files")
-            let id = try await problems.create(fields: ["estate": "\(unmanaged.id)", "category": "common_space_occupied", "description": "楼道堆放杂物"],
+            let id = try await problems.create(ProblemInput(estateId: unmanaged.id, category: "common_space_occupied", description: "楼道堆放杂物"),
                                                scope: regulator)
             #expect(try await problems.problem(id, scope: regulator).problem.responsible == "建设单位或业委会")
             // No company can act here; the street records the rectification and the regulator verifies it.
@@ -243,12 +243,11 @@ import Testing
             try await WarningInbox(database: database, clock: world.clock).act(.escalate, on: w06, note: "督促开立专户", scope: regulator)
             let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
             let list = try await problems.list(scope: regulator, filter: .init())
-            #expect(list.items.map(\.source) == ["warning"] && list.items.first?.category == "revenue_no_account")
+            #expect(list.items.map(\.source) == [.warning] && list.items.first?.category == "revenue_no_account")
             #expect(list.items.first?.sourceId == w06)
             // 整治到位率: one of two common-space problems put right.
             for description in ["占用架空层堆放杂物", "物业用房出租经营"] {
-                _ = try await problems.create(fields: ["estate": "\(world.a.estate.id)", "category": description.hasPrefix("占用") ? "common_space_occupied" : "service_room_use",
-                                                       "description": description], scope: regulator)
+                _ = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: description.hasPrefix("占用") ? "common_space_occupied" : "service_room_use", description: description), scope: regulator)
             }
             let first = try await problems.list(scope: regulator, filter: { var f = Problems.Filter(); f.category = "common_space_occupied"; return f }()).items[0]
             try await problems.act(.refer, on: first.id, note: "请认定", scope: regulator)

@@ -19,19 +19,19 @@ import Testing
         let street = world.a.users[.street]!.scope
         var codes: [String] = []
         for (index, category) in ["revenue_ratio", "service_contract"].enumerated() {
-            codes.append(try await desk.file(fields: ["estate": "\(world.a.estate.id)", "category": category, "content": "这是第\(index + 1)条测试投诉内容。"],
+            codes.append(try await desk.file(ComplaintInput(estateId: world.a.estate.id, category: category, content: "这是第\(index + 1)条测试投诉内容。"),
                                              uploads: [], address: "203.0.113.\(index)"))
         }
         let firstCode = codes[0]
         let first = try await database.read { db in
             try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: firstCode)").first(decodingColumn: "id", as: Int64.self)!
         }
-        try await desk.act(.assign, on: first, fields: [:], scope: street)
-        try await desk.act(.close, on: first, fields: ["outcome": "fixed", "note": "已整改"], scope: street)
+        try await desk.act(.assign, on: first, ComplaintStep(), scope: street)
+        try await desk.act(.close, on: first, ComplaintStep(note: "已整改", outcome: .fixed), scope: street)
         let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
         let regulator = world.a.users[.regulator]!.scope
-        _ = try await problems.create(fields: ["estate": "\(world.a.estate.id)", "category": "revenue_ratio", "description": "分成比例偏低"], scope: regulator)
-        let room = try await problems.create(fields: ["estate": "\(world.a.estate.id)", "category": "service_room_use", "description": "用房出租"], scope: regulator)
+        _ = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: "revenue_ratio", description: "分成比例偏低"), scope: regulator)
+        let room = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: "service_room_use", description: "用房出租"), scope: regulator)
         try await problems.act(.rectify, on: room, note: "已收回", uploads: [.init(filename: "a.pdf", bytes: Array("%PDF-1.4".utf8))],
                                scope: world.a.users[.company]!.scope)
         try await problems.act(.accept, on: room, note: "核验", scope: regulator)

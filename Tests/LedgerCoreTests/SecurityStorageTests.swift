@@ -12,11 +12,10 @@ import Testing
     static let kinds = TestDatabase.available
 
     static func fileComplaint(_ world: World, address: String, name: String? = "张三", phone: String? = "13800138000") async throws -> Int64 {
-        var fields = ["estate": "\(world.a.estate.id)", "category": "revenue_undisclosed", "content": "停车费收入从来没有公示过，请核查。"]
-        if let name { fields["name"] = name }
-        if let phone { fields["phone"] = phone }
+        let fields = ComplaintInput(estateId: world.a.estate.id, category: "revenue_undisclosed", content: "停车费收入从来没有公示过，请核查。",
+                                    name: name ?? "", phone: phone ?? "")
         let code = try await Complaints(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
-            .file(fields: fields, uploads: [], address: address)
+            .file(fields, uploads: [], address: address)
         return try await world.database.read { db in
             try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: code)").first(decodingColumn: "id", as: Int64.self)!
         }

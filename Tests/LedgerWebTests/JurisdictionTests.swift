@@ -90,13 +90,13 @@ import Testing
             let bWarning = try #require(warningId ?? nil)
             // County B also has a complaint and a problem.
             let code = try await Complaints(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
-                .file(fields: ["estate": "\(world.b.estate.id)", "category": "revenue_undisclosed", "content": "停车费收入从未公示，请核查"],
+                .file(ComplaintInput(estateId: world.b.estate.id, category: "revenue_undisclosed", content: "停车费收入从未公示，请核查"),
                       uploads: [], address: "192.0.2.1")
             let bComplaint = try await world.database.read { db in
                 try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: code)").first(decodingColumn: "id", as: Int64.self)!
             }
             let bProblem = try await Problems(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
-                .create(fields: ["estate": "\(world.b.estate.id)", "category": "revenue_no_account", "description": "未设专户"],
+                .create(ProblemInput(estateId: world.b.estate.id, category: "revenue_no_account", description: "未设专户"),
                         scope: world.b.users[.regulator]!.scope)
             var campaign = ["name": "台江区点题整治", "region": world.b.county.code]
             for index in 0..<4 { campaign["phase\(index)From"] = "2024-0\(index + 5)-01"; campaign["phase\(index)Until"] = "2024-0\(index + 5)-20" }

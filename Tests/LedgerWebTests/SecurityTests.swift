@@ -110,8 +110,7 @@ import Testing
         try await WebHarness.run(kind) { harness, client in
             let world = harness.world
             let desk = Complaints(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
-            let code = try await desk.file(fields: ["estate": "\(world.a.estate.id)", "category": "revenue_undisclosed",
-                                                    "content": "停车费收入从来没有公示过，请核查。"], uploads: [], address: "203.0.113.21")
+            let code = try await desk.file(ComplaintInput(estateId: world.a.estate.id, category: "revenue_undisclosed", content: "停车费收入从来没有公示过，请核查。"), uploads: [], address: "203.0.113.21")
             let id = try await world.database.read { db in
                 try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: code)").first(decodingColumn: "id", as: Int64.self)!
             }

@@ -6,7 +6,7 @@ import SQLKit
 extension Complaints {
     /// Which complaints a scope may see: officials of the region; a department or the discipline commission also
     /// (and a department only) what was transferred to it.
-    static func predicate(_ scope: Scope) -> SQLQueryString {
+    public static func visible(to scope: Scope) -> SQLQueryString {
         switch scope.role {
         case .admin: return "1 = 1"
         case .regulator, .street, .oversight: return Scope.pathPredicate("c.region_path", scope.regionPath)
@@ -15,7 +15,7 @@ extension Complaints {
         }
     }
 
-    static let select: SQLQueryString = """
+    public static let select: SQLQueryString = """
         SELECT c.id, c.tracking_code, c.source, c.source_ref, c.estate_id, e.name AS estate_name, c.company_id, co.name AS company_name,
                c.region_path, c.category, c.content, c.complainant_name, c.complainant_phone, c.received_at, c.received_by, c.handling_region,
                r.name AS handling_region_name, c.handler, c.deadline, c.status, c.outcome, c.closed_at, c.closure_note, c.reply, c.replied_at,
@@ -25,44 +25,14 @@ extension Complaints {
         """
 
     public func list(scope: Scope, filter: Filter) async throws -> Page<Complaint> {
-        if !filter.status.isEmpty && Status(rawValue: filter.status) == nil {
-            throw LedgerError.invalid("status", code: "unknown_status", "状态须为 received、assigned、transferred 或 closed")
-        }
-        if !filter.source.isEmpty && ComplaintSource(rawValue: filter.source) == nil {
-            throw LedgerError.invalid("source", code: "unknown_source", "没有该来源")
-        }
-        let today = Timestamp.shanghaiDay(clock.now())
-        return try await database.read { db in
-            var conditions: [SQLQueryString] = [Self.predicate(scope)]
-            if !filter.regionCode.isEmpty {
-                let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
-                conditions.append(Scope.pathPredicate("c.region_path", region.path))
-            }
-            if !filter.status.isEmpty { conditions.append("c.status = \(bind: filter.status)") }
-            if !filter.source.isEmpty { conditions.append("c.source = \(bind: filter.source)") }
-            if !filter.category.isEmpty { conditions.append("c.category = \(bind: filter.category)") }
-            if let estate = filter.estateId { conditions.append("c.estate_id = \(bind: estate)") }
-            if filter.overdue { conditions.append("c.status <> 'closed' AND c.deadline < \(bind: today)") }
-            if let from = filter.from { conditions.append("c.received_at >= \(bind: Timestamp.startOfShanghaiDay(from))") }
-            if let until = filter.until { conditions.append("c.received_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))") }
-            let search = filter.search.trimmingCharacters(in: .whitespaces)
-            if !search.isEmpty {
-                let like = ListRequest<ComplaintSort>(search: search, sort: .received).likePattern
-                conditions.append("(c.tracking_code = \(bind: search.uppercased()) OR c.source_ref = \(bind: search) OR c.content LIKE \(bind: like) ESCAPE '\\' OR e.name LIKE \(bind: like) ESCAPE '\\')")
-            }
-            let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
-            let total = try await db.raw("""
-                SELECT COUNT(*) AS n FROM complaints c JOIN estates e ON e.id = c.estate_id WHERE \(condition)
-                """).first(decodingColumn: "n", as: Int.self) ?? 0
-            let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 500))
-            let rows = try await db.raw("""
-                \(Self.select) WHERE \(condition) ORDER BY c.received_at DESC, c.id DESC LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
-                """).all()
-            return Page(items: try rows.map(Self.decode), total: total, page: page, pageSize: size)
-        }
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await database.read { db in try await Casework.list(Complaints.self, scope: scope, filter: filter, today: today, on: db) }
     }
 
-    public enum ComplaintSort: String, Sendable { case received }
+    /// Every complaint the filter selects, one at a time, in constant memory (the ledger export).
+    public func forEach(scope: Scope, filter: Filter, _ each: (Complaint) async throws -> Void) async throws {
+        try await Casework.forEach(Complaints.self, scope: scope, filter: filter, today: Day(Timestamp.shanghaiDay(clock.now()))!, on: database, each)
+    }
 
     public func complaint(_ id: Int64, scope: Scope) async throws -> (Complaint, [Event]) {
         try await database.read { db in
@@ -101,31 +71,23 @@ extension Complaints {
             }
         }
 
-        public func allowed(from status: Status) -> Bool {
-            switch self {
-            case .assign: status == .received || status == .assigned
-            case .note, .reply: status == .assigned || status == .transferred
-            case .close, .transfer, .problem: status == .assigned
-            case .decide: status == .transferred
-            }
-        }
+        public func allowed(from status: Status) -> Bool { Complaints.steps.allowed(self, from: status) }
 
-        public var permission: Permission { self == .decide ? .decideTransferredComplaint : .handleComplaint }
+        public var permission: Permission { Complaints.steps.permission(self) }
 
         public func permitted(for role: Role) -> Bool { role.permissions.contains(permission) }
     }
 
-    /// One handling step. `fields`: handlingRegion, handler, deadline (assign); note; outcome (close); to (transfer);
-    /// category, description, deadline, responsible, severity (problem).
+    /// One handling step: `step.note` (required but for assign and problem), the outcome (close), the target
+    /// (transfer), the unit, handler and deadline (assign), the problem to raise (problem).
     @discardableResult
-    public func act(_ action: Action, on id: Int64, fields: [String: String], uploads: [Upload] = [], scope: Scope) async throws -> Complaint {
-        var reader = InputReader(fields)
+    public func act(_ action: Action, on id: Int64, _ step: ComplaintStep, uploads: [Upload] = [], scope: Scope) async throws -> Complaint {
+        var reader = InputReader(["note": step.note, "deadline": step.deadline])
         let note = reader.text("note", label: action == .reply ? "答复内容" : action == .close ? "办理结果及证据说明" : "说明",
                                required: action != .assign && action != .problem, max: 2_000)
-        let outcome = ComplaintOutcome(rawValue: fields["outcome"] ?? "")
+        let outcome = step.outcome
         if action == .close && outcome == nil { reader.errors.add("outcome", code: "required", "请选择办结结果（已解决，或未解决的原因）") }
-        let transferTo = fields["to"] ?? ""
-        if action == .transfer && !["department", "oversight"].contains(transferTo) {
+        if action == .transfer && step.transferTo == nil {
             reader.errors.add("to", code: "required", "请选择移交对象（协同部门或纪委监委）")
         }
         let deadline = action == .assign ? reader.day("deadline", label: "办理时限", required: false) : nil
@@ -149,12 +111,13 @@ extension Complaints {
             var publicText: String?
             switch action {
             case .assign:
-                let code = (fields["handlingRegion"] ?? before.handlingRegion ?? "").trimmingCharacters(in: .whitespaces)
+                let chosen = step.handlingRegion.trimmingCharacters(in: .whitespaces)
+                let code = chosen.isEmpty ? before.handlingRegion ?? "" : chosen
                 guard let region = try? await RegionDirectory.covered(code, scope: scope, on: db),
                       before.regionPath.hasPrefix(region.path), region.level != .community else {
                     throw LedgerError.invalid("handlingRegion", code: "outside_jurisdiction", "承办单位须为该小区所在的街道（乡镇）或上级部门，且在您的管辖范围内")
                 }
-                let handlerName = (fields["handler"] ?? "").trimmingCharacters(in: .whitespaces)
+                let handlerName = step.handler.trimmingCharacters(in: .whitespaces)
                 var handler = scope.username
                 if !handlerName.isEmpty {
                     guard let path = try await db.raw("""
@@ -191,12 +154,13 @@ extension Complaints {
                     try await Self.attach(file, owner: "complaint", id: id, by: scope.username, at: at, on: db)
                 }
             case .transfer:
+                let transferTo = step.transferTo!.rawValue
                 try await db.raw("""
                     UPDATE complaints SET status = 'transferred', transferred_to = \(bind: transferTo), transfer_decision = NULL, updated_at = \(bind: now)
                     WHERE id = \(bind: id)
                     """).run()
-                text = "移交\(transferTo == "oversight" ? "纪委监委" : "协同部门")：\(note)"
-                publicText = "已移交\(transferTo == "oversight" ? "纪委监委" : "协同部门")处理"
+                text = "移交\(step.transferTo!.title)：\(note)"
+                publicText = "已移交\(step.transferTo!.title)处理"
                 isPublic = true
             case .decide:
                 try await db.raw("""
@@ -204,24 +168,23 @@ extension Complaints {
                     """).run()
                 text = "\(scope.role.title)处理意见：\(note)"
             case .problem:
-                let description = (fields["description"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !description.isEmpty else {
+                var problem = step.problem ?? ProblemInput(estateId: nil, category: "", description: "")
+                guard !problem.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     // The complaint's own words may name the complainant; the company reads problems, so the officer writes it.
                     throw LedgerError.invalid("description", code: "required", "请填写问题描述（由承办人核实后撰写，勿照抄投诉原文）")
                 }
                 guard before.problemId == nil else {
                     throw LedgerError(.conflict, code: "already_problem", message: "该投诉已立案为问题 #\(before.problemId!)", field: "action")
                 }
-                let problemId = try await Problems.insert(
-                    estateId: before.estateId, category: fields["category"].flatMap { $0.isEmpty ? nil : $0 } ?? before.category,
-                    description: description, severity: fields["severity"] ?? "medium",
-                    source: "complaint", sourceId: id, deadline: fields["problemDeadline"], responsible: fields["responsible"],
-                    scope: scope, at: at, on: db)
+                problem.estateId = before.estateId
+                problem.source = .complaint
+                if problem.category.isEmpty { problem.category = before.category }
+                let problemId = try await Problems.insert(problem, sourceId: id, scope: scope, at: at, on: db)
                 try await db.raw("UPDATE complaints SET problem_id = \(bind: problemId), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
                 text = "经核实属实，立案为问题 #\(problemId)" + (note.isEmpty ? "" : "：\(note)")
             }
-            try await Self.event(id, at: at, username: scope.username, role: scope.role.rawValue, action: action.rawValue, note: text,
-                                 isPublic: isPublic, publicNote: publicText, on: db)
+            try await Casework.record(Complaints.self, id, at: at, username: scope.username, role: scope.role.rawValue, action: action.rawValue,
+                                      note: text, isPublic: isPublic, publicNote: publicText, on: db)
             let after = try await Self.find(id, scope: .system, on: db)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "complaint", entityId: "\(id)",
                                       regionPath: before.regionPath, before: ["status": before.status.rawValue],

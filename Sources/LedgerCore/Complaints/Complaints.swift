@@ -6,7 +6,7 @@ import SQLKit
 /// transfer to a department or the discipline commission. Complainants' names and phones are masked for everyone but
 /// the handling officer, and showing them is audited.
 public struct Complaints: Sendable {
-    public enum Status: String, Sendable, CaseIterable, Codable {
+    public enum Status: String, CaseStatus, Codable {
         case received, assigned, transferred, closed
 
         public var title: String {
@@ -58,14 +58,7 @@ public struct Complaints: Sendable {
         public func isOverdue(today: Day) -> Bool { status != .closed && (deadline.flatMap(Day.init).map { $0 < today } ?? false) }
     }
 
-    public struct Event: Sendable, Codable {
-        public let at: String
-        public let username: String
-        public let role: String
-        public let action: String
-        public let note: String
-        public let isPublic: Bool
-    }
+    public typealias Event = CaseEvent
 
     /// What the complainant sees on the tracking page: no personal data, no internal notes.
     public struct Tracking: Sendable {
@@ -89,20 +82,7 @@ public struct Complaints: Sendable {
         public let status: Status
     }
 
-    public struct Filter: Sendable {
-        public var status = ""
-        public var source = ""
-        public var category = ""
-        public var regionCode = ""
-        public var estateId: Int64?
-        public var overdue = false
-        public var from: Day?
-        public var until: Day?
-        public var search = ""
-        public var page = 1
-        public var pageSize = 30
-        public init() {}
-    }
+    public typealias Filter = CaseFilter
 
     /// Filings per address per hour on the public form.
     public static let hourlyLimit = 5
@@ -143,43 +123,12 @@ public struct Complaints: Sendable {
         }
     }
 
-    /// A complaint's checked form fields.
-    public struct Intake: Sendable {
-        public let estateId: Int64
-        public let category: String
-        public let content: String
-        public let name: String?
-        public let phone: String?
-    }
-
-    /// Checks the form without filing (the public form shows possible duplicates before the complainant confirms).
-    public static func checkIntake(_ fields: [String: String]) -> (Intake?, FieldErrors) { readIntake(fields) }
-
-    static func readIntake(_ fields: [String: String]) -> (Intake?, FieldErrors) {
-        var reader = InputReader(fields)
-        let estate = Int64((fields["estate"] ?? "").trimmingCharacters(in: .whitespaces))
-        if estate == nil { reader.errors.add("estate", code: "required", "请先搜索并选择小区") }
-        let category = reader.text("category", label: "问题类别", max: 40)
-        if !category.isEmpty && ProblemCategory.named(category) == nil {
-            reader.errors.add("category", code: "unknown_category", "请选择问题类别")
-        }
-        let content = reader.text("content", label: "反映内容", max: 2_000)
-        if !content.isEmpty && content.unicodeScalars.count < 10 { reader.errors.add("content", code: "too_short", "反映内容请至少写10个字，说明时间、地点和事情经过") }
-        let name = reader.text("name", label: "姓名", required: false, max: 20)
-        let phone = InputReader.halfWidth(reader.text("phone", label: "联系电话", required: false, max: 20)).replacingOccurrences(of: " ", with: "")
-        if !phone.isEmpty && (phone.count < 7 || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") })) {
-            reader.errors.add("phone", code: "bad_phone", "联系电话只能包含数字和“-”，至少7位")
-        }
-        guard reader.errors.isEmpty, let estate else { return (nil, reader.errors) }
-        return (Intake(estateId: estate, category: category, content: content, name: name.isEmpty ? nil : name,
-                       phone: phone.isEmpty ? nil : phone), reader.errors)
-    }
+    /// Checks a complaint without filing it (the public form shows possible duplicates before the complainant confirms).
+    public static func check(_ input: ComplaintInput) -> FieldErrors { input.problems() }
 
     /// The public form (网上投诉): no login, anonymous allowed; limited per address. Returns the tracking code.
-    public func file(fields: [String: String], uploads: [Upload], address: String) async throws -> String {
-        let (read, errors) = Self.readIntake(fields)
-        try errors.throwIfAny()
-        guard let intake = read else { throw errors }
+    public func file(_ input: ComplaintInput, uploads: [Upload], address: String) async throws -> String {
+        try input.problems().throwIfAny()
         let checked = try uploads.map { try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "附件", field: "files") }
         let at = clock.now()
         return try await database.transaction { db in
@@ -191,37 +140,34 @@ public struct Complaints: Sendable {
                 throw LedgerError(.locked, code: "rate_limited", message: "提交过于频繁，请一小时后再试；紧急情况请拨打12345热线")
             }
             let public_ = Scope(userId: nil, username: "public", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
-            let (id, code) = try await Self.insert(intake, source: .online, sourceRef: nil, receivedAt: at, receivedBy: "网上投诉",
+            let (id, code) = try await Self.insert(input, source: .online, sourceRef: nil, receivedAt: at, receivedBy: "网上投诉",
                                                    addressHash: addressHash, on: db)
             for (upload, file) in zip(uploads, checked) {
                 try files.write(file, bytes: upload.bytes)
                 try await Self.attach(file, owner: "complaint", id: id, by: "public", at: at, on: db)
             }
             try await AuditLog.record(on: db, scope: public_, at: at, action: "file", entity: "complaint", entityId: "\(id)",
-                                      regionPath: try await Self.regionPath(id, on: db), after: ["source": "online", "category": intake.category],
+                                      regionPath: try await Self.regionPath(id, on: db), after: ["source": "online", "category": input.category],
                                       role: "anonymous")
             return code
         }
     }
 
     /// Staff intake for the other sources (热线, 来信, 来访, 来电, 信访, 上级交办, 媒体), with the source's own reference number.
-    public func intake(fields: [String: String], scope: Scope) async throws -> Int64 {
+    public func intake(_ input: ComplaintInput, scope: Scope) async throws -> Int64 {
         try scope.require(.intakeComplaint)
-        let (read, firstErrors) = Self.readIntake(fields)
-        var errors = firstErrors
-        let source = ComplaintSource(rawValue: fields["source"] ?? "")
-        if source == nil || source == .online { errors.add("source", code: "unknown_source", "请选择来源（网上投诉由群众自行提交）") }
-        var reader = InputReader(fields)
+        var errors = input.problems()
+        if input.source == nil || input.source == .online { errors.add("source", code: "unknown_source", "请选择来源（网上投诉由群众自行提交）") }
+        var reader = InputReader(["sourceRef": input.sourceRef])
         let reference = reader.text("sourceRef", label: "来源编号（如工单号、信访件号）", max: 40)
-        errors = FieldErrors(merging: errors, reader.errors)
-        try errors.throwIfAny()
-        guard let intake = read, let source else { throw errors }
+        try FieldErrors(merging: errors, reader.errors).throwIfAny()
+        guard let source = input.source, let estateId = input.estateId else { throw errors }
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(intake.estateId, scope: scope, on: db) else {
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else {
                 throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
             }
-            let (id, _) = try await Self.insert(intake, source: source, sourceRef: reference, receivedAt: at, receivedBy: scope.username,
+            let (id, _) = try await Self.insert(input, source: source, sourceRef: reference, receivedAt: at, receivedBy: scope.username,
                                                 addressHash: nil, on: db)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "intake", entity: "complaint", entityId: "\(id)",
                                       regionPath: estate.regionPath, after: ["source": source.rawValue, "ref": reference])
@@ -229,10 +175,10 @@ public struct Complaints: Sendable {
         }
     }
 
-    static func insert(_ intake: Intake, source: ComplaintSource, sourceRef: String?, receivedAt at: Date, receivedBy: String,
+    static func insert(_ intake: ComplaintInput, source: ComplaintSource, sourceRef: String?, receivedAt at: Date, receivedBy: String,
                        addressHash: String?, on db: any SQLDatabase) async throws -> (Int64, String) {
         guard let estate = try await db.raw("""
-            SELECT e.id, e.region_path, e.company_id FROM estates e WHERE e.id = \(bind: intake.estateId)
+            SELECT e.id, e.region_path, e.company_id FROM estates e WHERE e.id = \(bind: intake.estateId ?? 0)
             """).first() else { throw LedgerError(.notFound, code: "not_found", message: "所选小区不存在，请重新搜索", field: "estate") }
         let path = try estate.decode(column: "region_path", as: String.self)
         let company = try estate.decode(column: "company_id", as: Int64?.self)
@@ -246,11 +192,12 @@ public struct Complaints: Sendable {
             INSERT INTO complaints (tracking_code, source, source_ref, estate_id, company_id, region_path, category, content, complainant_name,
                                     complainant_phone, received_at, received_by, handling_region, deadline, status, address_hash, updated_at)
             VALUES (\(bind: code), \(bind: source.rawValue), \(bind: sourceRef), \(bind: intake.estateId), \(bind: company), \(bind: path),
-                    \(bind: intake.category), \(bind: intake.content), \(bind: intake.name), \(bind: intake.phone), \(bind: now), \(bind: receivedBy),
+                    \(bind: intake.category), \(bind: intake.checkedContent), \(bind: intake.checkedName), \(bind: intake.checkedPhone), \(bind: now),
+                    \(bind: receivedBy),
                     \(bind: street), \(bind: deadline.description), 'received', \(bind: addressHash), \(bind: now))
             RETURNING id
             """).first(decodingColumn: "id", as: Int64.self)!
-        try await event(id, at: at, username: receivedBy, role: source == .online ? "anonymous" : "staff", action: "receive",
+        try await Casework.record(Complaints.self, id, at: at, username: receivedBy, role: source == .online ? "anonymous" : "staff", action: "receive",
                         note: "已受理（\(source.title)），办理时限 \(deadline)", isPublic: true, on: db)
         return (id, code)
     }
@@ -320,7 +267,7 @@ public struct Complaints: Sendable {
                 UPDATE complaints SET status = 'assigned', outcome = NULL, closed_at = NULL, reopened_count = reopened_count + 1,
                 deadline = \(bind: deadline.description), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: complaint.id)
                 """).run()
-            try await Self.event(complaint.id, at: at, username: "complainant", role: "anonymous", action: "reopen",
+            try await Casework.record(Complaints.self, complaint.id, at: at, username: "complainant", role: "anonymous", action: "reopen",
                                  note: "投诉人不满意，申请重新办理：\(reason)。新的办理时限 \(deadline)", isPublic: true, on: db)
             let public_ = Scope(userId: nil, username: "complainant", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
             try await AuditLog.record(on: db, scope: public_, at: at, action: "reopen", entity: "complaint", entityId: "\(complaint.id)",
@@ -331,7 +278,7 @@ public struct Complaints: Sendable {
     // MARK: Storage helpers
 
     static func find(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Complaint? {
-        try await db.raw("\(select) WHERE c.id = \(bind: id) AND \(predicate(scope))").first().map(decode)
+        try await db.raw("\(select) WHERE c.id = \(bind: id) AND \(visible(to: scope))").first().map(decode)
     }
 
     static func find(code: String, on db: any SQLDatabase) async throws -> Complaint? {
@@ -343,18 +290,7 @@ public struct Complaints: Sendable {
     }
 
     static func events(_ id: Int64, publicOnly: Bool, on db: any SQLDatabase) async throws -> [Event] {
-        let filter: SQLQueryString = publicOnly ? "AND public = 1" : ""
-        return try await db.raw("""
-            SELECT at, username, role, action, note, public_note, public FROM complaint_events WHERE complaint_id = \(bind: id) \(filter) ORDER BY id
-            """).all().map {
-            let action = try $0.decode(column: "action", as: String.self)
-            let note = try $0.decode(column: "note", as: String.self)
-            let publicNote = try $0.decode(column: "public_note", as: String?.self)
-            return Event(at: try $0.decode(column: "at", as: String.self), username: publicOnly ? "" : try $0.decode(column: "username", as: String.self),
-                         role: publicOnly ? "" : try $0.decode(column: "role", as: String.self), action: action,
-                         note: publicOnly ? publicNote ?? Self.publicWording(action: action, note: note) : note,
-                         isPublic: try $0.decode(column: "public", as: Int.self) == 1)
-        }
+        try await Casework.events(Complaints.self, id, publicOnly: publicOnly, publicWording: publicWording, on: db)
     }
 
     /// What the complainant reads of a step recorded before public wording was kept apart: never the handler's login or
@@ -367,16 +303,6 @@ public struct Complaints: Sendable {
         }
     }
 
-    /// One step. `publicNote` is what the tracking page shows for a public step (nil: the note itself).
-    static func event(_ id: Int64, at: Date, username: String, role: String, action: String, note: String, isPublic: Bool,
-                      publicNote: String? = nil, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO complaint_events (complaint_id, at, username, role, action, note, public, public_note)
-            VALUES (\(bind: id), \(bind: Timestamp.storage(at)), \(bind: username), \(bind: role), \(bind: action), \(bind: note),
-                    \(bind: isPublic ? 1 : 0), \(bind: isPublic ? publicNote ?? note : nil))
-            """).run()
-    }
-
     static func attach(_ file: StoredFiles.Checked, owner: String, id: Int64, by username: String, at: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO attachments (owner_type, owner_id, sha256, filename, content_type, size, uploaded_at, uploaded_by)
@@ -385,7 +311,7 @@ public struct Complaints: Sendable {
             """).run()
     }
 
-    static func decode(_ row: any SQLRow) throws -> Complaint {
+    public static func decode(_ row: any SQLRow) throws -> Complaint {
         Complaint(
             id: try row.decode(column: "id", as: Int64.self), trackingCode: try row.decode(column: "tracking_code", as: String.self),
             source: ComplaintSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .online,

@@ -42,10 +42,10 @@ struct DemoFollowUp {
             let at = clock.now()
             for row in complaints {
                 let id = try row.decode(column: "id", as: Int64.self)
-                let problem = try await Problems.insert(
+                let problem = try await Problems.insert(ProblemInput(
                     estateId: try row.decode(column: "estate_id", as: Int64.self), category: try row.decode(column: "category", as: String.self),
-                    description: try row.decode(column: "content", as: String.self), severity: "medium", source: "complaint", sourceId: id,
-                    deadline: nil, responsible: nil, scope: regulator(try row.decode(column: "region_path", as: String.self)), at: at, on: db)
+                    description: try row.decode(column: "content", as: String.self), source: .complaint), sourceId: id,
+                    scope: regulator(try row.decode(column: "region_path", as: String.self)), at: at, on: db)
                 try await db.raw("UPDATE complaints SET problem_id = \(bind: problem) WHERE id = \(bind: id)").run()
             }
         }

@@ -63,31 +63,33 @@ public enum XLSXWriter {
             try validate(sheet)
             guard seen.insert(sheet.name.lowercased()).inserted else { throw XLSXError.duplicateSheetName(sheet.name) }
         }
-        var parts: [(path: String, xml: String)] = [
-            ("[Content_Types].xml", contentTypes(sheetCount: sheets.count)),
-            ("_rels/.rels", rootRelationships),
-            ("xl/workbook.xml", workbook(sheets)),
-            ("xl/_rels/workbook.xml.rels", workbookRelationships(sheetCount: sheets.count)),
-            ("xl/styles.xml", styles),
-        ]
+        var parts = packageParts(sheets)
         for (index, sheet) in sheets.enumerated() {
             parts.append(("xl/worksheets/sheet\(index + 1).xml", worksheet(sheet, selected: index == 0)))
         }
-        // A fixed timestamp keeps the output byte-for-byte reproducible.
-        let stamp = Date(timeIntervalSince1970: 946_684_800)
         let archive = try Archive(accessMode: .create)
-        for part in parts {
-            let bytes = Data(part.xml.utf8)
-            try archive.addEntry(
-                with: part.path, type: .file, uncompressedSize: Int64(bytes.count),
-                modificationDate: stamp, compressionMethod: .deflate
-            ) { position, size in
-                let start = Int(position)
-                return bytes.subdata(in: start..<min(start + size, bytes.count))
-            }
-        }
+        for part in parts { try add(Data(part.xml.utf8), as: part.path, to: archive) }
         guard let data = archive.data else { throw MemoryFileError.invalidMemoryFile }
         return data
+    }
+
+    /// Every part of the package but the worksheets.
+    static func packageParts(_ sheets: [XLSXSheet]) -> [(path: String, xml: String)] {
+        [("[Content_Types].xml", contentTypes(sheetCount: sheets.count)),
+         ("_rels/.rels", rootRelationships),
+         ("xl/workbook.xml", workbook(sheets)),
+         ("xl/_rels/workbook.xml.rels", workbookRelationships(sheetCount: sheets.count)),
+         ("xl/styles.xml", styles)]
+    }
+
+    /// A fixed timestamp keeps the output byte-for-byte reproducible.
+    static let stamp = Date(timeIntervalSince1970: 946_684_800)
+
+    static func add(_ bytes: Data, as path: String, to archive: Archive) throws {
+        try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: stamp, compressionMethod: .deflate) { position, size in
+            let start = Int(position)
+            return bytes.subdata(in: start..<min(start + size, bytes.count))
+        }
     }
 
     /// Column letters for a 1-based column number: 1 → A, 26 → Z, 27 → AA.
@@ -154,7 +156,7 @@ public enum XLSXWriter {
         return column <= maxColumns ? (row, column) : nil
     }
 
-    private static func validate(_ sheet: XLSXSheet) throws {
+    static func validate(_ sheet: XLSXSheet) throws {
         let name = sheet.name
         guard (1...31).contains(name.utf16.count), !name.hasPrefix("'"), !name.hasSuffix("'"),
             !name.unicodeScalars.contains(where: { "[]:*?/\\".unicodeScalars.contains($0) || $0.value < 0x20 })
@@ -229,6 +231,13 @@ public enum XLSXWriter {
         + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"
 
     private static func worksheet(_ sheet: XLSXSheet, selected: Bool) -> String {
+        var xml = worksheetHead(sheet, selected: selected)
+        for (rowIndex, row) in sheet.rows.enumerated() { xml += rowXML(row, number: rowIndex + 1) }
+        return xml + worksheetTail(sheet)
+    }
+
+    /// The worksheet up to and including `<sheetData>`: views, frozen rows and column widths.
+    static func worksheetHead(_ sheet: XLSXSheet, selected: Bool) -> String {
         var xml = header + "<worksheet xmlns=\"\(mainNamespace)\" xmlns:r=\"\(relNamespace)\">"
         xml += "<sheetViews><sheetView workbookViewId=\"0\"" + (selected ? " tabSelected=\"1\">" : ">")
         let frozen = min(max(sheet.frozenRows, 0), maxRows - 1)
@@ -246,15 +255,21 @@ public enum XLSXWriter {
             }
             xml += "</cols>"
         }
-        xml += "<sheetData>"
-        for (rowIndex, row) in sheet.rows.enumerated() {
-            xml += "<row r=\"\(rowIndex + 1)\">"
-            for (columnIndex, cell) in row.enumerated() {
-                xml += cellXML(cell, reference: reference(row: rowIndex + 1, column: columnIndex + 1))
-            }
-            xml += "</row>"
+        return xml + "<sheetData>"
+    }
+
+    /// One `<row>`, `number` 1-based.
+    static func rowXML(_ row: [XLSXCell], number: Int) -> String {
+        var xml = "<row r=\"\(number)\">"
+        for (columnIndex, cell) in row.enumerated() {
+            xml += cellXML(cell, reference: reference(row: number, column: columnIndex + 1))
         }
-        xml += "</sheetData>"
+        return xml + "</row>"
+    }
+
+    /// From `</sheetData>` to the end: the merged ranges.
+    static func worksheetTail(_ sheet: XLSXSheet) -> String {
+        var xml = "</sheetData>"
         if !sheet.merges.isEmpty {
             xml += "<mergeCells count=\"\(sheet.merges.count)\">"
             xml += sheet.merges.map { "<mergeCell ref=\"\($0)\"/>" }.joined()

@@ -5,7 +5,7 @@ import SQLKit
 /// inspections and audits). The company answers with a rectification report and evidence; the officer verifies and
 /// closes (销号) or sends it back with reasons.
 public struct Problems: Sendable {
-    public enum Status: String, Sendable, CaseIterable, Codable {
+    public enum Status: String, CaseStatus, Codable {
         case open, submitted, closed
 
         public var title: String {
@@ -17,8 +17,6 @@ public struct Problems: Sendable {
         }
     }
 
-    public static let sources = ["complaint": "投诉举报", "warning": "预警转入", "manual": "人工录入", "inspection": "检查发现", "audit": "审计发现"]
-    public static let severities = ["high": "严重", "medium": "一般", "low": "轻微"]
 
     public struct Problem: Sendable {
         public let id: Int64
@@ -29,8 +27,8 @@ public struct Problems: Sendable {
         public let regionPath: String
         public let category: String
         public let description: String
-        public let severity: String
-        public let source: String
+        public let severity: ProblemSeverity
+        public let source: ProblemSource
         public let sourceId: Int64?
         public let deadline: String
         public let responsible: String
@@ -44,21 +42,15 @@ public struct Problems: Sendable {
         public let closedAt: String?
 
         public var categoryTitle: String { ProblemCategory.named(category)?.title ?? category }
-        public var sourceTitle: String { Problems.sources[source] ?? source }
-        public var severityTitle: String { Problems.severities[severity] ?? severity }
+        public var sourceTitle: String { source.title }
+        public var severityTitle: String { severity.title }
         public func daysOverdue(today: Day) -> Int? {
             guard status == .open, let due = Day(deadline), due < today else { return nil }
             return due.days(until: today)
         }
     }
 
-    public struct Event: Sendable, Codable {
-        public let at: String
-        public let username: String
-        public let role: String
-        public let action: String
-        public let note: String
-    }
+    public typealias Event = CaseEvent
 
     public struct Letter: Sendable, Codable {
         public let kind: String
@@ -78,20 +70,7 @@ public struct Problems: Sendable {
         public let uploadedBy: String
     }
 
-    public struct Filter: Sendable {
-        public var status = ""
-        public var category = ""
-        public var source = ""
-        public var regionCode = ""
-        public var companyId: Int64?
-        public var estateId: Int64?
-        public var overdue = false
-        public var from: Day?
-        public var until: Day?
-        public var page = 1
-        public var pageSize = 30
-        public init() {}
-    }
+    public typealias Filter = CaseFilter
 
     let database: Database
     let clock: any LedgerClock
@@ -104,7 +83,7 @@ public struct Problems: Sendable {
     }
 
     /// Officials by region; a company its estates' problems; a department what was referred to it in its region.
-    static func predicate(_ scope: Scope) -> SQLQueryString {
+    public static func visible(to scope: Scope) -> SQLQueryString {
         switch scope.role {
         case .admin: return "1 = 1"
         case .regulator, .street, .oversight, .supervisor: return Scope.pathPredicate("p.region_path", scope.regionPath)
@@ -115,7 +94,7 @@ public struct Problems: Sendable {
         }
     }
 
-    static let select: SQLQueryString = """
+    public static let select: SQLQueryString = """
         SELECT p.id, p.estate_id, e.name AS estate_name, p.company_id, c.name AS company_name, p.region_path, p.category, p.description,
                p.severity, p.source, p.source_id, p.deadline, p.responsible, p.status, p.escalation_level, p.referred_to, p.referral_decision,
                p.outcome, p.created_at, p.created_by, p.closed_at
@@ -125,104 +104,66 @@ public struct Problems: Sendable {
     // MARK: Creation
 
     /// Manual entry (inspections and audits feed it this way until they have their own capability).
-    public func create(fields: [String: String], scope: Scope) async throws -> Int64 {
+    public func create(_ input: ProblemInput, scope: Scope) async throws -> Int64 {
         try scope.require(.createProblem)
-        var reader = InputReader(fields)
-        let estateId = Int64((fields["estate"] ?? "").trimmingCharacters(in: .whitespaces))
-        if estateId == nil { reader.errors.add("estate", code: "required", "请填写小区编号") }
-        _ = reader.text("description", label: "问题描述", max: 2_000)
-        _ = reader.text("category", label: "问题类别", max: 40)
-        let source = fields["source"].flatMap { $0.isEmpty ? nil : $0 } ?? "manual"
-        if !["manual", "inspection", "audit"].contains(source) { reader.errors.add("source", code: "unknown_source", "来源须为人工录入、检查发现或审计发现") }
-        try reader.errors.throwIfAny()
+        var errors = FieldErrors()
+        if input.estateId == nil { errors.add("estate", code: "required", "请填写小区编号") }
+        if let source = input.source, !ProblemSource.enteredByHand.contains(source) {
+            errors.add("source", code: "unknown_source", "来源须为人工录入、检查发现或审计发现")
+        }
         let at = clock.now()
+        let checked = input.problems(today: Day(Timestamp.shanghaiDay(at))!)
+        try FieldErrors(merging: errors, checked).throwIfAny()
         return try await database.transaction { db in
-            guard try await EstateRepository.estate(estateId!, scope: scope, on: db) != nil else {
+            guard let estateId = input.estateId, try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else {
                 throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
             }
-            return try await Self.insert(estateId: estateId!, category: fields["category"] ?? "", description: fields["description"] ?? "",
-                                         severity: fields["severity"] ?? "medium", source: source, sourceId: nil, deadline: fields["deadline"],
-                                         responsible: fields["responsible"], scope: scope, at: at, on: db)
+            return try await Self.insert(input, sourceId: nil, scope: scope, at: at, on: db)
         }
     }
 
     /// Inserts a problem inside the caller's transaction (complaints and warnings escalate through here), validating its fields.
-    static func insert(estateId: Int64, category: String, description rawDescription: String, severity: String, source: String, sourceId: Int64?,
-                       deadline rawDeadline: String?, responsible rawResponsible: String?, scope: Scope, at: Date,
-                       on db: any SQLDatabase) async throws -> Int64 {
-        var errors = FieldErrors()
-        if ProblemCategory.named(category) == nil { errors.add("category", code: "unknown_category", "请选择问题类别") }
-        let description = rawDescription.trimmingCharacters(in: .whitespacesAndNewlines)
-        if description.isEmpty { errors.add("description", code: "required", "请填写问题描述") }
-        if description.count > 2_000 || InputReader.hasControlCharacters(description) {
-            errors.add("description", code: "too_long", "问题描述不能超过2000个字符，且不能包含控制字符")
-        }
-        if Problems.severities[severity] == nil { errors.add("severity", code: "unknown_severity", "请选择严重程度") }
+    static func insert(_ input: ProblemInput, sourceId: Int64?, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Int64 {
         let today = Day(Timestamp.shanghaiDay(at))!
-        var deadline: Day?
-        let deadlineText = InputReader.halfWidth((rawDeadline ?? "").trimmingCharacters(in: .whitespaces))
-        if !deadlineText.isEmpty {
-            deadline = Day(deadlineText)
-            if deadline == nil { errors.add("deadline", code: "bad_date", "整改期限应为有效日期，格式如 2024-07-01") }
-            else if deadline! < today { errors.add("deadline", code: "past_deadline", "整改期限不能早于今天") }
-        }
-        try errors.throwIfAny()
-        guard let estate = try await db.raw("SELECT e.region_path, e.company_id, c.name AS company_name FROM estates e LEFT JOIN companies c ON c.id = e.company_id WHERE e.id = \(bind: estateId)").first() else {
+        try input.problems(today: today).throwIfAny()
+        let source = input.source ?? .manual, severity = input.severity ?? .medium
+        guard let estateId = input.estateId, let estate = try await db.raw("""
+            SELECT e.region_path, e.company_id, c.name AS company_name FROM estates e LEFT JOIN companies c ON c.id = e.company_id WHERE e.id = \(bind: estateId)
+            """).first() else {
             throw LedgerError.invalid("estate", code: "not_found", "小区不存在")
         }
         let path = try estate.decode(column: "region_path", as: String.self)
-        if deadline == nil { deadline = today.adding(days: try await RegionSettings.value("problem_days", at: path, on: db)) }
-        let responsible = (rawResponsible ?? "").trimmingCharacters(in: .whitespaces).isEmpty
-            ? (try estate.decode(column: "company_name", as: String?.self) ?? "建设单位或业委会") : String(rawResponsible!.prefix(100))
+        var deadline = today
+        if let chosen = input.deadlineDay { deadline = chosen } else { deadline = today.adding(days: try await RegionSettings.value("problem_days", at: path, on: db)) }
+        let responsible = input.responsible.trimmingCharacters(in: .whitespaces).isEmpty
+            ? (try estate.decode(column: "company_name", as: String?.self) ?? "建设单位或业委会") : String(input.responsible.prefix(100))
         let now = Timestamp.storage(at)
+        let description = input.description.trimmingCharacters(in: .whitespacesAndNewlines)
         let id = try await db.raw("""
             INSERT INTO problems (estate_id, company_id, region_path, category, description, severity, source, source_id, deadline, responsible,
                                   status, created_at, created_by, updated_at)
-            VALUES (\(bind: estateId), \(bind: try estate.decode(column: "company_id", as: Int64?.self)), \(bind: path), \(bind: category),
-                    \(bind: description), \(bind: severity), \(bind: source), \(bind: sourceId), \(bind: deadline!.description), \(bind: responsible),
-                    'open', \(bind: now), \(bind: scope.username), \(bind: now))
+            VALUES (\(bind: estateId), \(bind: try estate.decode(column: "company_id", as: Int64?.self)), \(bind: path), \(bind: input.category),
+                    \(bind: description), \(bind: severity.rawValue), \(bind: source.rawValue), \(bind: sourceId), \(bind: deadline.description),
+                    \(bind: responsible), 'open', \(bind: now), \(bind: scope.username), \(bind: now))
             RETURNING id
             """).first(decodingColumn: "id", as: Int64.self)!
-        try await event(id, at: at, scope: scope, action: "create",
-                        note: "立案（\(sources[source] ?? source)），整改期限 \(deadline!)，责任主体 \(responsible)", on: db)
+        try await Casework.record(Problems.self, id, at: at, username: scope.username, role: scope.role.rawValue, action: "create",
+                                  note: "立案（\(source.title)），整改期限 \(deadline)，责任主体 \(responsible)", on: db)
         try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "problem", entityId: "\(id)", regionPath: path,
-                                  after: ["category": category, "source": source, "deadline": deadline!.description])
+                                  after: ["category": input.category, "source": source.rawValue, "deadline": deadline.description])
         return id
     }
 
     // MARK: Reading
 
     public func list(scope: Scope, filter: Filter) async throws -> Page<Problem> {
-        if !filter.status.isEmpty && Status(rawValue: filter.status) == nil {
-            throw LedgerError.invalid("status", code: "unknown_status", "状态须为 open、submitted 或 closed")
-        }
-        let today = Timestamp.shanghaiDay(clock.now())
-        return try await database.read { db in
-            var conditions: [SQLQueryString] = [Self.predicate(scope)]
-            if !filter.regionCode.isEmpty {
-                let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
-                conditions.append(Scope.pathPredicate("p.region_path", region.path))
-            }
-            if !filter.status.isEmpty { conditions.append("p.status = \(bind: filter.status)") }
-            if !filter.category.isEmpty {
-                let codes = [filter.category] + ProblemCategory.all.filter { $0.parent == filter.category }.map(\.code)
-                conditions.append("p.category IN (\(binds: codes))")
-            }
-            if !filter.source.isEmpty { conditions.append("p.source = \(bind: filter.source)") }
-            if let company = filter.companyId { conditions.append("p.company_id = \(bind: company)") }
-            if let estate = filter.estateId { conditions.append("p.estate_id = \(bind: estate)") }
-            if filter.overdue { conditions.append("p.status = 'open' AND p.deadline < \(bind: today)") }
-            if let from = filter.from { conditions.append("p.created_at >= \(bind: Timestamp.startOfShanghaiDay(from))") }
-            if let until = filter.until { conditions.append("p.created_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))") }
-            let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM problems p WHERE \(condition)").first(decodingColumn: "n", as: Int.self) ?? 0
-            let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 500))
-            let rows = try await db.raw("""
-                \(Self.select) WHERE \(condition)
-                ORDER BY CASE p.status WHEN 'closed' THEN 1 ELSE 0 END, p.deadline, p.id LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
-                """).all()
-            return Page(items: try rows.map(Self.decode), total: total, page: page, pageSize: size)
-        }
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await database.read { db in try await Casework.list(Problems.self, scope: scope, filter: filter, today: today, on: db) }
+    }
+
+    /// Every problem the filter selects, one at a time, in constant memory (the ledger export).
+    public func forEach(scope: Scope, filter: Filter, _ each: (Problem) async throws -> Void) async throws {
+        try await Casework.forEach(Problems.self, scope: scope, filter: filter, today: Day(Timestamp.shanghaiDay(clock.now()))!, on: database, each)
     }
 
     public struct Detail: Sendable {
@@ -236,8 +177,7 @@ public struct Problems: Sendable {
     public func problem(_ id: Int64, scope: Scope) async throws -> Detail {
         try await database.read { db in
             guard let problem = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("问题") }
-            let events = try await db.raw("SELECT at, username, role, action, note FROM problem_events WHERE problem_id = \(bind: id) ORDER BY id")
-                .all(decoding: Event.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let events = try await Casework.events(Problems.self, id, publicOnly: false, on: db)
             let letters = try await Self.letters(id, on: db)
             let attachments = try await db.raw("""
                 SELECT id, filename, content_type, size, uploaded_at, uploaded_by FROM attachments WHERE owner_type = 'problem' AND owner_id = \(bind: id) ORDER BY id
@@ -279,24 +219,10 @@ public struct Problems: Sendable {
             }
         }
 
-        public func allowed(from status: Status) -> Bool {
-            switch self {
-            case .rectify: status == .open
-            case .accept, .sendBack: status == .submitted
-            case .refer, .decide, .note: status != .closed
-            }
-        }
+        public func allowed(from status: Status) -> Bool { Problems.steps.allowed(self, from: status) }
 
         /// The permission the step needs (the table is `Role.permissions`).
-        public var permission: Permission {
-            switch self {
-            case .rectify: .rectifyProblem
-            case .accept, .sendBack: .verifyRectification
-            case .refer: .referProblem
-            case .decide: .decideReferredProblem
-            case .note: .noteProblem
-            }
-        }
+        public var permission: Permission { Problems.steps.permission(self) }
 
         public func permitted(for role: Role) -> Bool { role.permissions.contains(permission) }
     }
@@ -349,7 +275,8 @@ public struct Problems: Sendable {
             case .note:
                 break
             }
-            try await Self.event(id, at: at, scope: scope, action: action.rawValue, note: text, on: db)
+            try await Casework.record(Problems.self, id, at: at, username: scope.username, role: scope.role.rawValue, action: action.rawValue,
+                                      note: text, on: db)
             let after = try await Self.find(id, scope: .system, on: db)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "problem", entityId: "\(id)",
                                       regionPath: before.regionPath, before: ["status": before.status.rawValue],
@@ -390,14 +317,11 @@ public struct Problems: Sendable {
     // MARK: Storage helpers
 
     static func find(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Problem? {
-        try await db.raw("\(select) WHERE p.id = \(bind: id) AND \(predicate(scope))").first().map(decode)
+        try await db.raw("\(select) WHERE p.id = \(bind: id) AND \(visible(to: scope))").first().map(decode)
     }
 
     static func event(_ id: Int64, at: Date, scope: Scope, action: String, note: String, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO problem_events (problem_id, at, username, role, action, note)
-            VALUES (\(bind: id), \(bind: Timestamp.storage(at)), \(bind: scope.username), \(bind: scope.role.rawValue), \(bind: action), \(bind: note))
-            """).run()
+        try await Casework.record(Problems.self, id, at: at, username: scope.username, role: scope.role.rawValue, action: action, note: note, on: db)
     }
 
     static func letters(_ id: Int64, on db: any SQLDatabase) async throws -> [Letter] {
@@ -408,13 +332,14 @@ public struct Problems: Sendable {
         }
     }
 
-    static func decode(_ row: any SQLRow) throws -> Problem {
+    public static func decode(_ row: any SQLRow) throws -> Problem {
         Problem(
             id: try row.decode(column: "id", as: Int64.self), estateId: try row.decode(column: "estate_id", as: Int64.self),
             estateName: try row.decode(column: "estate_name", as: String.self), companyId: try row.decode(column: "company_id", as: Int64?.self),
             companyName: try row.decode(column: "company_name", as: String?.self), regionPath: try row.decode(column: "region_path", as: String.self),
             category: try row.decode(column: "category", as: String.self), description: try row.decode(column: "description", as: String.self),
-            severity: try row.decode(column: "severity", as: String.self), source: try row.decode(column: "source", as: String.self),
+            severity: ProblemSeverity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .medium,
+            source: ProblemSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .manual,
             sourceId: try row.decode(column: "source_id", as: Int64?.self), deadline: try row.decode(column: "deadline", as: String.self),
             responsible: try row.decode(column: "responsible", as: String.self),
             status: Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,

@@ -45,6 +45,7 @@ public struct Migrator: Sendable {
         M0012_IndexFirstPublications(),
         M0013_SecureAuditAndSecrets(),
         M0014_TwoFactorAndAccounts(),
+        M0015_ShareCaseEvents(),
     ]
 
     let database: Database

@@ -213,10 +213,10 @@ public struct WarningInbox: Sendable {
             let now = Timestamp.storage(at)
             var recorded = note
             if action == .escalate {
-                let problemId = try await Problems.insert(
+                let problemId = try await Problems.insert(ProblemInput(
                     estateId: before.estateId, category: ProblemCategory.forRule(before.rule),
                     description: String("预警 \(before.rule) \(WarningRules.rule(before.rule)?.name ?? "")（\(before.quarter.title)）：\(before.detail)。\(note)".prefix(2_000)),
-                    severity: before.severity, source: "warning", sourceId: id, deadline: nil, responsible: nil, scope: scope, at: at, on: db)
+                    severity: ProblemSeverity(rawValue: before.severity) ?? .medium, source: .warning), sourceId: id, scope: scope, at: at, on: db)
                 try await db.raw("UPDATE warnings SET problem_id = \(bind: problemId) WHERE id = \(bind: id)").run()
                 recorded = "转为问题 #\(problemId)：\(note)"
             }

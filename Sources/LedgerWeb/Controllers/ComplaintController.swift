@@ -20,43 +20,14 @@ struct ComplaintController {
         router.post("/complaints/:id", use: act)
     }
 
-    static func filter(_ query: Parameters) throws -> Complaints.Filter {
-        var filter = Complaints.Filter()
-        filter.status = String((query["status"] ?? "").prefix(16))
-        filter.source = String((query["source"] ?? "").prefix(16))
-        filter.category = String((query["category"] ?? "").prefix(40))
-        filter.regionCode = String((query["region"] ?? "").prefix(20))
-        filter.estateId = try RegistryAPI.positive(query["estate"], field: "estate").map(Int64.init)
-        filter.overdue = query["overdue"] == "1"
-        filter.from = try LedgerQuery.day(query["from"], field: "from")
-        filter.until = try LedgerQuery.day(query["until"], field: "until")
-        filter.search = String((query["q"] ?? "").prefix(50))
-        filter.page = try RegistryAPI.positive(query["page"], field: "page") ?? 1
-        return filter
-    }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        let filter = try Self.filter(request.uri.queryParameters)
+        let filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
         let page = try await complaints.list(scope: scope, filter: filter)
-        let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let subRegions = try await regions.subRegions(scope: scope)
-        let query: [(String, String)] = [("status", filter.status), ("source", filter.source), ("category", filter.category),
-                                         ("region", filter.regionCode), ("overdue", filter.overdue ? "1" : ""), ("from", filter.from?.description ?? ""),
-                                         ("until", filter.until?.description ?? ""), ("q", filter.search)]
-        let model = ComplaintListPage(
-            layout: Layout(title: "投诉举报", context: context, section: "/complaints"),
-            statuses: [Option(value: "", label: "全部状态", selected: filter.status.isEmpty)]
-                + Complaints.Status.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == filter.status) },
-            sources: [Option(value: "", label: "全部来源", selected: filter.source.isEmpty)]
-                + ComplaintSource.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == filter.source) },
-            categories: CategoryGroup.all(selected: filter.category),
-            regions: Option.regions(subRegions, selected: filter.regionCode),
-            showRegions: !subRegions.isEmpty, overdue: filter.overdue, from: filter.from?.description ?? "", until: filter.until?.description ?? "",
-            search: filter.search, canIntake: scope.can(.intakeComplaint),
-            exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
-            rows: page.items.map { ComplaintRow($0, today: today) }, pager: Pager(page, base: "/complaints", query: query), empty: page.items.isEmpty)
-        return renderer.render(.complaints, model)
+        let buttons = scope.can(.intakeComplaint) ? [CaseButton(href: "/complaints/new", label: "登记线索", secondary: false)] : []
+        return renderer.render(.cases, CaseListPage(.complaints, page: page, filter: filter, buttons: buttons,
+                                                    subRegions: try await regions.subRegions(scope: scope), context: context,
+                                                    today: Day(Timestamp.shanghaiDay(clock.now()))!))
     }
 
     @Sendable func intakeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -78,7 +49,7 @@ struct ComplaintController {
     @Sendable func intake(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         return try await submitting {
-            let id = try await complaints.intake(fields: context.form.fields, scope: scope)
+            let id = try await complaints.intake(ComplaintInput(form: context.form.fields), scope: scope)
             return .redirect(to: "/complaints/\(id)", type: .normal)
         } reshow: { errors in
             intakePage(context, errors: errors, status: .badRequest)
@@ -103,7 +74,7 @@ struct ComplaintController {
         let uploads = context.form.files.filter { $0.field == "files" && !$0.filename.isEmpty }
         return try await submitting {
             guard uploads.count <= 3 else { throw LedgerError.invalid("files", code: "too_many_files", "最多上传3份证据材料") }
-            try await complaints.act(action, on: id, fields: context.form.fields,
+            try await complaints.act(action, on: id, ComplaintStep(form: context.form.fields),
                                      uploads: uploads.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) }, scope: scope)
             return .redirect(to: "/complaints/\(id)", type: .normal)
         } reshow: { errors in
@@ -151,25 +122,28 @@ struct ComplaintController {
     }
 
     @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let rows = try await ledgerRows(request, context)
-        return LedgerQuery.csv(ComplaintLedger.csv(rows), filename: "complaint-ledger.csv")
+        let (scope, filter, unit) = try await ledgerQuery(request, context)
+        return LedgerQuery.csvStream(ComplaintLedger.layout(unit: unit, filledOn: today), filename: "投诉举报台账-\(unit)-\(today).csv") { [complaints] each in
+            try await complaints.forEach(scope: scope, filter: filter, each)
+        }
     }
 
     @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let rows = try await ledgerRows(request, context)
-        let scope = try context.scope()
-        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
-        return LedgerQuery.xlsx(try ComplaintLedger.xlsx(rows, unit: unit, filledOn: Day(Timestamp.shanghaiDay(clock.now()))!),
-                                filename: "complaint-ledger.xlsx")
+        let (scope, filter, unit) = try await ledgerQuery(request, context)
+        return try await LedgerQuery.xlsxStream(ComplaintLedger.layout(unit: unit, filledOn: today), filename: "投诉举报台账-\(unit)-\(today).xlsx") { each in
+            try await complaints.forEach(scope: scope, filter: filter, each)
+        }
     }
 
-    private func ledgerRows(_ request: Request, _ context: AppRequestContext) async throws -> [Complaints.Complaint] {
-        var filter = try Self.filter(request.uri.queryParameters)
-        filter.pageSize = 500
+    private var today: Day { Day(Timestamp.shanghaiDay(clock.now()))! }
+
+    /// The export's scope, its checked filter (a wrong one is refused before the download starts) and the unit's name.
+    private func ledgerQuery(_ request: Request, _ context: AppRequestContext) async throws -> (Scope, CaseFilter, String) {
+        var filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
+        filter.pageSize = 1
         let scope = try context.scope()
-        return try await LedgerQuery.all { page in
-            filter.page = page
-            return try await complaints.list(scope: scope, filter: filter)
-        }.reversed()
+        _ = try await complaints.list(scope: scope, filter: filter)
+        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+        return (scope, filter, unit)
     }
 }

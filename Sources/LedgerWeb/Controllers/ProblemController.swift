@@ -24,44 +24,15 @@ struct ProblemController {
         router.get("/problems/:id/files/:file", use: file)
     }
 
-    static func filter(_ query: Parameters) throws -> Problems.Filter {
-        var filter = Problems.Filter()
-        filter.status = String((query["status"] ?? "").prefix(16))
-        filter.category = String((query["category"] ?? "").prefix(40))
-        filter.source = String((query["source"] ?? "").prefix(16))
-        filter.regionCode = String((query["region"] ?? "").prefix(20))
-        filter.companyId = try RegistryAPI.positive(query["company"], field: "company").map(Int64.init)
-        filter.estateId = try RegistryAPI.positive(query["estate"], field: "estate").map(Int64.init)
-        filter.overdue = query["overdue"] == "1"
-        filter.from = try LedgerQuery.day(query["from"], field: "from")
-        filter.until = try LedgerQuery.day(query["until"], field: "until")
-        filter.page = try RegistryAPI.positive(query["page"], field: "page") ?? 1
-        return filter
-    }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        let filter = try Self.filter(request.uri.queryParameters)
+        let filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
         let page = try await problems.list(scope: scope, filter: filter)
-        let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let subRegions = try await regions.subRegions(scope: scope)
-        let query: [(String, String)] = [("status", filter.status), ("category", filter.category), ("source", filter.source), ("region", filter.regionCode),
-                                         ("company", filter.companyId.map(String.init) ?? ""), ("estate", filter.estateId.map(String.init) ?? ""),
-                                         ("overdue", filter.overdue ? "1" : ""), ("from", filter.from?.description ?? ""),
-                                         ("until", filter.until?.description ?? "")]
-        let model = ProblemListPage(
-            layout: Layout(title: "问题整改", context: context, section: "/problems"),
-            statuses: [Option(value: "", label: "全部状态", selected: filter.status.isEmpty)]
-                + Problems.Status.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == filter.status) },
-            sources: [Option(value: "", label: "全部来源", selected: filter.source.isEmpty)]
-                + Problems.sources.sorted { $0.key < $1.key }.map { Option(value: $0.key, label: $0.value, selected: $0.key == filter.source) },
-            categories: CategoryGroup.all(selected: filter.category),
-            regions: Option.regions(subRegions, selected: filter.regionCode),
-            showRegions: !subRegions.isEmpty, overdue: filter.overdue, from: filter.from?.description ?? "", until: filter.until?.description ?? "",
-            canCreate: scope.can(.createProblem),
-            exportQuery: query.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
-            rows: page.items.map { ProblemRow($0, today: today) }, pager: Pager(page, base: "/problems", query: query), empty: page.items.isEmpty)
-        return renderer.render(.problems, model)
+        let buttons = (scope.can(.createProblem) ? [CaseButton(href: "/problems/new", label: "录入问题", secondary: false)] : [])
+            + [CaseButton(href: "/problems/put-right", label: "整治到位率", secondary: true)]
+        return renderer.render(.cases, CaseListPage(.problems, page: page, filter: filter, buttons: buttons,
+                                                    subRegions: try await regions.subRegions(scope: scope), context: context,
+                                                    today: Day(Timestamp.shanghaiDay(clock.now()))!))
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -76,8 +47,8 @@ struct ProblemController {
             layout: Layout(title: "录入问题", context: context, section: "/problems"), estate: Field("estate", values, errors),
             description: Field("description", values, errors), deadline: Field("deadline", values, errors),
             responsible: Field("responsible", values, errors), categories: CategoryGroup.all(selected: values["category"] ?? ""),
-            severities: Problems.severities.sorted { $0.key < $1.key }.map { Option(value: $0.key, label: $0.value, selected: $0.key == (values["severity"] ?? "medium")) },
-            sources: [("manual", "人工录入"), ("inspection", "检查发现"), ("audit", "审计发现")].map { Option(value: $0.0, label: $0.1, selected: $0.0 == values["source"]) },
+            severities: ProblemSeverity.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == (values["severity"] ?? "medium")) },
+            sources: ProblemSource.enteredByHand.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == values["source"]) },
             categoryError: errors.message(for: "category"))
         return renderer.render(.problemForm, model, status: status)
     }
@@ -85,7 +56,7 @@ struct ProblemController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         return try await submitting {
-            let id = try await problems.create(fields: context.form.fields, scope: scope)
+            let id = try await problems.create(ProblemInput(form: context.form.fields), scope: scope)
             return .redirect(to: "/problems/\(id)", type: .normal)
         } reshow: { errors in
             formPage(context, values: context.form.fields, errors: errors, status: .badRequest)
@@ -129,8 +100,8 @@ struct ProblemController {
                                              error: submitted == action.rawValue ? errors.items.first?.message : nil)
             }
         let sourceHref: String? = switch p.source {
-        case "complaint": p.sourceId.map { "/complaints/\($0)" }
-        case "warning": p.sourceId.map { "/warnings/\($0)" }
+        case .complaint: p.sourceId.map { "/complaints/\($0)" }
+        case .warning: p.sourceId.map { "/warnings/\($0)" }
         default: nil
         }
         let model = ProblemDetailPage(
@@ -187,21 +158,27 @@ struct ProblemController {
     }
 
     @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        LedgerQuery.csv(ProblemLedger.csv(try await ledgerRows(request, context)), filename: "problem-ledger.csv")
+        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "csv")
+        return LedgerQuery.csvStream(ProblemLedger.layout, filename: name) { [problems] each in
+            try await problems.forEach(scope: scope, filter: filter, each)
+        }
     }
 
     @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
-        LedgerQuery.xlsx(try ProblemLedger.xlsx(try await ledgerRows(request, context)), filename: "problem-ledger.xlsx")
+        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "xlsx")
+        return try await LedgerQuery.xlsxStream(ProblemLedger.layout, filename: name) { each in
+            try await problems.forEach(scope: scope, filter: filter, each)
+        }
     }
 
-    private func ledgerRows(_ request: Request, _ context: AppRequestContext) async throws -> [Problems.Problem] {
-        var filter = try Self.filter(request.uri.queryParameters)
-        filter.pageSize = 500
+    /// The export's scope, its checked filter (a wrong one is refused before the download starts) and the file's name.
+    private func ledgerQuery(_ request: Request, _ context: AppRequestContext, extension ext: String) async throws -> (Scope, CaseFilter, String) {
+        var filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
+        filter.pageSize = 1
         let scope = try context.scope()
-        return try await LedgerQuery.all { page in
-            filter.page = page
-            return try await problems.list(scope: scope, filter: filter)
-        }.sorted { $0.id < $1.id }
+        _ = try await problems.list(scope: scope, filter: filter)
+        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+        return (scope, filter, "问题台账-\(unit)-\(Timestamp.shanghaiDay(clock.now())).\(ext)")
     }
 }
 

@@ -47,13 +47,14 @@ struct PublicComplaintController {
         if fields["search"] != nil {
             return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: FieldErrors())
         }
-        let (intake, errors) = Complaints.checkIntake(fields)
-        guard errors.isEmpty, let intake else {
+        let intake = ComplaintInput(form: fields)
+        let errors = Complaints.check(intake)
+        guard errors.isEmpty, let estateId = intake.estateId else {
             return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: errors, status: .badRequest)
         }
         guard fields["confirm"] == "1" else {
-            let similar = try await complaints.similar(estateId: intake.estateId, category: intake.category)
-            let estate = try? await estates.publicEstate(intake.estateId)
+            let similar = try await complaints.similar(estateId: estateId, category: intake.category)
+            let estate = try? await estates.publicEstate(estateId)
             guard let estate else {
                 var missing = FieldErrors()
                 missing.add("estate", code: "not_found", "所选小区不存在，请重新搜索")
@@ -62,7 +63,7 @@ struct PublicComplaintController {
             let model = ComplaintConfirmPage(layout: Layout(title: "确认投诉", context: context), estateName: estate.name,
                                              categoryTitle: ProblemCategory.named(intake.category)?.title ?? "", fields: fields.sorted { $0.key < $1.key }
                                                 .filter { $0.key != "_csrf" && $0.key != "confirm" }.map { HiddenField(name: $0.key, value: $0.value) },
-                                             content: intake.content, anonymous: intake.name == nil,
+                                             content: intake.checkedContent, anonymous: intake.checkedName == nil,
                                              similar: similar.map { SimilarRow(day: $0.receivedDay, category: $0.categoryTitle, status: $0.status.title) },
                                              hasSimilar: !similar.isEmpty)
             return renderer.render(.complaintConfirm, model)
@@ -70,7 +71,7 @@ struct PublicComplaintController {
         let uploads = context.form.files.filter { $0.field == "files" && !$0.filename.isEmpty }
         do {
             guard uploads.count <= 3 else { throw LedgerError.invalid("files", code: "too_many_files", "最多上传3个附件") }
-            let code = try await complaints.file(fields: fields, uploads: uploads.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) },
+            let code = try await complaints.file(intake, uploads: uploads.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) },
                                                  address: context.remoteAddress)
             return .redirect(to: "/public/complaints/track?code=\(code)&filed=1", type: .normal)
         } catch let error as LedgerError where [.invalid, .locked, .tooLarge, .notFound].contains(error.kind) {
@@ -127,8 +128,8 @@ struct PublicComplaintController {
         try APIInput.limit(body.content, "content", max: 2_000)
         try APIInput.limit(body.name, "name", max: 20)
         try APIInput.limit(body.phone, "phone", max: 20)
-        let code = try await complaints.file(fields: ["estate": "\(body.estateId)", "category": body.category, "content": body.content,
-                                                      "name": body.name ?? "", "phone": body.phone ?? ""],
+        let code = try await complaints.file(ComplaintInput(estateId: body.estateId, category: body.category, content: body.content,
+                                                            name: body.name ?? "", phone: body.phone ?? ""),
                                              uploads: [], address: context.remoteAddress)
         return try JSONResponse.make(["trackingCode": code], status: .created)
     }

@@ -121,7 +121,7 @@ struct ComplaintRow: Sendable {
         estateId = c.estateId
         estate = c.estateName
         category = c.categoryTitle
-        content = c.content.count > 60 ? String(c.content.prefix(60)) + "…" : c.content
+        content = CaseCell.detail(c.content).text
         complainant = c.maskedName
         receivedAt = Timestamp.display(stored: c.receivedAt)
         handlingUnit = c.handlingRegionName ?? "—"
@@ -131,24 +131,6 @@ struct ComplaintRow: Sendable {
         outcome = c.outcome?.title ?? ""
         overdue = c.isOverdue(today: today)
     }
-}
-
-struct ComplaintListPage: Sendable {
-    let layout: Layout
-    let statuses: [Option]
-    let sources: [Option]
-    let categories: [CategoryGroup]
-    let regions: [Option]
-    let showRegions: Bool
-    let overdue: Bool
-    let from: String
-    let until: String
-    let search: String
-    let canIntake: Bool
-    let exportQuery: String
-    let rows: [ComplaintRow]
-    let pager: Pager
-    let empty: Bool
 }
 
 struct ComplaintIntakePage: Sendable {
@@ -198,4 +180,18 @@ struct ComplaintDetailPage: Sendable {
     let outcomes: [Option]
     let categories: [CategoryGroup]
     let formError: String?
+}
+
+extension CaseListing where Kind == Complaints {
+    /// The complaint inbox.
+    static var complaints: CaseListing {
+        CaseListing(path: "/complaints", title: "投诉举报", searchPlaceholder: "查询码、来源编号、小区或内容", dateLabel: "受理",
+                    exportLabel: "台账（温县附件5格式，投诉人信息已脱敏）", emptyText: "没有符合条件的投诉。", tableId: "complaint-table",
+                    columns: ["查询码", "来源", "小区", "类别", "内容", "投诉人", "受理时间", "承办单位", "时限", "状态"]) { complaint, today in
+            let r = ComplaintRow(complaint, today: today)
+            return [CaseCell(text: r.code, href: "/complaints/\(r.id)"), CaseCell(text: r.source), CaseCell(text: r.estate), CaseCell(text: r.category),
+                    CaseCell(text: r.content, detail: true), CaseCell(text: r.complainant), CaseCell(text: r.receivedAt), CaseCell(text: r.handlingUnit),
+                    CaseCell(text: r.deadline, warn: r.overdue ? "逾期" : nil), CaseCell(text: r.statusTitle, sub: r.outcome.isEmpty ? nil : r.outcome)]
+        }
+    }
 }

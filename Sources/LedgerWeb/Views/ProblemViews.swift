@@ -23,32 +23,15 @@ struct ProblemRow: Sendable {
         estate = p.estateName
         company = p.companyName ?? "—"
         category = p.categoryTitle
-        description = p.description.count > 60 ? String(p.description.prefix(60)) + "…" : p.description
+        description = CaseCell.detail(p.description).text
         source = p.sourceTitle
         severity = p.severityTitle
         deadline = p.deadline
         status = p.status.rawValue
         statusTitle = p.status.title
         overdueDays = p.daysOverdue(today: today)
-        level = ["未督办", "已发提醒函", "已发督办函", "已约谈"][min(p.escalationLevel, 3)]
+        level = ProblemLedger.escalationTitle(p.escalationLevel)
     }
-}
-
-struct ProblemListPage: Sendable {
-    let layout: Layout
-    let statuses: [Option]
-    let sources: [Option]
-    let categories: [CategoryGroup]
-    let regions: [Option]
-    let showRegions: Bool
-    let overdue: Bool
-    let from: String
-    let until: String
-    let canCreate: Bool
-    let exportQuery: String
-    let rows: [ProblemRow]
-    let pager: Pager
-    let empty: Bool
 }
 
 struct ProblemFormPage: Sendable {
@@ -115,4 +98,18 @@ struct LetterPage: Sendable {
     let nextStep: String
     let isInterview: Bool
     let problemId: String
+}
+
+extension CaseListing where Kind == Problems {
+    /// The problem ledger.
+    static var problems: CaseListing {
+        CaseListing(path: "/problems", title: "问题整改", searchPlaceholder: "问题编号、小区或描述", dateLabel: "发现",
+                    exportLabel: "问题台账", emptyText: "没有符合条件的问题。", tableId: "problem-table",
+                    columns: ["编号", "小区", "物业企业", "类别", "描述", "来源", "整改期限", "状态", "督办"]) { problem, today in
+            let r = ProblemRow(problem, today: today)
+            return [CaseCell(text: "#\(r.id)", href: "/problems/\(r.id)"), CaseCell(text: r.estate), CaseCell(text: r.company), CaseCell(text: r.category),
+                    CaseCell(text: r.description, detail: true), CaseCell(text: r.source),
+                    CaseCell(text: r.deadline, warn: r.overdueDays.map { "逾期\($0)天" }), CaseCell(text: r.statusTitle), CaseCell(text: r.level)]
+        }
+    }
 }

@@ -49,6 +49,7 @@ enum Template: String, CaseIterable, Sendable {
     case audit
     case campaign
     case campaigns
+    case cases
     case companies
     case company
     case companyForm = "company-form"
@@ -57,7 +58,6 @@ enum Template: String, CaseIterable, Sendable {
     case complaintForm = "complaint-form"
     case complaintIntake = "complaint-intake"
     case complaintTrack = "complaint-track"
-    case complaints
     case dashboard
     case enforcement
     case error
@@ -74,7 +74,6 @@ enum Template: String, CaseIterable, Sendable {
     case notice
     case problem
     case problemForm = "problem-form"
-    case problems
     case publicEstate = "public-estate"
     case publicHistory = "public-history"
     case putRight = "put-right"
@@ -88,7 +87,7 @@ enum Template: String, CaseIterable, Sendable {
     case warnings
 
     /// Partials the pages include.
-    static let partials = ["base", "cell", "field", "import-errors", "pager", "sheet", "vouchers"]
+    static let partials = ["base", "case-list", "cell", "field", "import-errors", "pager", "sheet", "vouchers"]
 }
 
 public enum TemplateError: Error, CustomStringConvertible {

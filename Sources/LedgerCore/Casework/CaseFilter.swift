@@ -1,0 +1,28 @@
+import Foundation
+
+/// The one filter of every case list and ledger export: status, source, category (a parent includes its children),
+/// sub-region, company, estate, overdue, the opening date range and a free-text search; page and page size.
+public struct CaseFilter: Sendable, Equatable {
+    public var status = ""
+    public var source = ""
+    public var category = ""
+    public var regionCode = ""
+    public var companyId: Int64?
+    public var estateId: Int64?
+    public var overdue = false
+    public var from: Day?
+    public var until: Day?
+    public var search = ""
+    public var page = 1
+    public var pageSize = 30
+
+    public init() {}
+
+    /// The filter as query items (empty ones left out, page not included): for pager links and export links.
+    public var queryItems: [(String, String)] {
+        [("status", status), ("source", source), ("category", category), ("region", regionCode),
+         ("company", companyId.map(String.init) ?? ""), ("estate", estateId.map(String.init) ?? ""), ("overdue", overdue ? "1" : ""),
+         ("from", from?.description ?? ""), ("until", until?.description ?? ""), ("q", search)]
+            .filter { !$0.1.isEmpty }
+    }
+}
