@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore", "LedgerTestSupport", .product(name: "SQLKit", package: "sql-kit"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

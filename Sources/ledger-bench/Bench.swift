@@ -26,6 +26,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "quarters of demo disclosures to generate with the registry") var quarters = 0
     @Option(help: "disclosures to publish through the API") var publishes = 2_000
     @Option(help: "concurrent clients filing public complaints") var complaintClients = 32
+    @Option(help: "complaints in the ledger-export benchmark (0 to skip)") var exportComplaints = 100_000
     @Option(help: "estates of the warning-run benchmark (each with 8 quarters of disclosures; 0 to skip)") var warningEstates = 50_000
     @Option(help: "SQLite URL for the warning-run database; kept and reused when it already holds data (default: a new temporary one)")
     var warningsDatabase: String?
@@ -64,6 +65,7 @@ struct Bench: AsyncParsableCommand {
         let publishRate = measured.value("publish through the API (\(concurrency) clients)") ?? 0
         report.add("raw batched insert of the same rows", rate: Double(fileable.count) / raw)
         report.add("ratio API publish / raw insert", ratio: publishRate / max(Double(fileable.count) / raw, 1))
+        if exportComplaints > 0 { report.append(try await ExportBench.measure(db, count: exportComplaints)) }
         await db.close()
         if warningEstates > 0 {
             report.append(try await measureWarningRun(logger: logger))
