@@ -12,26 +12,23 @@ import Testing
             let world = try await World.build(in: database)  // today: 19 November 2024
             let campaigns = Campaigns(database: database, clock: world.clock)
             let regulator = world.a.users[.regulator]!.scope
-            var fields = ["name": "物业小区公共收益点题整治", "region": world.a.county.code]
-            for (index, (from, until)) in [("2024-05-01", "2024-05-10"), ("2024-05-11", "2024-05-31"), ("2024-06-01", "2024-08-31"),
-                                           ("2024-09-01", "2024-10-31")].enumerated() {
-                fields["phase\(index)From"] = from
-                fields["phase\(index)Until"] = until
-            }
-            var backwards = fields
-            backwards["phase2Until"] = "2024-05-01"
-            await #expect(throws: FieldErrors.self) { try await campaigns.create(fields: backwards, scope: regulator) }
-            var foreign = fields
-            foreign["region"] = world.b.county.code
-            await #expect(throws: LedgerError.notFound("行政区划")) { try await campaigns.create(fields: foreign, scope: regulator) }
-            await #expect(throws: LedgerError.forbidden) { try await campaigns.create(fields: fields, scope: world.a.users[.street]!.scope) }
-            let id = try await campaigns.create(fields: fields, scope: regulator)
-            let once = try await campaigns.addTask(campaignId: id, fields: ["content": "制定配套整治工作方案", "responsible": "区住建局", "schedule": "date",
-                                                                            "dueOn": "2024-05-15"], scope: regulator)
-            let monthly = try await campaigns.addTask(campaignId: id, fields: ["content": "按月报送双台账", "responsible": "区住建局", "schedule": "monthly",
-                                                                               "day": "20"], scope: regulator)
+            let campaign = Campaigns.NewCampaign(name: "物业小区公共收益点题整治", region: world.a.county.code, phaseDates: [
+                ("2024-05-01", "2024-05-10"), ("2024-05-11", "2024-05-31"), ("2024-06-01", "2024-08-31"), ("2024-09-01", "2024-10-31"),
+            ])
+            var backwards = campaign
+            backwards.phases[2].until = "2024-05-01"
+            await #expect(throws: FieldErrors.self) { try await campaigns.create(backwards, scope: regulator) }
+            var foreign = campaign
+            foreign.region = world.b.county.code
+            await #expect(throws: LedgerError.notFound("行政区划")) { try await campaigns.create(foreign, scope: regulator) }
+            await #expect(throws: LedgerError.forbidden) { try await campaigns.create(campaign, scope: world.a.users[.street]!.scope) }
+            let id = try await campaigns.create(campaign, scope: regulator)
+            let once = try await campaigns.addTask(campaignId: id, Campaigns.NewTask(content: "制定配套整治工作方案", responsible: "区住建局", schedule: .date,
+                                                                                     dueOn: "2024-05-15"), scope: regulator)
+            let monthly = try await campaigns.addTask(campaignId: id, Campaigns.NewTask(content: "按月报送双台账", responsible: "区住建局", schedule: .monthly,
+                                                                                        day: "20"), scope: regulator)
             await #expect(throws: FieldErrors.self) {
-                try await campaigns.addTask(campaignId: id, fields: ["content": "x", "responsible": "y", "schedule": "monthly", "day": "31"], scope: regulator)
+                try await campaigns.addTask(campaignId: id, Campaigns.NewTask(content: "x", responsible: "y", schedule: .monthly, day: "31"), scope: regulator)
             }
             // Monthly periods run May to October (the phases' span); all are past.
             let (_, tasks) = try await campaigns.campaign(id, scope: regulator)
@@ -39,15 +36,15 @@ import Testing
             #expect(tasks.first { $0.id == once }?.dueText == "5月15日前")
             // The district's units report (here its cooperating department); a street reads the list but does not report for the district.
             await #expect(throws: LedgerError.forbidden) {
-                try await campaigns.report(taskId: once, period: "once", status: "done", note: "x", scope: world.a.users[.street]!.scope)
+                try await campaigns.report(taskId: once, period: "once", status: .done, note: "x", scope: world.a.users[.street]!.scope)
             }
             let street = world.a.users[.department]!.scope
-            try await campaigns.report(taskId: once, period: "once", status: "done", note: "方案已印发", scope: street)
-            for month in 5...9 { try await campaigns.report(taskId: monthly, period: String(format: "2024-%02d", month), status: "done", note: "已报送", scope: street) }
-            try await campaigns.report(taskId: monthly, period: "2024-10", status: "in_progress", note: "正在汇总", scope: street)
-            await #expect(throws: LedgerError.self) { try await campaigns.report(taskId: monthly, period: "2024-12", status: "done", note: "x", scope: street) }
+            try await campaigns.report(taskId: once, period: "once", status: .done, note: "方案已印发", scope: street)
+            for month in 5...9 { try await campaigns.report(taskId: monthly, period: String(format: "2024-%02d", month), status: .done, note: "已报送", scope: street) }
+            try await campaigns.report(taskId: monthly, period: "2024-10", status: .inProgress, note: "正在汇总", scope: street)
+            await #expect(throws: LedgerError.self) { try await campaigns.report(taskId: monthly, period: "2024-12", status: .done, note: "x", scope: street) }
             await #expect(throws: LedgerError.notFound("任务")) {
-                try await campaigns.report(taskId: monthly, period: "2024-10", status: "done", note: "x", scope: world.b.users[.department]!.scope)
+                try await campaigns.report(taskId: monthly, period: "2024-10", status: .done, note: "x", scope: world.b.users[.department]!.scope)
             }
             // October is past its day without completion: overdue, and the dashboard of the county says so.
             let view = try await Dashboard(database: database, clock: world.clock)

@@ -216,8 +216,8 @@ import Testing
             let world = try await World.build(in: database)
             let regulator = world.a.users[.regulator]!.scope
             let unmanaged = try await EstateRepository(database: database, clock: world.clock).create(
-                try EstateInput.validate(["name": "无物业小区", "address": "鼓楼区某巷2号", "community": world.a.community.code, "households": "40",
-                                          "floorArea": "3000", "ownersShare": "70"]), scope: regulator)
+                EstateInput(name: "无物业小区", address: "鼓楼区某巷2号", community: world.a.community.code, households: "40",
+                            floorArea: "3000", ownersShare: "70"), scope: regulator)
             let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-test-files")
             let id = try await problems.create(ProblemInput(estateId: unmanaged.id, category: "common_space_occupied", description: "楼道堆放杂物"),
                                                scope: regulator)

@@ -36,7 +36,7 @@ import Testing
                                scope: world.a.users[.company]!.scope)
         try await problems.act(.accept, on: room, note: "核验", scope: regulator)
         try await Enforcement(database: database, clock: world.clock).record(
-            companyId: world.a.company.id, fields: ["kind": "penalty", "decidedOn": "2024-09-15", "basis": "《物业管理条例》", "documentNumber": "罚〔2024〕1号"],
+            companyId: world.a.company.id, EnforcementInput(kind: .penalty, decidedOn: "2024-09-15", basis: "《物业管理条例》", documentNumber: "罚〔2024〕1号"),
             scope: regulator)
         world.clock.set(Timestamp.parse("2024-10-10T02:00:00Z")!)
         _ = try await DisclosureRepository(database: database, clock: world.clock)

@@ -58,8 +58,8 @@ import Testing
             #expect(gulou?.regionCode == "350102")
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
-                try EstateInput.validate(["name": "演示后新增", "address": "某路", "community": "350102001001", "households": "10",
-                                          "floorArea": "1000", "ownersShare": "70"]), scope: .system)
+                EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",
+                            floorArea: "1000", ownersShare: "70"), scope: .system)
             #expect(estate.id == 121)
             return try await Self.snapshot(database)
         }

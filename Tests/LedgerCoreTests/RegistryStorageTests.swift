@@ -8,8 +8,8 @@ import Testing
 @Suite struct RegistryStorageTests {
     static let kinds = TestDatabase.available
 
-    func estateFields(_ name: String, community: String) -> [String: String] {
-        ["name": name, "address": "某路1号", "community": community, "households": "120", "floorArea": "9000", "ownersShare": "70"]
+    func estateInput(_ name: String, community: String) -> EstateInput {
+        EstateInput(name: name, address: "某路1号", community: community, households: "120", floorArea: "9000", ownersShare: "70")
     }
 
     // MARK: Tests
@@ -59,7 +59,7 @@ import Testing
             await #expect(throws: LedgerError.self) { try await companies.company(world.b.company.id, scope: world.a.users[.company]!.scope) }
             // A company of B that starts managing an estate in A becomes visible to A's regulator.
             _ = try await EstateRecords(database: database, clock: world.clock).assignCompany(
-                estateId: world.a.estate.id, fields: ["company": "\(world.b.company.id)", "startDate": "2024-07-01"], scope: .system)
+                estateId: world.a.estate.id, ContractInput(company: "\(world.b.company.id)", startDate: "2024-07-01"), scope: .system)
             let after = try await companies.companies(scope: world.a.users[.regulator]!.scope, request: ListRequest(sort: .name))
             #expect(Set(after.items.map(\.id)) == [world.a.company.id, world.b.company.id])
         }
@@ -72,7 +72,7 @@ import Testing
             let scope = world.a.users[.regulator]!.scope
             // MUT
             let estate = try await EstateRepository(database: database, clock: world.clock)
-                .create(try EstateInput.validate(estateFields("O'Brien'; DROP TABLE estates; --", community: world.a.community.code)), scope: scope)
+                .create(estateInput("O'Brien'; DROP TABLE estates; --", community: world.a.community.code), scope: scope)
             // validation
             #expect(estate.name == "O'Brien'; DROP TABLE estates; --")
             let log = try await AuditLog.entries(in: database, scope: world.admin.scope, filter: {
@@ -92,24 +92,24 @@ import Testing
             let scope = world.a.users[.regulator]!.scope
             let before = try await world.fingerprint()
             await #expect(throws: LedgerError.self) {
-                _ = try await estates.create(try EstateInput.validate(estateFields("新小区", community: world.b.community.code)), scope: scope)
+                _ = try await estates.create(estateInput("新小区", community: world.b.community.code), scope: scope)
             }
             await #expect(throws: LedgerError.self) {
-                _ = try await estates.create(try EstateInput.validate(estateFields("新小区", community: world.a.street.code)), scope: scope)
+                _ = try await estates.create(estateInput("新小区", community: world.a.street.code), scope: scope)
             }
             do {
-                _ = try await estates.create(try EstateInput.validate(estateFields(world.a.estate.name, community: world.a.community.code)), scope: scope)
+                _ = try await estates.create(estateInput(world.a.estate.name, community: world.a.community.code), scope: scope)
                 Issue.record("duplicate accepted")
             } catch let error as LedgerError {
                 #expect(error.code == "duplicate_estate")
                 #expect(error.field == "name")
             }
             await #expect(throws: LedgerError.forbidden) {
-                _ = try await estates.create(try EstateInput.validate(estateFields("新小区", community: world.a.community.code)),
+                _ = try await estates.create(estateInput("新小区", community: world.a.community.code),
                                              scope: world.a.users[.street]!.scope)
             }
             await #expect(throws: LedgerError.self) {
-                _ = try await estates.update(world.b.estate.id, try EstateInput.validate(estateFields("改名", community: world.a.community.code)), scope: scope)
+                _ = try await estates.update(world.b.estate.id, estateInput("改名", community: world.a.community.code), scope: scope)
             }
             #expect(try await world.fingerprint() == before)
         }
@@ -120,11 +120,11 @@ import Testing
         try await withDatabase(kind) { database in
             let world = try await World.build(in: database)
             #expect(throws: FieldErrors.self) {
-                _ = try CompanyInput.validate(["name": "某物业", "uscc": "91350100M000100Y44", "region": "350102"])
+                _ = try CompanyInput(name: "某物业", uscc: "91350100M000100Y44", region: "350102").validated()
             }
             do {
                 _ = try await CompanyRepository(database: database, clock: world.clock).create(
-                    try CompanyInput.validate(["name": "另一家", "uscc": world.a.company.uscc, "region": "350102"]), scope: world.admin.scope)
+                    CompanyInput(name: "另一家", uscc: world.a.company.uscc, region: "350102"), scope: world.admin.scope)
                 Issue.record("duplicate code accepted")
             } catch let error as LedgerError {
                 #expect(error.code == "duplicate_uscc")
@@ -138,10 +138,10 @@ import Testing
             let world = try await World.build(in: database)
             let records = EstateRecords(database: database, clock: world.clock)
             // Named by its 统一社会信用代码, as the estate page's form does (lower case and full width are folded).
-            _ = try await records.assignCompany(estateId: world.a.estate.id, fields: ["company": world.b.company.uscc.lowercased(), "startDate": "2024-03-01"],
+            _ = try await records.assignCompany(estateId: world.a.estate.id, ContractInput(company: world.b.company.uscc.lowercased(), startDate: "2024-03-01"),
                                                 scope: world.admin.scope)
             await #expect(throws: LedgerError.self) {
-                _ = try await records.assignCompany(estateId: world.a.estate.id, fields: ["company": "91350102MA2YX1234X", "startDate": "2024-06-01"],
+                _ = try await records.assignCompany(estateId: world.a.estate.id, ContractInput(company: "91350102MA2YX1234X", startDate: "2024-06-01"),
                                                     scope: world.admin.scope)
             }
             let details = try await records.details(estateId: world.a.estate.id, scope: world.admin.scope)
@@ -149,7 +149,7 @@ import Testing
             #expect(details.contracts[0].companyId == world.b.company.id)
             #expect(details.contracts[1].endDate == "2024-02-29")
             await #expect(throws: LedgerError.self) {
-                _ = try await records.assignCompany(estateId: world.a.estate.id, fields: ["company": "\(world.a.company.id)", "startDate": "2023-01-01"],
+                _ = try await records.assignCompany(estateId: world.a.estate.id, ContractInput(company: "\(world.a.company.id)", startDate: "2023-01-01"),
                                                     scope: world.admin.scope)
             }
         }

@@ -51,15 +51,15 @@ public struct World: Sendable {
             return (county, street, community)
         }
         let company = try await CompanyRepository(database: database, clock: clock).create(
-            try CompanyInput.validate(["name": companyName, "uscc": USCC.withCheckCharacter("91" + code + "MA0000" + (suffix == "a" ? "01A" : "02B")),
-                                       "region": code, "contactName": "王经理", "contactPhone": "0591-87654321"]),
+            CompanyInput(name: companyName, uscc: USCC.withCheckCharacter("91" + code + "MA0000" + (suffix == "a" ? "01A" : "02B")),
+                         region: code, contactName: "王经理", contactPhone: "0591-87654321"),
             scope: .system)
         var estate = try await EstateRepository(database: database, clock: clock).create(
-            try EstateInput.validate(["name": estateName, "address": "\(name)某路1号", "community": community.code,
-                                      "households": "300", "floorArea": "30000", "ownersShare": "70"]),
+            EstateInput(name: estateName, address: "\(name)某路1号", community: community.code,
+                        households: "300", floorArea: "30000", ownersShare: "70"),
             scope: .system)
         let records = EstateRecords(database: database, clock: clock)
-        _ = try await records.assignCompany(estateId: estate.id, fields: ["company": "\(company.id)", "startDate": "2020-01-01"], scope: .system)
+        _ = try await records.assignCompany(estateId: estate.id, ContractInput(company: "\(company.id)", startDate: "2020-01-01"), scope: .system)
         estate = try await EstateRepository(database: database, clock: clock).estate(estate.id, scope: .system)
         var bound: [Role: User] = [:]
         for role in Role.allCases where role != .admin && (role != .auditor || suffix == "a") {

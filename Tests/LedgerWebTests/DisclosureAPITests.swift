@@ -97,7 +97,7 @@ import Testing
         try await WebHarness.run { harness, client in
             let estate = harness.world.a.estate.id
             _ = try await EstateRecords(database: harness.world.database, clock: harness.world.clock).setAccount(
-                estateId: estate, fields: ["bank": "兴业银行", "accountNumber": "6222000011112222", "openedOn": "2024-01-02"], scope: .system)
+                estateId: estate, AccountInput(bank: "兴业银行", accountNumber: "6222000011112222", openedOn: "2024-01-02"), scope: .system)
             let empty = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
             #expect(empty.status == .ok)
             #expect(empty.text.contains("该小区尚未公示公共收益"))

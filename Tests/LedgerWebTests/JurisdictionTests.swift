@@ -98,9 +98,9 @@ import Testing
             let bProblem = try await Problems(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
                 .create(ProblemInput(estateId: world.b.estate.id, category: "revenue_no_account", description: "未设专户"),
                         scope: world.b.users[.regulator]!.scope)
-            var campaign = ["name": "台江区点题整治", "region": world.b.county.code]
-            for index in 0..<4 { campaign["phase\(index)From"] = "2024-0\(index + 5)-01"; campaign["phase\(index)Until"] = "2024-0\(index + 5)-20" }
-            let bCampaign = try await Campaigns(database: world.database, clock: world.clock).create(fields: campaign, scope: world.b.users[.regulator]!.scope)
+            let campaign = Campaigns.NewCampaign(name: "台江区点题整治", region: world.b.county.code,
+                                                 phaseDates: (0..<4).map { ("2024-0\($0 + 5)-01", "2024-0\($0 + 5)-20") })
+            let bCampaign = try await Campaigns(database: world.database, clock: world.clock).create(campaign, scope: world.b.users[.regulator]!.scope)
             let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

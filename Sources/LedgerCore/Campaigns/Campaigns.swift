@@ -17,6 +17,12 @@ public struct Campaigns: Sendable {
         }
     }
 
+    /// What a responsible unit reports for a period.
+    public enum Progress: String, Sendable, Codable, CaseIterable {
+        case done
+        case inProgress = "in_progress"
+    }
+
     public static let phaseNames = ["动员部署阶段", "自查自纠阶段", "检查督导阶段", "总结验收阶段"]
 
     public struct Phase: Sendable, Codable {
@@ -29,7 +35,7 @@ public struct Campaigns: Sendable {
     public struct Period: Sendable {
         public let period: String
         public let due: Day
-        public let status: String?
+        public let status: Progress?
         public let note: String?
         public let overdue: Bool
 
@@ -94,86 +100,70 @@ public struct Campaigns: Sendable {
 
     // MARK: Writing
 
-    /// Creates a campaign for a region the regulator covers; `fields`: name, region, and phase0From…phase3Until.
-    public func create(fields: [String: String], scope: Scope) async throws -> Int64 {
+    /// Creates a campaign for a region the regulator covers.
+    public func create(_ command: NewCampaign, scope: Scope) async throws -> Int64 {
         try scope.require(.manageCampaigns)
-        var reader = InputReader(fields)
-        let name = reader.text("name", label: "专项整治名称", max: 100)
-        var phases: [(String, Day, Day)] = []
-        for (index, phase) in Self.phaseNames.enumerated() {
-            let from = reader.day("phase\(index)From", label: "\(phase)开始日期"), until = reader.day("phase\(index)Until", label: "\(phase)结束日期")
-            if let from, let until {
-                if until < from { reader.errors.add("phase\(index)Until", code: "bad_period", "\(phase)结束日期不能早于开始日期") }
-                phases.append((phase, from, until))
-            }
-        }
-        try reader.errors.throwIfAny()
+        let input = try command.validated()
         let at = clock.now()
-        let planned = phases
         return try await database.transaction { db in
-            let region = try await RegionDirectory.covered(fields["region"] ?? "", scope: scope, on: db)
-            let id = try await db.raw("""
-                INSERT INTO campaigns (region_code, region_path, name, created_at, created_by)
-                VALUES (\(bind: region.code), \(bind: region.path), \(bind: name), \(bind: Timestamp.storage(at)), \(bind: scope.username)) RETURNING id
-                """).first(decodingColumn: "id", as: Int64.self)!
-            for (index, (phase, from, until)) in planned.enumerated() {
-                try await db.raw("""
-                    INSERT INTO campaign_phases (campaign_id, position, name, starts_on, ends_on)
-                    VALUES (\(bind: id), \(bind: index), \(bind: phase), \(bind: from.description), \(bind: until.description))
-                    """).run()
-            }
+            let region = try await RegionDirectory.covered(input.region, scope: scope, on: db)
+            let id = try await Self.insert(input, regionCode: region.code, regionPath: region.path, by: scope.username, at: at, on: db)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "campaign", entityId: "\(id)", regionPath: region.path,
-                                      after: ["name": name])
+                                      after: ["name": input.name])
             return id
         }
     }
 
-    /// Adds a task; `fields`: content, responsible, schedule (date|monthly|quarterly), dueOn (date), day (1–28), dueText.
+    /// Adds a task to a campaign of the regulator's region.
     @discardableResult
-    public func addTask(campaignId: Int64, fields: [String: String], scope: Scope) async throws -> Int64 {
+    public func addTask(campaignId: Int64, _ command: NewTask, scope: Scope) async throws -> Int64 {
         try scope.require(.manageCampaigns)
-        var reader = InputReader(fields)
-        let content = reader.text("content", label: "工作内容", max: 1_000)
-        let responsible = reader.text("responsible", label: "责任单位", max: 200)
-        let schedule = Schedule(rawValue: fields["schedule"] ?? "")
-        if schedule == nil { reader.errors.add("schedule", code: "required", "请选择完成时间的方式（限期、每月或每季度）") }
-        var dueOn: Day?, day: Int?
-        if schedule == .date { dueOn = reader.day("dueOn", label: "完成日期") }
-        if schedule == .monthly || schedule == .quarterly { day = reader.integer("day", label: "每月（季）第几日", range: 1...28) }
-        var dueText = reader.text("dueText", label: "完成时间（原文）", required: false, max: 60)
-        try reader.errors.throwIfAny()
-        if dueText.isEmpty {
-            dueText = switch schedule! {
-            case .date: "\(dueOn!.month)月\(dueOn!.day)日前"
-            case .monthly: "每月\(day!)日前"
-            case .quarterly: "每季度次月\(day!)日前"
-            }
-        }
+        let task = try command.validated()
         let at = clock.now()
-        let (finalDue, finalDay, finalText) = (dueOn, day, dueText)
         return try await database.transaction { db in
             guard let campaign = try await Self.find(campaignId, scope: scope, on: db) else { throw LedgerError.notFound("专项整治") }
             guard scope.covers(regionPath: campaign.regionPath) else { throw LedgerError.forbidden }
             let position = try await db.raw("SELECT COUNT(*) AS n FROM campaign_tasks WHERE campaign_id = \(bind: campaignId)")
                 .first(decodingColumn: "n", as: Int.self) ?? 0
-            let id = try await db.raw("""
-                INSERT INTO campaign_tasks (campaign_id, position, content, responsible, schedule, due_on, day, due_text)
-                VALUES (\(bind: campaignId), \(bind: position + 1), \(bind: content), \(bind: responsible), \(bind: schedule!.rawValue),
-                        \(bind: finalDue?.description), \(bind: finalDay), \(bind: finalText)) RETURNING id
-                """).first(decodingColumn: "id", as: Int64.self)!
+            let id = try await Self.insert(task, campaignId: campaignId, position: position + 1, on: db)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "add_task", entity: "campaign", entityId: "\(campaignId)",
                                       regionPath: campaign.regionPath, after: ["task": id])
             return id
         }
     }
 
+    /// The campaign and its phases (shared with the demo).
+    static func insert(_ campaign: NewCampaign.Valid, regionCode: String, regionPath: String, by username: String, at: Date, on db: any SQLDatabase) async throws -> Int64 {
+        let id = try await db.raw("""
+            INSERT INTO campaigns (region_code, region_path, name, created_at, created_by)
+            VALUES (\(bind: regionCode), \(bind: regionPath), \(bind: campaign.name), \(bind: Timestamp.storage(at)), \(bind: username)) RETURNING id
+            """).first(decodingColumn: "id", as: Int64.self)!
+        for (index, phase) in campaign.phases.enumerated() {
+            try await db.raw("""
+                INSERT INTO campaign_phases (campaign_id, position, name, starts_on, ends_on)
+                VALUES (\(bind: id), \(bind: index), \(bind: phase.name), \(bind: phase.from.description), \(bind: phase.until.description))
+                """).run()
+        }
+        return id
+    }
+
+    /// One task at `position` (shared with the demo).
+    static func insert(_ task: NewTask.Valid, campaignId: Int64, position: Int, on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("""
+            INSERT INTO campaign_tasks (campaign_id, position, content, responsible, schedule, due_on, day, due_text)
+            VALUES (\(bind: campaignId), \(bind: position), \(bind: task.content), \(bind: task.responsible), \(bind: task.schedule.rawValue),
+                    \(bind: task.dueOn?.description), \(bind: task.day), \(bind: task.dueText)) RETURNING id
+            """).first(decodingColumn: "id", as: Int64.self)!
+    }
+
     /// A responsible unit reports progress for one period of a task (officials of the campaign's own region).
-    public func report(taskId: Int64, period: String, status: String, note rawNote: String, scope: Scope) async throws {
+    public func report(taskId: Int64, period: String, status: Progress?, note rawNote: String, scope: Scope) async throws {
         try scope.require(.reportCampaignTasks)
-        var reader = InputReader(["note": rawNote])
-        let note = reader.text("note", label: "进展情况", max: 1_000)
-        if !["done", "in_progress"].contains(status) { reader.errors.add("status", code: "required", "请选择已完成或推进中") }
+        var reader = InputReader()
+        let note = reader.text(rawNote, field: "note", label: "进展情况", max: 1_000)
+        if status == nil { reader.errors.add("status", code: "required", "请选择已完成或推进中") }
         try reader.errors.throwIfAny()
+        let progress = status!
         let at = clock.now()
         try await database.transaction { db in
             guard let row = try await db.raw("""
@@ -191,10 +181,10 @@ public struct Campaigns: Sendable {
             try await db.raw("DELETE FROM task_reports WHERE task_id = \(bind: taskId) AND period = \(bind: period)").run()
             try await db.raw("""
                 INSERT INTO task_reports (task_id, period, status, note, reported_at, reported_by)
-                VALUES (\(bind: taskId), \(bind: period), \(bind: status), \(bind: note), \(bind: Timestamp.storage(at)), \(bind: scope.username))
+                VALUES (\(bind: taskId), \(bind: period), \(bind: progress.rawValue), \(bind: note), \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 """).run()
             try await AuditLog.record(on: db, scope: scope, at: at, action: "report", entity: "campaign_task", entityId: "\(taskId)",
-                                      regionPath: campaign.regionPath, after: ["period": period, "status": status, "note": note])
+                                      regionPath: campaign.regionPath, after: ["period": period, "status": progress.rawValue, "note": note])
         }
     }
 
@@ -248,12 +238,12 @@ public struct Campaigns: Sendable {
     static func tasks(_ campaign: Campaign, today: Day, on db: any SQLDatabase) async throws -> [Task] {
         let start = campaign.phases.first.flatMap { Day($0.startsOn) } ?? today
         let end = min(campaign.phases.last.flatMap { Day($0.endsOn) } ?? today, today)
-        var reports: [Int64: [String: (String, String)]] = [:]
+        var reports: [Int64: [String: (Progress?, String)]] = [:]
         for row in try await db.raw("""
             SELECT r.task_id, r.period, r.status, r.note FROM task_reports r JOIN campaign_tasks t ON t.id = r.task_id WHERE t.campaign_id = \(bind: campaign.id)
             """).all() {
             reports[try row.decode(column: "task_id", as: Int64.self), default: [:]][try row.decode(column: "period", as: String.self)] =
-                (try row.decode(column: "status", as: String.self), try row.decode(column: "note", as: String.self))
+                (Progress(rawValue: try row.decode(column: "status", as: String.self)), try row.decode(column: "note", as: String.self))
         }
         return try await db.raw("""
             SELECT id, position, content, responsible, schedule, due_on, day, due_text FROM campaign_tasks WHERE campaign_id = \(bind: campaign.id) ORDER BY position
@@ -281,7 +271,7 @@ public struct Campaigns: Sendable {
             }
             let periods = due.map { period, date in
                 let reported = reports[id]?[period]
-                return Period(period: period, due: date, status: reported?.0, note: reported?.1, overdue: date < today && reported?.0 != "done")
+                return Period(period: period, due: date, status: reported?.0, note: reported?.1, overdue: date < today && reported?.0 != .done)
             }
             return Task(id: id, position: try row.decode(column: "position", as: Int.self), content: try row.decode(column: "content", as: String.self),
                         responsible: try row.decode(column: "responsible", as: String.self), schedule: schedule, dueOn: dueOn, day: day,

@@ -10,35 +10,24 @@ struct DemoCampaigns {
     func insert(on db: any SQLDatabase, random: inout SeededRandom) async throws {
         let counties = try await db.raw("SELECT code, name, path FROM regions WHERE level = 'county' ORDER BY code").all()
         let phases = [("05-01", "05-10"), ("05-11", "05-31"), ("06-01", "08-31"), ("09-01", "10-31")]
-        let now = Timestamp.storage(Date())
         var reports = BulkInsert(table: "task_reports", columns: ["task_id", "period", "status", "note", "reported_at", "reported_by"])
         for county in counties {
             let code = try county.decode(column: "code", as: String.self), path = try county.decode(column: "path", as: String.self)
             let name = try county.decode(column: "name", as: String.self)
-            let campaign = try await db.raw("""
-                INSERT INTO campaigns (region_code, region_path, name, created_at, created_by)
-                VALUES (\(bind: code), \(bind: path), \(bind: "\(year)年\(name)物业小区公共收益“点题整治”"), \(bind: now), \(bind: "\(name)住建局"))
-                RETURNING id
-                """).first(decodingColumn: "id", as: Int64.self)!
-            for (index, (from, until)) in phases.enumerated() {
-                try await db.raw("""
-                    INSERT INTO campaign_phases (campaign_id, position, name, starts_on, ends_on)
-                    VALUES (\(bind: campaign), \(bind: index), \(bind: Campaigns.phaseNames[index]), \(bind: "\(year)-\(from)"), \(bind: "\(year)-\(until)"))
-                    """).run()
-            }
+            let plan = try Campaigns.NewCampaign(name: "\(year)年\(name)物业小区公共收益“点题整治”", region: code,
+                                                 phaseDates: phases.map { ("\(year)-\($0)", "\(year)-\($1)") }).validated()
+            let campaign = try await Campaigns.insert(plan, regionCode: code, regionPath: path, by: "\(name)住建局", at: Date(), on: db)
             for (position, row) in FuzhouTaskList.rows.enumerated() {
-                let monthly = row.schedule == "monthly"
-                let task = try await db.raw("""
-                    INSERT INTO campaign_tasks (campaign_id, position, content, responsible, schedule, due_on, day, due_text)
-                    VALUES (\(bind: campaign), \(bind: position + 1), \(bind: row.content), \(bind: row.responsible), \(bind: row.schedule),
-                            \(bind: monthly ? nil : "\(year)-\(row.due)"), \(bind: monthly ? Int(row.due) : nil), \(bind: row.dueText))
-                    RETURNING id
-                    """).first(decodingColumn: "id", as: Int64.self)!
+                let monthly = row.schedule == .monthly
+                let task = try await Campaigns.insert(
+                    try Campaigns.NewTask(content: row.content, responsible: row.responsible, schedule: row.schedule,
+                                          dueOn: monthly ? "" : "\(year)-\(row.due)", day: monthly ? row.due : "", dueText: row.dueText).validated(),
+                    campaignId: campaign, position: position + 1, on: db)
                 let periods: [(String, Day)] = monthly
                     ? (5...10).map { (String(format: "%04d-%02d", year, $0), Day(year: year, month: $0, day: Int(row.due) ?? 20)) }
                     : [("once", Day("\(year)-\(row.due)")!)]
                 for (period, due) in periods where due < today && random.chance(0.9) {
-                    try await reports.add([task, period, "done", "已按要求完成", "\(due.adding(days: -2))T08:00:00Z", "\(name)住建局"], on: db)
+                    try await reports.add([task, period, Campaigns.Progress.done.rawValue, "已按要求完成", "\(due.adding(days: -2))T08:00:00Z", "\(name)住建局"], on: db)
                 }
             }
         }

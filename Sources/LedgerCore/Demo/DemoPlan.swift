@@ -121,7 +121,7 @@ struct DemoPlan {
                 let end = Day(year: startYear + 5, month: start.month, day: start.day)
                 let chair = geo.surnames.randomElement(using: &random)! + geo.givenNameCharacters.randomElement(using: &random)!
                     + (random.chance(0.5) ? geo.givenNameCharacters.randomElement(using: &random)! : "")
-                estate.committee = (random.chance(0.85) ? "业主委员会" : "物业管理委员会", chair, start.description, end.description)
+                estate.committee = (random.chance(0.85) ? Committee.Kind.owners.rawValue : Committee.Kind.management.rawValue, chair, start.description, end.description)
             }
             if estate.companyId != nil && random.chance(0.9) {
                 let number = "6" + String((0..<18).map { _ in Character(String(Int.random(in: 0...9, using: &random))) })

@@ -30,15 +30,9 @@ public struct OwnerQuestions: Sendable {
     static let select: SQLQueryString = "SELECT id, estate_id, year, quarter, item, content, asked_at, answer, answered_at FROM disclosure_questions"
 
     /// Records a question about a published quarter (anyone may ask; no personal data is kept, the address only hashed).
-    public func ask(estateId: Int64, fields: [String: String], address: String) async throws -> Question {
-        var reader = InputReader(fields)
-        let period = reader.text("quarter", label: "季度", max: 10)
-        let item = reader.text("item", label: "存疑项目", max: 100)
-        let content = reader.text("content", label: "疑问内容", max: 1_000)
-        let parts = period.split(separator: "Q")
-        let quarter = parts.count == 2 ? Int(parts[0]).flatMap { y in Int(parts[1]).flatMap { Quarter(year: y, quarter: $0) } } : nil
-        if quarter == nil && !period.isEmpty { reader.errors.add("quarter", code: "bad_quarter", "请选择已公示的季度") }
-        try reader.errors.throwIfAny()
+    public func ask(estateId: Int64, _ command: QuestionInput, address: String) async throws -> Question {
+        let input = try command.validated()
+        let (quarter, item, content) = (input.quarter, input.item, input.content)
         let at = clock.now()
         return try await database.transaction { db in
             let addressHash = try await InstallationSecrets.addressHash(address, purpose: "question", on: db)
@@ -51,12 +45,12 @@ public struct OwnerQuestions: Sendable {
             }
             let published = try await db.raw("""
                 SELECT e.region_path FROM disclosure_versions v JOIN estates e ON e.id = v.estate_id
-                WHERE v.estate_id = \(bind: estateId) AND v.year = \(bind: quarter!.year) AND v.quarter = \(bind: quarter!.quarter) LIMIT 1
+                WHERE v.estate_id = \(bind: estateId) AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter) LIMIT 1
                 """).first(decodingColumn: "region_path", as: String.self)
             guard let regionPath = published else { throw LedgerError.invalid("quarter", code: "not_published", "该季度尚未公示，无法提出存疑") }
             let id = try await db.raw("""
                 INSERT INTO disclosure_questions (estate_id, year, quarter, item, content, asked_at, address_hash)
-                VALUES (\(bind: estateId), \(bind: quarter!.year), \(bind: quarter!.quarter), \(bind: item), \(bind: content),
+                VALUES (\(bind: estateId), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: item), \(bind: content),
                         \(bind: Timestamp.storage(at)), \(bind: addressHash))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
@@ -69,10 +63,8 @@ public struct OwnerQuestions: Sendable {
     }
 
     /// The company that manages the estate answers; the answer is then public and cannot be rewritten.
-    public func answer(questionId: Int64, fields: [String: String], scope: Scope) async throws -> Question {
-        var reader = InputReader(fields)
-        let answer = reader.text("answer", label: "答复", max: 2_000)
-        try reader.errors.throwIfAny()
+    public func answer(questionId: Int64, _ command: AnswerInput, scope: Scope) async throws -> Question {
+        let answer = try command.validated()
         try scope.require(.answerQuestions)
         let at = clock.now()
         return try await database.transaction { db in

@@ -9,14 +9,14 @@ public struct Enforcement: Sendable {
         public let companyName: String
         public let estateId: Int64?
         public let problemId: Int64?
-        public let kind: String
+        public let kind: EnforcementKind
         public let decidedOn: String
         public let basis: String
         public let documentNumber: String
         public let note: String
         public let createdBy: String
 
-        public var kindTitle: String { EnforcementKind(rawValue: kind)?.title ?? kind }
+        public var kindTitle: String { kind.title }
     }
 
     let database: Database
@@ -27,23 +27,12 @@ public struct Enforcement: Sendable {
         self.clock = clock
     }
 
-    /// Records an action (regulators and the admin). `fields`: kind, decidedOn, basis, documentNumber, note, problem (optional id).
+    /// Records an action (regulators and the admin), optionally tied to one of the company's problems.
     @discardableResult
-    public func record(companyId: Int64, fields: [String: String], scope: Scope) async throws -> Int64 {
+    public func record(companyId: Int64, _ command: EnforcementInput, scope: Scope) async throws -> Int64 {
         try scope.require(.recordEnforcement)
-        var reader = InputReader(fields)
-        let kind = EnforcementKind(rawValue: fields["kind"] ?? "")
-        if kind == nil { reader.errors.add("kind", code: "required", "请选择措施类别") }
-        let day = reader.day("decidedOn", label: "决定日期")
-        let basis = reader.text("basis", label: "依据", max: 500)
-        let number = reader.text("documentNumber", label: "文书编号", max: 60)
-        let note = reader.text("note", label: "备注", required: false, max: 1_000)
-        let problemText = (fields["problem"] ?? "").trimmingCharacters(in: .whitespaces)
-        let problemId = problemText.isEmpty ? nil : Int64(problemText)
-        if !problemText.isEmpty && problemId == nil { reader.errors.add("problem", code: "not_integer", "关联问题编号须为数字") }
-        let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        if let day, today < day { reader.errors.add("decidedOn", code: "future_date", "决定日期不能晚于今天") }
-        try reader.errors.throwIfAny()
+        let input = try command.validated(today: Day(Timestamp.shanghaiDay(clock.now()))!)
+        let (kind, day, basis, number, note, problemId) = (input.kind, input.decidedOn, input.basis, input.documentNumber, input.note, input.problemId)
         let at = clock.now()
         return try await database.transaction { db in
             guard let company = try await db.raw("SELECT c.id, c.region_path FROM companies c WHERE c.id = \(bind: companyId) AND \(scope.companyPredicate())")
@@ -61,15 +50,15 @@ public struct Enforcement: Sendable {
             let id = try await db.raw("""
                 INSERT INTO enforcement_actions (company_id, estate_id, problem_id, region_path, kind, decided_on, basis, document_number, note,
                                                  created_at, created_by)
-                VALUES (\(bind: companyId), \(bind: estateId), \(bind: problemId), \(bind: path), \(bind: kind!.rawValue), \(bind: day!.description),
+                VALUES (\(bind: companyId), \(bind: estateId), \(bind: problemId), \(bind: path), \(bind: kind.rawValue), \(bind: day.description),
                         \(bind: basis), \(bind: number), \(bind: note), \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
             if let problemId {
-                try await Problems.event(problemId, at: at, scope: scope, action: "enforce", note: "\(kind!.title)（\(number)）：\(basis)", on: db)
+                try await Problems.event(problemId, at: at, scope: scope, action: "enforce", note: "\(kind.title)（\(number)）：\(basis)", on: db)
             }
             try await AuditLog.record(on: db, scope: scope, at: at, action: "enforce", entity: "company", entityId: "\(companyId)", regionPath: path,
-                                      after: ["kind": kind!.rawValue, "number": number, "decidedOn": day!.description])
+                                      after: ["kind": kind.rawValue, "number": number, "decidedOn": day.description])
             return id
         }
     }

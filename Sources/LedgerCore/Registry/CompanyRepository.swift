@@ -58,14 +58,15 @@ public struct CompanyRepository: Sendable {
     }
 
     /// Registers a company whose registration region lies inside the scope.
-    public func create(_ input: CompanyInput, scope: Scope) async throws -> Company {
+    public func create(_ command: CompanyInput, scope: Scope) async throws -> Company {
+        let input = try command.validated()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         let at = clock.now()
         return try await database.transaction { db in try await Self.insert(input, scope: scope, at: at, on: db) }
     }
 
     /// The insert itself, inside the caller's transaction (shared by the form, the API and CSV import).
-    static func insert(_ input: CompanyInput, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Company {
+    static func insert(_ input: CompanyInput.Valid, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Company {
         let now = Timestamp.storage(at)
         let region = try await registrationRegion(input.regionCode, scope: scope, on: db)
         try await ensureUniqueCode(input.uscc, except: nil, on: db)
@@ -82,7 +83,8 @@ public struct CompanyRepository: Sendable {
     }
 
     /// Edits a company the scope may see and whose registration region it covers.
-    public func update(_ id: Int64, _ input: CompanyInput, scope: Scope) async throws -> Company {
+    public func update(_ id: Int64, _ command: CompanyInput, scope: Scope) async throws -> Company {
+        let input = try command.validated()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         let at = clock.now()
         return try await database.transaction { db in

@@ -31,9 +31,14 @@ public struct ManagementContract: Sendable, Codable, Equatable {
 
 /// 业主委员会 or 物业管理委员会 with its term.
 public struct Committee: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case owners = "业主委员会"
+        case management = "物业管理委员会"
+    }
+
     public let id: Int64
     public let estateId: Int64
-    public let kind: String
+    public let kind: Kind
     public let chairName: String
     public let termStart: String
     public let termEnd: String

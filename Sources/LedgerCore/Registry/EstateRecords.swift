@@ -38,14 +38,10 @@ public struct EstateRecords: Sendable {
     }
 
     /// Records that `companyId` manages the estate from `start`; the previous open contract ends the day before.
-    public func assignCompany(estateId: Int64, fields: [String: String], scope: Scope) async throws -> ManagementContract {
+    public func assignCompany(estateId: Int64, _ command: ContractInput, scope: Scope) async throws -> ManagementContract {
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        var reader = InputReader(fields)
-        let companyText = InputReader.halfWidth(reader.text("company", label: "物业服务企业", max: 20)).uppercased()
-        let start = reader.day("startDate", label: "合同开始日期")
-        let end = reader.day("endDate", label: "合同结束日期", required: false)
-        if let start, let end, end < start { reader.errors.add("endDate", code: "end_before_start", "合同结束日期不能早于开始日期") }
-        try reader.errors.throwIfAny()
+        let input = try command.validated()
+        let (companyText, start, end) = (input.company, input.start, input.end)
         let at = clock.now()
         return try await database.transaction { db in
             guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
@@ -56,25 +52,25 @@ public struct EstateRecords: Sendable {
                 throw LedgerError.invalid("company", code: "unknown_company", "统一社会信用代码为“\(companyText)”的物业服务企业尚未登记")
             }
             let overlapping = try await db.raw("""
-                SELECT id FROM contracts WHERE estate_id = \(bind: estateId) AND start_date >= \(bind: start!.description)
+                SELECT id FROM contracts WHERE estate_id = \(bind: estateId) AND start_date >= \(bind: start.description)
                 """).first()
             if overlapping != nil {
                 throw LedgerError.invalid("startDate", code: "overlapping_contract", "开始日期须晚于该小区已有合同的开始日期")
             }
-            let previousEnd = Self.dayBefore(start!)
+            let previousEnd = Self.dayBefore(start)
             try await db.raw("""
                 UPDATE contracts SET end_date = \(bind: previousEnd)
-                WHERE estate_id = \(bind: estateId) AND (end_date IS NULL OR end_date >= \(bind: start!.description))
+                WHERE estate_id = \(bind: estateId) AND (end_date IS NULL OR end_date >= \(bind: start.description))
                 """).run()
             let id = try await db.raw("""
                 INSERT INTO contracts (estate_id, company_id, start_date, end_date, created_at)
-                VALUES (\(bind: estateId), \(bind: companyId), \(bind: start!.description), \(bind: end?.description),
+                VALUES (\(bind: estateId), \(bind: companyId), \(bind: start.description), \(bind: end?.description),
                         \(bind: Timestamp.storage(at)))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
             try await db.raw("UPDATE estates SET company_id = \(bind: companyId), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: estateId)").run()
             let contract = ManagementContract(id: id, estateId: estateId, companyId: companyId, companyName: company.name,
-                                              startDate: start!.description, endDate: end?.description)
+                                              startDate: start.description, endDate: end?.description)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "assign_company", entity: "estate", entityId: "\(estateId)",
                                       regionPath: estate.regionPath, before: estate.companyId, after: contract)
             return contract
@@ -82,29 +78,21 @@ public struct EstateRecords: Sendable {
     }
 
     /// Records an owners' committee (or management committee) and its term.
-    public func addCommittee(estateId: Int64, fields: [String: String], scope: Scope) async throws -> Committee {
+    public func addCommittee(estateId: Int64, _ command: CommitteeInput, scope: Scope) async throws -> Committee {
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        var reader = InputReader(fields)
-        let kind = reader.text("kind", label: "组织类型", max: 10)
-        if !kind.isEmpty, !["业主委员会", "物业管理委员会"].contains(kind) {
-            reader.errors.add("kind", code: "bad_kind", "组织类型应为“业主委员会”或“物业管理委员会”")
-        }
-        let chair = reader.text("chairName", label: "主任姓名", max: 50)
-        let start = reader.day("termStart", label: "任期开始")
-        let end = reader.day("termEnd", label: "任期届满")
-        if let start, let end, end <= start { reader.errors.add("termEnd", code: "end_before_start", "任期届满日期须晚于任期开始日期") }
-        try reader.errors.throwIfAny()
+        let input = try command.validated()
+        let (kind, chair, start, end) = (input.kind, input.chairName, input.termStart, input.termEnd)
         let at = clock.now()
         return try await database.transaction { db in
             guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
             let id = try await db.raw("""
                 INSERT INTO committees (estate_id, kind, chair_name, term_start, term_end, created_at)
-                VALUES (\(bind: estateId), \(bind: kind), \(bind: chair), \(bind: start!.description), \(bind: end!.description),
+                VALUES (\(bind: estateId), \(bind: kind.rawValue), \(bind: chair), \(bind: start.description), \(bind: end.description),
                         \(bind: Timestamp.storage(at)))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
             let committee = Committee(id: id, estateId: estateId, kind: kind, chairName: chair,
-                                      termStart: start!.description, termEnd: end!.description)
+                                      termStart: start.description, termEnd: end.description)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "committee", entityId: "\(id)",
                                       regionPath: estate.regionPath, after: committee)
             return committee
@@ -112,16 +100,10 @@ public struct EstateRecords: Sendable {
     }
 
     /// Sets (or replaces) the estate's dedicated public-revenue account.
-    public func setAccount(estateId: Int64, fields: [String: String], scope: Scope) async throws -> DedicatedAccount {
+    public func setAccount(estateId: Int64, _ command: AccountInput, scope: Scope) async throws -> DedicatedAccount {
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
-        var reader = InputReader(fields)
-        let bank = reader.text("bank", label: "开户银行", max: 100)
-        let number = InputReader.halfWidth(reader.text("accountNumber", label: "账号", max: 40)).replacingOccurrences(of: " ", with: "")
-        if !number.isEmpty, !(8...32).contains(number.count) || !number.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            reader.errors.add("accountNumber", code: "bad_account", "账号应为8至32位数字")
-        }
-        let opened = reader.day("openedOn", label: "开户日期")
-        try reader.errors.throwIfAny()
+        let input = try command.validated()
+        let (bank, number, opened) = (input.bank, input.accountNumber, input.openedOn)
         let at = clock.now()
         return try await database.transaction { db in
             guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
@@ -131,10 +113,10 @@ public struct EstateRecords: Sendable {
             try await db.raw("DELETE FROM dedicated_accounts WHERE estate_id = \(bind: estateId)").run()
             let id = try await db.raw("""
                 INSERT INTO dedicated_accounts (estate_id, bank, account_number, opened_on, created_at)
-                VALUES (\(bind: estateId), \(bind: bank), \(bind: number), \(bind: opened!.description), \(bind: Timestamp.storage(at)))
+                VALUES (\(bind: estateId), \(bind: bank), \(bind: number), \(bind: opened.description), \(bind: Timestamp.storage(at)))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
-            let account = DedicatedAccount(id: id, estateId: estateId, bank: bank, accountNumber: number, openedOn: opened!.description)
+            let account = DedicatedAccount(id: id, estateId: estateId, bank: bank, accountNumber: number, openedOn: opened.description)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "set_account", entity: "estate", entityId: "\(estateId)",
                                       regionPath: estate.regionPath, before: before, after: account)
             return account

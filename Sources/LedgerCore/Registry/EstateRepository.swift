@@ -86,14 +86,15 @@ public struct EstateRepository: Sendable {
     public func publicEstate(_ id: Int64) async throws -> Estate { try await estate(id, scope: .system) }
 
     /// Registers a new estate in a community inside the scope.
-    public func create(_ input: EstateInput, scope: Scope) async throws -> Estate {
+    public func create(_ command: EstateInput, scope: Scope) async throws -> Estate {
+        let input = try command.validated()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         let at = clock.now()
         return try await database.transaction { db in try await Self.insert(input, scope: scope, at: at, on: db) }
     }
 
     /// The insert itself, inside the caller's transaction (shared by the form, the API and CSV import).
-    static func insert(_ input: EstateInput, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Estate {
+    static func insert(_ input: EstateInput.Valid, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Estate {
         let now = Timestamp.storage(at)
         let community = try await community(input.communityCode, scope: scope, on: db)
         try await ensureUniqueName(input.name, in: community.code, except: nil, on: db)
@@ -111,7 +112,8 @@ public struct EstateRepository: Sendable {
     }
 
     /// Edits an estate inside the scope; moving it to another community is allowed within the scope.
-    public func update(_ id: Int64, _ input: EstateInput, scope: Scope) async throws -> Estate {
+    public func update(_ id: Int64, _ command: EstateInput, scope: Scope) async throws -> Estate {
+        let input = try command.validated()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         let at = clock.now()
         return try await database.transaction { db in

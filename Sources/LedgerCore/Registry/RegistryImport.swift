@@ -62,22 +62,17 @@ public struct RegistryImport: Sendable {
         guard !rows.isEmpty else {
             throw ImportRejected(errors: [ImportRowError(line: header.line, field: "", message: "文件只有表头，没有数据行")])
         }
-        let fieldRows: [(Int, [String: String])] = rows.map { record in
-            var fields: [String: String] = [:]
-            for (index, value) in record.fields.enumerated() where index < keys.count {
-                if let key = keys[index] { fields[key] = value }
-            }
-            return (record.line, fields)
-        }
+        let cells = rows.map { Row(line: $0.line, keys: keys, values: $0.fields) }
         let at = clock.now()
         let count = try await database.transaction { db in
             var errors: [ImportRowError] = []
             var created = 0
-            for (line, fields) in fieldRows {
+            for row in cells {
+                let line = row.line
                 do {
                     switch kind {
-                    case .estates: try await Self.importEstate(fields, scope: scope, at: at, on: db)
-                    case .companies: _ = try await CompanyRepository.insert(try CompanyInput.validate(fields), scope: scope, at: at, on: db)
+                    case .estates: try await Self.importEstate(row, scope: scope, at: at, on: db)
+                    case .companies: _ = try await CompanyRepository.insert(try Self.company(row).validated(), scope: scope, at: at, on: db)
                     }
                     created += 1
                 } catch let failure as FieldErrors {
@@ -94,17 +89,29 @@ public struct RegistryImport: Sendable {
         return count
     }
 
-    static func importEstate(_ fields: [String: String], scope: Scope, at: Date, on db: any SQLDatabase) async throws {
-        var reader = InputReader(fields)
-        let uscc = reader.text("companyUscc", label: "物业企业信用代码", required: false, max: 18).uppercased()
-        let start = reader.day("contractStart", label: "合同开始日期", required: !uscc.isEmpty)
-        let input: EstateInput
-        do {
-            input = try EstateInput.validate(fields)
-        } catch var failure as FieldErrors {
-            reader.errors.items.forEach { failure.add($0) }
-            throw failure
+    /// One data row, read by column key (the last column of a key wins; a missing cell is empty).
+    struct Row: Sendable {
+        let line: Int
+        let keys: [String?]
+        let values: [String]
+
+        subscript(_ key: String) -> String {
+            keys.indices.last { keys[$0] == key && $0 < values.count }.map { values[$0] } ?? ""
         }
+    }
+
+    static func company(_ row: Row) -> CompanyInput {
+        CompanyInput(name: row["name"], uscc: row["uscc"], region: row["region"], contactName: row["contactName"],
+                     contactPhone: row["contactPhone"], address: row["address"])
+    }
+
+    /// An estate row, with its manager and contract start when given; every error of the row is reported together.
+    static func importEstate(_ row: Row, scope: Scope, at: Date, on db: any SQLDatabase) async throws {
+        var reader = InputReader()
+        let input = EstateInput(name: row["name"], address: row["address"], community: row["community"], households: row["households"],
+                                floorArea: row["floorArea"], ownersShare: row["ownersShare"]).check(&reader)
+        let uscc = reader.text(row["companyUscc"], field: "companyUscc", label: "物业企业信用代码", required: false, max: 18).uppercased()
+        let start = reader.day(row["contractStart"], field: "contractStart", label: "合同开始日期", required: !uscc.isEmpty)
         try reader.errors.throwIfAny()
         let estate = try await EstateRepository.insert(input, scope: scope, at: at, on: db)
         guard !uscc.isEmpty, let start else { return }

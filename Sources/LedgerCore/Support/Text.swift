@@ -1,15 +1,23 @@
 import Foundation
 
-/// Checks shared by every input form: trimming, required fields, lengths and whole numbers.
+/// Checks shared by every input form: trimming, required fields, lengths and whole numbers. Typed commands pass each
+/// value with the field name its error is shown beside (`text(input.name, field: "name", …)`); the complaint forms still
+/// read a dictionary of submitted values.
 public struct InputReader: Sendable {
-    public let fields: [String: String]
+    /// Values submitted by field name, read by the overloads that take only a field name.
+    public let submitted: [String: String]
     public var errors = FieldErrors()
 
-    public init(_ fields: [String: String]) { self.fields = fields }
+    public init(_ submitted: [String: String] = [:]) { self.submitted = submitted }
 
     /// A trimmed text field; records an error if it is required and empty, or longer than `max` characters.
     public mutating func text(_ field: String, label: String, required: Bool = true, max: Int) -> String {
-        let value = (fields[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        text(submitted[field] ?? "", field: field, label: label, required: required, max: max)
+    }
+
+    /// `value` checked as the text field `field`.
+    public mutating func text(_ value: String, field: String, label: String, required: Bool = true, max: Int) -> String {
+        let value = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty {
             if required { errors.add(field, code: "required", "请填写\(label)") }
         } else if InputReader.hasControlCharacters(value) {
@@ -22,7 +30,12 @@ public struct InputReader: Sendable {
 
     /// A whole number within `range`; full-width digits are accepted.
     public mutating func integer(_ field: String, label: String, range: ClosedRange<Int>) -> Int {
-        let raw = Self.halfWidth((fields[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        integer(submitted[field] ?? "", field: field, label: label, range: range)
+    }
+
+    /// `value` checked as the whole-number field `field`.
+    public mutating func integer(_ value: String, field: String, label: String, range: ClosedRange<Int>) -> Int {
+        let raw = Self.halfWidth(value.trimmingCharacters(in: .whitespacesAndNewlines))
         guard !raw.isEmpty else {
             errors.add(field, code: "required", "请填写\(label)")
             return 0
@@ -40,7 +53,12 @@ public struct InputReader: Sendable {
 
     /// A percentage with up to two decimals, returned in basis points (70.5 → 7050).
     public mutating func percentBasisPoints(_ field: String, label: String) -> Int {
-        let raw = Self.halfWidth((fields[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        percentBasisPoints(submitted[field] ?? "", field: field, label: label)
+    }
+
+    /// `value` checked as the percentage field `field`.
+    public mutating func percentBasisPoints(_ value: String, field: String, label: String) -> Int {
+        let raw = Self.halfWidth(value.trimmingCharacters(in: .whitespacesAndNewlines))
             .replacingOccurrences(of: "%", with: "")
         guard !raw.isEmpty else {
             errors.add(field, code: "required", "请填写\(label)")
@@ -64,7 +82,12 @@ public struct InputReader: Sendable {
 
     /// A calendar date `YYYY-MM-DD`.
     public mutating func day(_ field: String, label: String, required: Bool = true) -> Day? {
-        let raw = (fields[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        day(submitted[field] ?? "", field: field, label: label, required: required)
+    }
+
+    /// `value` checked as the date field `field`.
+    public mutating func day(_ value: String, field: String, label: String, required: Bool = true) -> Day? {
+        let raw = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if raw.isEmpty {
             if required { errors.add(field, code: "required", "请填写\(label)") }
             return nil

@@ -52,7 +52,7 @@ struct RegistryAPI {
     @Sendable func createEstate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let body = try await request.decodeJSON(as: EstateRequest.self, context: context)
-        let estate = try await Self.regionInScope { try await estates.create(try EstateInput.validate(body.fields), scope: scope) }
+        let estate = try await Self.regionInScope { try await estates.create(try body.input, scope: scope) }
         return try JSONResponse.make(EstateBody(estate), status: .created)
     }
 
@@ -61,7 +61,7 @@ struct RegistryAPI {
         let id = try Self.id(context)
         _ = try await estates.estate(id, scope: scope)
         let body = try await request.decodeJSON(as: EstateRequest.self, context: context)
-        let estate = try await Self.regionInScope { try await estates.update(id, try EstateInput.validate(body.fields), scope: scope) }
+        let estate = try await Self.regionInScope { try await estates.update(id, try body.input, scope: scope) }
         return try JSONResponse.make(EstateBody(estate))
     }
 
@@ -78,7 +78,7 @@ struct RegistryAPI {
     @Sendable func createCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let body = try await request.decodeJSON(as: CompanyRequest.self, context: context)
-        let company = try await Self.regionInScope { try await companies.create(try CompanyInput.validate(body.fields), scope: scope) }
+        let company = try await Self.regionInScope { try await companies.create(try body.input, scope: scope) }
         return try JSONResponse.make(CompanyBody(company), status: .created)
     }
 
@@ -91,7 +91,7 @@ struct RegistryAPI {
         let id = try Self.id(context)
         _ = try await companies.company(id, scope: scope)
         let body = try await request.decodeJSON(as: CompanyRequest.self, context: context)
-        let company = try await Self.regionInScope { try await companies.update(id, try CompanyInput.validate(body.fields), scope: scope) }
+        let company = try await Self.regionInScope { try await companies.update(id, try body.input, scope: scope) }
         return try JSONResponse.make(CompanyBody(company))
     }
 

@@ -54,12 +54,12 @@ struct EstateRequest: Decodable {
     let floorArea: Int
     let ownersShare: String
 
-    var fields: [String: String] {
+    var input: EstateInput {
         get throws {
             try APIInput.limit(name, "name", max: 100)
             try APIInput.limit(address, "address", max: 200)
-            return ["name": name, "address": address, "community": community, "households": "\(households)",
-                    "floorArea": "\(floorArea)", "ownersShare": ownersShare]
+            return EstateInput(name: name, address: address, community: community, households: "\(households)", floorArea: "\(floorArea)",
+                               ownersShare: ownersShare)
         }
     }
 }
@@ -73,14 +73,14 @@ struct CompanyRequest: Decodable {
     let contactPhone: String?
     let address: String?
 
-    var fields: [String: String] {
+    var input: CompanyInput {
         get throws {
             try APIInput.limit(name, "name", max: 100)
             try APIInput.limit(contactName, "contactName", max: 50)
             try APIInput.limit(contactPhone, "contactPhone", max: 30)
             try APIInput.limit(address, "address", max: 200)
-            return ["name": name, "uscc": uscc, "region": region, "contactName": contactName ?? "", "contactPhone": contactPhone ?? "",
-                    "address": address ?? ""]
+            return CompanyInput(name: name, uscc: uscc, region: region, contactName: contactName ?? "", contactPhone: contactPhone ?? "",
+                                address: address ?? "")
         }
     }
 }

@@ -54,7 +54,7 @@ struct CampaignController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         return try await submitting {
-            let id = try await campaigns.create(fields: context.form.fields, scope: scope)
+            let id = try await campaigns.create(Campaigns.NewCampaign(form: context.form), scope: scope)
             return .redirect(to: "/campaigns/\(id)", type: .normal)
         } reshow: { errors in
             try await listPage(context, errors: errors, status: .badRequest)
@@ -96,7 +96,7 @@ struct CampaignController {
         let rows = tasks.map { task in
             DetailPage.TaskRow(id: task.id, position: task.position, content: task.content, responsible: task.responsible, dueText: task.dueText,
                                periods: task.periods.map { p in
-                                   let state = p.status == "done" ? "done" : p.overdue ? "overdue" : p.status == "in_progress" ? "progress" : "pending"
+                                   let state = p.status == .done ? "done" : p.overdue ? "overdue" : p.status == .inProgress ? "progress" : "pending"
                                    let label = ["done": "已完成", "overdue": "逾期", "progress": "推进中", "pending": "未到期"][state]!
                                    return .init(title: p.title, due: p.due.description, state: state, label: label, note: p.note ?? "", period: p.period)
                                }, overdue: !task.overdue.isEmpty)
@@ -115,7 +115,7 @@ struct CampaignController {
         let scope = try context.scope()
         let id = try RegistryAPI.id(context)
         return try await submitting {
-            try await campaigns.addTask(campaignId: id, fields: context.form.fields, scope: scope)
+            try await campaigns.addTask(campaignId: id, Campaigns.NewTask(form: context.form), scope: scope)
             return .redirect(to: "/campaigns/\(id)#tasks", type: .normal)
         } reshow: { errors in
             try await detail(context, errors: errors, reportError: nil, status: .badRequest)
@@ -128,7 +128,7 @@ struct CampaignController {
         _ = try await campaigns.campaign(id, scope: scope)
         guard let task = Int64(context.form["task"] ?? "") else { throw LedgerError.invalid("task", code: "required", "请选择任务") }
         do {
-            try await campaigns.report(taskId: task, period: context.form["period"] ?? "", status: context.form["status"] ?? "",
+            try await campaigns.report(taskId: task, period: context.form["period"] ?? "", status: Campaigns.Progress(rawValue: context.form["status"] ?? ""),
                                        note: context.form["note"] ?? "", scope: scope)
             return .redirect(to: "/campaigns/\(id)#task-\(task)", type: .normal)
         } catch let errors as FieldErrors {

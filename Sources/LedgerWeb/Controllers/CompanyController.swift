@@ -63,7 +63,7 @@ struct CompanyController {
         let scope = try context.scope()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         return try await submitting {
-            let company = try await companies.create(try CompanyInput.validate(context.form.fields), scope: scope)
+            let company = try await companies.create(CompanyInput(form: context.form), scope: scope)
             return .redirect(to: "/companies/\(company.id)", type: .normal)
         } reshow: { errors in
             try await form(context: context, action: "/companies", heading: "登记物业服务企业", values: context.form.fields, errors: errors)
@@ -85,7 +85,7 @@ struct CompanyController {
         let id = try context.parameters.require("id", as: Int64.self)
         _ = try await companies.company(id, scope: scope)
         return try await submitting {
-            _ = try await companies.update(id, try CompanyInput.validate(context.form.fields), scope: scope)
+            _ = try await companies.update(id, CompanyInput(form: context.form), scope: scope)
             return .redirect(to: "/companies/\(id)", type: .normal)
         } reshow: { errors in
             try await form(context: context, action: "/companies/\(id)", heading: "编辑企业", values: context.form.fields, errors: errors)

@@ -64,7 +64,7 @@ struct EstateController {
             layout: Layout(title: estate.name, context: context, section: "/estates"),
             estate: estate, breadcrumb: path,
             contracts: details.contracts.map { .init(company: $0.companyName, companyId: $0.companyId, start: $0.startDate, end: $0.endDate ?? "至今") },
-            committees: details.committees.map { .init(kind: $0.kind, chair: $0.chairName, start: $0.termStart, end: $0.termEnd, expired: $0.termEnd < today) },
+            committees: details.committees.map { .init(kind: $0.kind.rawValue, chair: $0.chairName, start: $0.termStart, end: $0.termEnd, expired: $0.termEnd < today) },
             account: details.account, canEdit: scope.canEditRegistry, today: today, forms: forms,
             questions: try await questions.all(estateId: id, scope: scope), role: scope.role,
             filingQuarter: DisclosureCalendar(database: estates.database, clock: clock).currentFilingQuarter())
@@ -83,7 +83,7 @@ struct EstateController {
         let scope = try context.scope()
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         return try await submitting {
-            let estate = try await estates.create(try EstateInput.validate(context.form.fields), scope: scope)
+            let estate = try await estates.create(EstateInput(form: context.form), scope: scope)
             return .redirect(to: "/estates/\(estate.id)", type: .normal)
         } reshow: { errors in
             try await form(context: context, action: "/estates", heading: "登记小区", values: context.form.fields, errors: errors)
@@ -110,7 +110,7 @@ struct EstateController {
         _ = try await estates.estate(id, scope: scope)
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         return try await submitting {
-            _ = try await estates.update(id, try EstateInput.validate(context.form.fields), scope: scope)
+            _ = try await estates.update(id, EstateInput(form: context.form), scope: scope)
             return .redirect(to: "/estates/\(id)", type: .normal)
         } reshow: { errors in
             try await form(context: context, action: "/estates/\(id)", heading: "编辑小区", values: context.form.fields, errors: errors)
@@ -124,7 +124,7 @@ struct EstateController {
         _ = try await estates.estate(id, scope: scope)
         let questionId = try context.parameters.require("question", as: Int64.self)
         do {
-            _ = try await questions.answer(questionId: questionId, fields: context.form.fields, scope: scope)
+            _ = try await questions.answer(questionId: questionId, AnswerInput(answer: context.form.value("answer")), scope: scope)
         } catch let errors as FieldErrors {
             throw LedgerError(.invalid, code: "required", message: errors.items.map(\.message).joined(separator: "；"), field: "answer")
         }
@@ -134,21 +134,21 @@ struct EstateController {
     /// Records a new management contract.
     @Sendable func addContract(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await recordChange(context, form: "contracts") { id, scope in
-            _ = try await records.assignCompany(estateId: id, fields: context.form.fields, scope: scope)
+            _ = try await records.assignCompany(estateId: id, ContractInput(form: context.form), scope: scope)
         }
     }
 
     /// Records an owners' committee term.
     @Sendable func addCommittee(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await recordChange(context, form: "committees") { id, scope in
-            _ = try await records.addCommittee(estateId: id, fields: context.form.fields, scope: scope)
+            _ = try await records.addCommittee(estateId: id, CommitteeInput(form: context.form), scope: scope)
         }
     }
 
     /// Sets the dedicated account.
     @Sendable func setAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await recordChange(context, form: "account") { id, scope in
-            _ = try await records.setAccount(estateId: id, fields: context.form.fields, scope: scope)
+            _ = try await records.setAccount(estateId: id, AccountInput(form: context.form), scope: scope)
         }
     }
 

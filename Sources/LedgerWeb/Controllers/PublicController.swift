@@ -39,7 +39,7 @@ struct PublicController {
     @Sendable func ask(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (estate, _) = try await publicEstate(context)
         do {
-            _ = try await questions.ask(estateId: estate.id, fields: context.form.fields, address: context.remoteAddress)
+            _ = try await questions.ask(estateId: estate.id, QuestionInput(form: context.form), address: context.remoteAddress)
             return .redirect(to: "/public/estates/\(estate.id)?asked=1#questions", type: .normal)
         } catch let errors as FieldErrors {
             return try await estatePage(context, estate: estate, notice: nil, questionErrors: errors, status: .badRequest)

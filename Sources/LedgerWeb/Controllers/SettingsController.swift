@@ -93,7 +93,7 @@ struct SettingsController {
         let scope = try context.scope()
         let id = try RegistryAPI.id(context)
         return try await submitting {
-            try await enforcement.record(companyId: id, fields: context.form.fields, scope: scope)
+            try await enforcement.record(companyId: id, EnforcementInput(form: context.form), scope: scope)
             return .redirect(to: "/companies/\(id)/enforcement", type: .normal)
         } reshow: { errors in
             try await enforcementView(context, errors: errors, status: .badRequest)

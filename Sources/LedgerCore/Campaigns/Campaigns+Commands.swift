@@ -1,0 +1,95 @@
+import Foundation
+
+extension Campaigns {
+    /// One phase's dates as typed (`YYYY-MM-DD`).
+    public struct PhaseDates: Sendable {
+        public var name: String
+        public var from: String
+        public var until: String
+
+        public init(name: String, from: String, until: String) { (self.name, self.from, self.until) = (name, from, until) }
+    }
+
+    /// A new campaign as entered: its name, the region it covers and its phases in order.
+    public struct NewCampaign: Sendable {
+        public var name: String
+        public var region: String
+        public var phases: [PhaseDates]
+
+        public init(name: String, region: String, phases: [PhaseDates]) { (self.name, self.region, self.phases) = (name, region, phases) }
+
+        /// The four standard phases (`Campaigns.phaseNames`) with their dates in order.
+        public init(name: String, region: String, phaseDates: [(from: String, until: String)]) {
+            self.init(name: name, region: region, phases: zip(Campaigns.phaseNames, phaseDates).map { PhaseDates(name: $0, from: $1.from, until: $1.until) })
+        }
+
+        public struct Valid: Sendable {
+            public let name: String
+            public let region: String
+            public let phases: [(name: String, from: Day, until: Day)]
+        }
+
+        /// Field errors keyed `name` and, for the phase at index i, `phase{i}From` / `phase{i}Until`.
+        public func validated() throws -> Valid {
+            var reader = InputReader()
+            let name = reader.text(self.name, field: "name", label: "专项整治名称", max: 100)
+            var phases: [(name: String, from: Day, until: Day)] = []
+            for (index, phase) in self.phases.enumerated() {
+                let from = reader.day(phase.from, field: "phase\(index)From", label: "\(phase.name)开始日期")
+                let until = reader.day(phase.until, field: "phase\(index)Until", label: "\(phase.name)结束日期")
+                if let from, let until {
+                    if until < from { reader.errors.add("phase\(index)Until", code: "bad_period", "\(phase.name)结束日期不能早于开始日期") }
+                    phases.append((phase.name, from, until))
+                }
+            }
+            try reader.errors.throwIfAny()
+            return Valid(name: name, region: region, phases: phases)
+        }
+    }
+
+    /// A task of a campaign as entered; `dueOn` counts for a dated task, `day` for a monthly or quarterly one.
+    public struct NewTask: Sendable {
+        public var content: String
+        public var responsible: String
+        /// Nil when none (or an unknown one) was chosen.
+        public var schedule: Schedule?
+        public var dueOn: String
+        public var day: String
+        /// The due time as the plan words it; made up from the schedule when empty.
+        public var dueText: String
+
+        public init(content: String, responsible: String, schedule: Schedule?, dueOn: String = "", day: String = "", dueText: String = "") {
+            (self.content, self.responsible, self.schedule, self.dueOn, self.day, self.dueText) = (content, responsible, schedule, dueOn, day, dueText)
+        }
+
+        public struct Valid: Sendable {
+            public let content: String
+            public let responsible: String
+            public let schedule: Schedule
+            public let dueOn: Day?
+            public let day: Int?
+            public let dueText: String
+        }
+
+        /// Field errors keyed `content`, `responsible`, `schedule`, `dueOn`, `day`, `dueText`.
+        public func validated() throws -> Valid {
+            var reader = InputReader()
+            let content = reader.text(self.content, field: "content", label: "工作内容", max: 1_000)
+            let responsible = reader.text(self.responsible, field: "responsible", label: "责任单位", max: 200)
+            if self.schedule == nil { reader.errors.add("schedule", code: "required", "请选择完成时间的方式（限期、每月或每季度）") }
+            var dueOn: Day?, day: Int?
+            if schedule == .date { dueOn = reader.day(self.dueOn, field: "dueOn", label: "完成日期") }
+            if schedule == .monthly || schedule == .quarterly { day = reader.integer(self.day, field: "day", label: "每月（季）第几日", range: 1...28) }
+            var dueText = reader.text(self.dueText, field: "dueText", label: "完成时间（原文）", required: false, max: 60)
+            try reader.errors.throwIfAny()
+            if dueText.isEmpty {
+                dueText = switch schedule! {
+                case .date: "\(dueOn!.month)月\(dueOn!.day)日前"
+                case .monthly: "每月\(day!)日前"
+                case .quarterly: "每季度次月\(day!)日前"
+                }
+            }
+            return Valid(content: content, responsible: responsible, schedule: schedule!, dueOn: dueOn, day: day, dueText: dueText)
+        }
+    }
+}
