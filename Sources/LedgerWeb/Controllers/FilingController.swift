@@ -114,7 +114,7 @@ struct FilingController {
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
-        let estate = try await estates.estate(estateId, scope: scope)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
         try scope.require(.fileDisclosure)
         let latest = try await history.entry(estateId: estateId, quarter: quarter)
         var document = try await repository.draft(estateId: estateId, quarter: quarter, scope: scope)
@@ -132,7 +132,7 @@ struct FilingController {
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
-        let estate = try await estates.estate(estateId, scope: scope)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
         try scope.require(.fileDisclosure)
         let document = FilingForm.document(from: context.form.fields)
         let reason = context.form["reason"] ?? ""
