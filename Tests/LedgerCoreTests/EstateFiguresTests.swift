@@ -301,11 +301,14 @@ import Testing
             let result = try await DemoGenerator(options: DemoAndBackupTests.smallDemo(), clock: clock).generate(into: database)
             let current = Quarter(containing: Day(Timestamp.shanghaiDay(clock.now()))!).previous
             // MUT
-            let found = try await WarningEngine(database: database, clock: clock).foundKeys().filter { $0.hasPrefix("W01/") }
+            let keys = try await WarningEngine(database: database, clock: clock).foundKeys()
+            let found = keys.filter { $0.hasPrefix("W01/") }
             let figures = try await Dashboard(database: database, clock: clock).view(regionCode: "350100", quarter: current, scope: .system).figures
             // validation: the truth and the engine owe the same quarters.
             let planted = Set(result.truth.filter { $0.rule == "W01" }.map { "W01/\($0.estateId)/\($0.year)Q\($0.quarter)" })
             #expect(planted == found)
+            let accounts = Set(result.truth.filter { $0.rule == "W06" }.map { "W06/\($0.estateId)/\($0.year)Q\($0.quarter)" })
+            #expect(accounts == keys.filter { $0.hasPrefix("W06/") }, "no account open today, in the truth as in the rule")
             let outgoing = result.truth.filter { $0.rule == "W01" && $0.planted == "季度末在管的原物业企业未公示" }
             #expect(!outgoing.isEmpty, "the small demo has estates that changed company")
             for fault in outgoing {
