@@ -127,6 +127,7 @@ extension EstateFigures {
     static func owedFilings(_ quarter: Quarter, scope: Scope) -> SQLQueryString {
         let filer = filerSQL("e.id", of: quarter)
         guard scope.role == .company else { return "\(scope.estatePredicate()) AND \(filer) IS NOT NULL" }
-        return scope.companyId.map { "\(filer) = \(bind: $0)" } ?? "1 = 0"
+        // The estates the company ever held a contract for (an index range), then the definition itself.
+        return scope.companyId.map { "e.id IN (SELECT h.estate_id FROM contracts h WHERE h.company_id = \(bind: $0)) AND \(filer) = \(bind: $0)" } ?? "1 = 0"
     }
 }
