@@ -373,7 +373,7 @@ public struct Problems: Sendable {
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
-            // EstateFigures.countsForPutRight and problemPutRight: the problems found up to now, and of them those put right.
+            // EstateFigures.putRightCategories and problemPutRight: the problems found up to now, and of them those put right.
             func rate(_ r: Region) async throws -> PutRight {
                 var found = 0, putRight = 0
                 for row in try await db.raw("""
