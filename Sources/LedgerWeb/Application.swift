@@ -168,7 +168,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
     DisclosureAPI(repository: disclosures, history: history)
         .addRoutes(to: protected)
-    FilingController(estates: estates, repository: disclosures, history: history,
+    FilingController(repository: disclosures, history: history,
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)

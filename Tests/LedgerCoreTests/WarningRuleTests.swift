@@ -20,7 +20,8 @@ import Testing
     static func estate(_ quarters: [QuarterFacts], households: Int = 100, account: Bool = true, committeeEnd: String? = "2027-01-01",
                        contractStart: String? = "2020-01-01", complaints: [String] = [], overdueRectifications: [String] = []) -> EstateFacts {
         var facts = EstateFacts(id: 1, companyId: 7, regionPath: "/350000/350100/350102/350102001/350102001001/", households: households, ownersShareBp: 7_000,
-                    hasAccount: account, committeeTermEnd: committeeEnd, contractStart: contractStart,
+                    hasAccount: account, committeeTermEnd: committeeEnd,
+                    contracts: contractStart.map { [EstateFigures.Contract(companyId: 7, start: $0, end: nil)] } ?? [],
                     quarters: Dictionary(uniqueKeysWithValues: quarters.map { ($0.quarter, $0) }))
         facts.complaints = complaints
         facts.overdueRectifications = overdueRectifications
@@ -65,6 +66,16 @@ import Testing
         // Not yet due on the due day itself, nor for a quarter before the company's contract.
         #expect(Self.fires("W01", Self.estate([]), today: Day("2024-10-31")!) == nil)
         #expect(Self.fires("W01", Self.estate([], contractStart: "2024-10-01")) == nil)
+    }
+
+    @Test func w01IsOwedByTheCompanyManagingOnTheQuartersLastDay() {
+        // The company changed on 1 October: Q3 is still owed (by the outgoing company), though the current contract began after it.
+        let estate = EstateFacts(id: 1, companyId: 8, regionPath: "/350000/350100/350102/350102001/350102001001/", households: 100, ownersShareBp: 7_000,
+                                 hasAccount: true, committeeTermEnd: nil,
+                                 contracts: [.init(companyId: 7, start: "2020-01-01", end: "2024-09-30"), .init(companyId: 8, start: "2024-10-01", end: nil)],
+                                 quarters: [:])
+        #expect(Self.fires("W01", estate)?.contains("尚未公示") == true)
+        #expect(estate.filer(of: Self.q3) == 7)
     }
 
     @Test func w02DisplayOfExactlyThirtyDaysIsEnough() {

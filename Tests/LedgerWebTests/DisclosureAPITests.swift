@@ -17,6 +17,32 @@ import Testing
 
     // MARK: Tests
 
+    @Test func theOutgoingCompanyFilesTheQuarterItManagedAtItsEnd() async throws {
+        try await WebHarness.run { harness, client in
+            // setup: A's estate passes to B's company on 1 October 2024; Q3 is still A's company's to file.
+            let world = harness.world, estate = world.a.estate.id
+            _ = try await EstateRecords(database: world.database, clock: world.clock).assignCompany(
+                estateId: estate, fields: ["company": "\(world.b.company.id)", "startDate": "2024-10-01"], scope: .system)
+            let outgoing = try await harness.token(world.a.users[.company]!), incoming = try await harness.token(world.b.users[.company]!)
+            // MUT and validation: the outgoing company sees the quarter in its calendar and opens its form, not the next quarter's.
+            let calendar = try await client.execute(uri: "/filings?quarter=2024Q3", method: .get, headers: harness.browser(outgoing))
+            #expect(calendar.status == .ok && calendar.text.contains(world.a.estate.name))
+            let form = try await client.execute(uri: "/estates/\(estate)/disclosures/2024/3", method: .get, headers: harness.browser(outgoing))
+            #expect(form.status == .ok)
+            let next = try await client.execute(uri: "/estates/\(estate)/disclosures/2024/4", method: .get, headers: harness.browser(outgoing))
+            #expect(next.status == .notFound)
+            // The incoming company may not publish it; the outgoing one does.
+            let refused = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/3/publish", method: .post,
+                                                   headers: harness.api(incoming), body: Self.body(DisclosureSamples.valid()))
+            #expect(refused.status == .badRequest && refused.apiError["code"] == "before_contract")
+            let published = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/3/publish", method: .post,
+                                                     headers: harness.api(outgoing), body: Self.body(DisclosureSamples.valid()))
+            #expect(published.status == .created)
+            let vouchers = try await client.execute(uri: "/estates/\(estate)/disclosures/2024/3/vouchers", method: .get, headers: harness.browser(outgoing))
+            #expect(vouchers.status == .ok)
+        }
+    }
+
     @Test func companyFilesPublishesAndCorrects() async throws {
         try await WebHarness.run { harness, client in
             let estate = harness.world.a.estate.id

@@ -11,11 +11,12 @@ public struct Dashboard: Sendable {
     /// What is counted for one unit (a region or an estate).
     public struct Figures: Sendable, Codable, Equatable {
         public var estates = 0
-        /// Estates with a managing company whose contract began by the quarter's end (they owe a disclosure).
+        /// Estates that owe the quarter's filing (`EstateFigures.filer`), counted once its due date has passed.
         public var due = 0
         public var onTime = 0
         public var late = 0
         public var withAccount = 0
+        /// Estates a company managed on the quarter's last day (`EstateFigures.manager`).
         public var managed = 0
         public var withCommittee = 0
         public var complaintsReceived = 0
@@ -168,15 +169,14 @@ public struct Dashboard: Sendable {
                 let parts = rowPath.split(separator: "/")
                 return parts.count > depth ? String(parts[depth]) : region.code
             }
-            let end = quarter.lastDay.description
+            let end = quarter.lastDay
+            let inside = Scope.pathPredicate("e.region_path", path)
             let estateRows = try await db.raw("""
-                SELECT e.id, e.name, e.region_path, e.company_id,
-                       CASE WHEN EXISTS (SELECT 1 FROM dedicated_accounts a WHERE a.estate_id = e.id AND a.opened_on <= \(bind: end)) THEN 1 ELSE 0 END AS account,
-                       CASE WHEN EXISTS (SELECT 1 FROM committees m WHERE m.estate_id = e.id AND m.term_start <= \(bind: end) AND m.term_end >= \(bind: end))
-                            THEN 1 ELSE 0 END AS committee,
-                       (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) AS contract_start
-                FROM estates e WHERE \(Scope.pathPredicate("e.region_path", path))
+                SELECT e.id, e.name, e.region_path, \(EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: end))) AS account,
+                       \(EstateFigures.flag(EstateFigures.committeeInTermSQL("e.id", on: end))) AS committee
+                FROM estates e WHERE \(inside)
                 """).all()
+            let contracts = try await EstateFigures.contracts(where: inside, on: db)
             let window = Array((0..<7).reduce(into: [quarter]) { list, _ in list.insert(list[0].previous, at: 0) })
             let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
             // The first publication of each estate and quarter is its version 1: per estate, for each quarter of the
@@ -184,7 +184,7 @@ public struct Dashboard: Sendable {
             // One packed integer per row (estate × 100 + quarter index × 10 + state): the province reads 340,000 of them.
             var deadline: SQLQueryString = "CASE v.year * 10 + v.quarter", position: SQLQueryString = "CASE v.year * 10 + v.quarter"
             for (index, q) in window.enumerated() {
-                deadline = "\(deadline) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: "\(q.dueDate)T16:00:00Z")"
+                deadline = "\(deadline) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: EstateFigures.deadline(q))"
                 position = "\(position) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: index)"
             }
             deadline = "\(deadline) END"
@@ -203,7 +203,6 @@ public struct Dashboard: Sendable {
             var units: [String: Figures] = [:]
             var names: [String: String] = [:]
             var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
-            let lastDays = window.map { $0.lastDay.description }
             for row in estateRows {
                 let id = try row.decode(column: "id", as: Int64.self)
                 let key = unitKey(try row.decode(column: "region_path", as: String.self), id)
@@ -211,19 +210,19 @@ public struct Dashboard: Sendable {
                 var f = units[key] ?? Figures()
                 f.estates += 1
                 if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
-                if try row.decode(column: "company_id", as: Int64?.self) != nil {
+                let held = contracts[id] ?? []
+                if EstateFigures.manager(on: end, of: held) != nil {
                     f.managed += 1
                     if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
-                    let start = try row.decode(column: "contract_start", as: String?.self) ?? "0000"
-                    let states = filed[id]
-                    for (index, q) in window.enumerated() where start <= lastDays[index] && q.dueDate < today {
-                        let state = states?[index] ?? 0
-                        trendDue[index] += 1
-                        if state == 2 { trendOnTime[index] += 1 }
-                        if q == quarter {
-                            f.due += 1
-                            if state == 2 { f.onTime += 1 } else if state == 1 { f.late += 1 }
-                        }
+                }
+                let states = filed[id]
+                for (index, q) in window.enumerated() where EstateFigures.filer(of: q, contracts: held) != nil && EstateFigures.isPastDue(q, today: today) {
+                    let state = states?[index] ?? 0
+                    trendDue[index] += 1
+                    if state == 2 { trendOnTime[index] += 1 }
+                    if q == quarter {
+                        f.due += 1
+                        if state == 2 { f.onTime += 1 } else if state == 1 { f.late += 1 }
                     }
                 }
                 units[key] = f
@@ -238,9 +237,8 @@ public struct Dashboard: Sendable {
                 WHERE \(Scope.pathPredicate("c.region_path", path)) AND c.received_at >= \(bind: start) AND c.received_at < \(bind: stop)
                 """).all() {
                 let received = try row.decode(column: "received_at", as: String.self)
-                let closed = try row.decode(column: "status", as: String.self) == "closed"
-                let outcome = try row.decode(column: "outcome", as: String?.self)
-                let fixed = closed && outcome == "fixed"
+                let status = try row.decode(column: "status", as: String.self), outcome = try row.decode(column: "outcome", as: String?.self)
+                let closed = EstateFigures.complaintClosed(status: status), fixed = EstateFigures.complaintFixed(status: status, outcome: outcome)
                 if let index = bounds.firstIndex(where: { received >= $0.0 && received < $0.1 }) {
                     trendReceived[index] += 1
                     if closed { trendClosed[index] += 1 }
@@ -257,23 +255,26 @@ public struct Dashboard: Sendable {
                     }
                 }
             }
+            // Problems found in the quarter; for 整治到位率, those found up to its end.
             for row in try await db.raw("""
-                SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome FROM problems p
-                WHERE \(Scope.pathPredicate("p.region_path", path)) AND p.created_at >= \(bind: from) AND p.created_at < \(bind: stop)
+                SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome, p.created_at FROM problems p
+                WHERE \(Scope.pathPredicate("p.region_path", path)) AND p.created_at < \(bind: stop)
                 """).all() {
                 let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
-                let outcome = try row.decode(column: "outcome", as: String?.self)
-                let done = try row.decode(column: "status", as: String.self) == "closed" && outcome == "fixed"
-                units[key, default: Figures()].problemsFound += 1
-                if done { units[key, default: Figures()].problemsRectified += 1 }
-                if ProblemCategory.referable[try row.decode(column: "category", as: String.self)] != nil {
+                let done = EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
+                                                         outcome: try row.decode(column: "outcome", as: String?.self))
+                if try row.decode(column: "created_at", as: String.self) >= from {
+                    units[key, default: Figures()].problemsFound += 1
+                    if done { units[key, default: Figures()].problemsRectified += 1 }
+                }
+                if EstateFigures.countsForPutRight(category: try row.decode(column: "category", as: String.self)) {
                     units[key, default: Figures()].putRightFound += 1
                     if done { units[key, default: Figures()].putRight += 1 }
                 }
             }
             for row in try await db.raw("""
                 SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", path))
-                AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN ('open', 'acknowledged')
+                AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN (\(binds: EstateFigures.openWarningStatuses))
                 """).all() {
                 let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
                 units[key, default: Figures()].openWarnings[try row.decode(column: "rule", as: String.self), default: 0] += 1
@@ -305,7 +306,7 @@ public struct Dashboard: Sendable {
     static func kpis(_ f: Figures) -> [KPI] {
         [
             KPI(key: "onTime", title: "按时公示率", value: f.onTimeRate, numerator: f.onTime, denominator: f.due, target: 1, note: "应公示小区中截止日前首次公示的比例"),
-            KPI(key: "account", title: "专户设立率", value: f.accountRate, numerator: f.withAccount, denominator: f.managed, target: 1, note: "有物业服务企业的小区"),
+            KPI(key: "account", title: "专户设立率", value: f.accountRate, numerator: f.withAccount, denominator: f.managed, target: 1, note: "季度末有物业服务企业管理的小区"),
             KPI(key: "committee", title: "业委会（物管会）覆盖率", value: f.committeeRate, numerator: f.withCommittee, denominator: f.estates, target: 0.95,
                 note: "季度末在任期内"),
             KPI(key: "spotCheck", title: "抽查核实率", value: Figures.rate(0, f.estates), numerator: 0, denominator: f.estates, target: 0.5,

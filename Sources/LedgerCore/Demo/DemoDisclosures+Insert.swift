@@ -43,7 +43,8 @@ extension DemoDisclosures {
     func registryTruth(current: Quarter) -> [DemoTruth] {
         var truth: [DemoTruth] = []
         for estate in plan.estates where estate.companyId != nil {
-            if estate.account == nil {
+            // No account open today (EstateFigures.accountOpenSQL): none, or one the plan opens later this year.
+            if !(estate.account.map { $0.opened <= today.description } ?? false) {
                 truth.append(DemoTruth(rule: "W06", estateId: estate.id, year: current.year, quarter: current.quarter, planted: "未设公共收益专户"))
             }
             if let committee = estate.committee, committee.end < today.description {

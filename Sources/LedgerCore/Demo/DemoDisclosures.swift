@@ -31,6 +31,13 @@ struct DemoDisclosures {
             let lowIncome = random.chance(0.012)
             var profile = Self.profile(estate, lowIncome: lowIncome, random: &random)
             let contractStart = estate.contracts.last?.start ?? "0000"
+            // The demo files only the current company's quarters: a quarter an earlier company owed (it managed the
+            // estate on the quarter's last day, EstateFigures.filer) stays unfiled, and is that company's W01.
+            let contracts = estate.contracts.map { EstateFigures.Contract(companyId: $0.company, start: $0.start, end: $0.end) }
+            for quarter in quarters where quarter.lastDay.description < contractStart && EstateFigures.isPastDue(quarter, today: today)
+                && EstateFigures.filer(of: quarter, contracts: contracts) != nil {
+                truth.append(DemoTruth(rule: "W01", estateId: estate.id, year: quarter.year, quarter: quarter.quarter, planted: "季度末在管的原物业企业未公示"))
+            }
             let firstFiled = quarters.firstIndex { $0.lastDay.description >= contractStart } ?? quarters.count
             var fault: (Fault, Int)? = !lowIncome && random.chance(0.14)
                 ? (Fault.allCases.randomElement(using: &random)!, quarters.count - 1 - Int.random(in: 0...3, using: &random)) : nil

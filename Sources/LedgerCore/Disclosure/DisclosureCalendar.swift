@@ -50,11 +50,9 @@ public struct DisclosureCalendar: Sendable {
     /// Estates in scope with their state for `quarter`, optionally only those in `states`.
     public func listing(scope: Scope, quarter: Quarter, states: Set<State>, page: Int, pageSize: Int = 50) async throws -> Listing {
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let due = quarter.dueDate
-        // Published on time means before midnight Beijing time after the due date (16:00 UTC that day).
-        let onTimeLimit = "\(due)T16:00:00Z"
+        let onTimeLimit = EstateFigures.deadline(quarter)
         let ended = quarter.lastDay < today
-        let pastDue = due < today
+        let pastDue = EstateFigures.isPastDue(quarter, today: today)
         let state: SQLQueryString = """
             CASE WHEN \(bind: ended ? 1 : 0) = 0 THEN 'notDue'
                  WHEN v.published_at IS NOT NULL AND v.published_at < \(bind: onTimeLimit) THEN 'onTime'
@@ -63,13 +61,13 @@ public struct DisclosureCalendar: Sendable {
                  WHEN d.estate_id IS NOT NULL THEN 'draft'
                  ELSE 'due' END
             """
+        // The estates that owe the quarter, each shown with the company that owes it (EstateFigures.filer).
         let from: SQLQueryString = """
             FROM estates e
-            LEFT JOIN companies c ON c.id = e.company_id
+            LEFT JOIN companies c ON c.id = \(EstateFigures.filerSQL("e.id", of: quarter))
             LEFT JOIN disclosure_versions v ON v.estate_id = e.id AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter) AND v.version = 1
             LEFT JOIN disclosure_drafts d ON d.estate_id = e.id AND d.year = \(bind: quarter.year) AND d.quarter = \(bind: quarter.quarter)
-            WHERE \(scope.estatePredicate()) AND e.company_id IS NOT NULL
-              AND (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) <= \(bind: quarter.lastDay.description)
+            WHERE \(EstateFigures.owedFilings(quarter, scope: scope))
             """
         let filter: SQLQueryString = states.isEmpty ? "" : "WHERE s.state IN (\(binds: states.map(\.rawValue).sorted()))"
         let pageNumber = min(max(1, page), 1_000_000)
@@ -97,13 +95,12 @@ public struct DisclosureCalendar: Sendable {
         }
     }
 
-    /// Estates (of any jurisdiction) whose current company managed them during `quarter` and has not published it.
+    /// Estates (of any jurisdiction) that owe `quarter` (EstateFigures.filer) and have not published it.
     public func unfiledEstates(quarter: Quarter, limit: Int) async throws -> [Int64] {
         try await database.read { db in
             try await db.raw("""
-                SELECT e.id FROM estates e WHERE e.company_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM disclosure_versions v
+                SELECT e.id FROM estates e WHERE \(EstateFigures.owedFilings(quarter, scope: .system)) AND NOT EXISTS (SELECT 1 FROM disclosure_versions v
                 WHERE v.estate_id = e.id AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter))
-                AND (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) <= \(bind: quarter.lastDay.description)
                 ORDER BY e.id LIMIT \(literal: limit)
                 """).all(decodingColumn: "id", as: Int64.self)
         }

@@ -18,7 +18,7 @@ public struct DisclosureRepository: Sendable {
         let content = try DisclosureChecks.parse(document, draft: true)
         let at = clock.now()
         try await database.transaction { db in
-            let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+            let (estate, _) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
             try await Self.storeDraft(estateId: estateId, quarter: quarter, document: document, scope: scope, at: at, on: db)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "save_draft", entity: "disclosure",
                                       entityId: "\(estateId)/\(quarter)", regionPath: estate.regionPath, after: document)
@@ -26,10 +26,25 @@ public struct DisclosureRepository: Sendable {
         return content
     }
 
+    /// The estate whose `quarter` the scope may open for filing: one in its scope, or for a company one whose quarter
+    /// it owes though it no longer manages it (`EstateFigures.owedFilings`); not found otherwise.
+    public func filingEstate(_ estateId: Int64, quarter: Quarter, scope: Scope) async throws -> Estate {
+        let found = try await database.read { db in try await Self.filingEstate(estateId, quarter: quarter, scope: scope, on: db) }
+        guard let found else { throw LedgerError.notFound("小区") }
+        return found
+    }
+
+    static func filingEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, on db: any SQLDatabase) async throws -> Estate? {
+        let visible: SQLQueryString = scope.role == .company
+            ? "(\(scope.estatePredicate()) OR \(EstateFigures.owedFilings(quarter, scope: scope)))" : scope.estatePredicate()
+        return try await db.raw("\(EstateRepository.select) WHERE e.id = \(bind: estateId) AND \(visible)")
+            .first(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
     /// The saved draft of a quarter, if any.
     public func draft(estateId: Int64, quarter: Quarter, scope: Scope) async throws -> DisclosureDocument? {
         try await database.read { db in
-            guard try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+            guard try await Self.filingEstate(estateId, quarter: quarter, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
             let text = try await db.raw("""
                 SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
                 AND quarter = \(bind: quarter.quarter)
@@ -57,7 +72,7 @@ public struct DisclosureRepository: Sendable {
             // Serialise publishers before reading the version number (the log append takes the same lock).
             try await db.raw("SELECT pg_advisory_xact_lock(7432002)").run()
         }
-        let estate = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+        let (estate, filer) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
         let source: DisclosureDocument
         if let document {
             source = document
@@ -79,7 +94,7 @@ public struct DisclosureRepository: Sendable {
             throw LedgerError.invalid("reason", code: "reason_required", "该季度已公示，更正须填写更正原因；原公示保留可查")
         }
         let published = try await TransparencyLog.append(
-            content: content, estate: estate, quarter: quarter, version: (previous ?? 0) + 1,
+            content: content, estate: estate, filer: filer ?? estate.companyId, quarter: quarter, version: (previous ?? 0) + 1,
             reason: previous == nil ? nil : reasonText, publisher: scope.username, at: at, on: db)
         try await db.raw("""
             DELETE FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year) AND quarter = \(bind: quarter.quarter)
@@ -102,22 +117,25 @@ public struct DisclosureRepository: Sendable {
             """).run()
     }
 
-    /// The estate, if the scope may file for it this quarter: a company for the estates it manages (admin for any),
-    /// a quarter that has ended, and not before the company's contract began.
-    static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, today: String, on db: any SQLDatabase) async throws -> Estate {
-        guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+    /// The estate, if the scope may file its `quarter`: a quarter that has ended, filed by the company that owes it —
+    /// the one that managed the estate on the quarter's last day (`EstateFigures.filer`), whether or not it manages
+    /// it today — or by the admin for any estate a contract covered that day. Returns the estate and the company that owes the quarter.
+    static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, today: String,
+                               on db: any SQLDatabase) async throws -> (Estate, filer: Int64?) {
+        guard let estate = try await filingEstate(estateId, quarter: quarter, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
         try scope.require(.fileDisclosure)
         guard quarter.lastDay.description < today else {
             throw LedgerError.invalid("quarter", code: "future_quarter", "\(quarter.title)尚未结束，不能公示")
         }
-        if let companyId = estate.companyId {
-            let start = try await db.raw("""
-                SELECT MIN(start_date) AS s FROM contracts WHERE estate_id = \(bind: estateId) AND company_id = \(bind: companyId)
-                """).first(decodingColumn: "s", as: String?.self) ?? nil
-            if let start, quarter.lastDay.description < start {
-                throw LedgerError.invalid("quarter", code: "before_contract", "\(quarter.title)早于本企业的物业服务合同（\(start)起），不能由本企业公示")
-            }
+        let contracts = try await EstateFigures.contracts(where: "e.id = \(bind: estateId)", on: db)[estateId] ?? []
+        let filer = EstateFigures.filer(of: quarter, contracts: contracts)
+        if scope.role == .company, filer != scope.companyId {
+            throw LedgerError.invalid("quarter", code: "before_contract",
+                                      "\(quarter.title)末（\(quarter.lastDay)）本企业未管理该小区，该季度应由当日在管的物业服务企业公示")
         }
-        return estate
+        if filer == nil, !contracts.isEmpty {
+            throw LedgerError.invalid("quarter", code: "before_contract", "\(quarter.title)末（\(quarter.lastDay)）该小区没有有效的物业服务合同，无需公示")
+        }
+        return (estate, filer)
     }
 }

@@ -41,7 +41,9 @@ public struct VoucherStore: Sendable {
         try scope.require(.fileDisclosure)
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            guard let estate = try await DisclosureRepository.filingEstate(estateId, quarter: quarter, scope: scope, on: db) else {
+                throw LedgerError.notFound("小区")
+            }
             guard let versionId = try await db.raw("""
                 SELECT v.id FROM disclosure_versions v JOIN disclosure_lines l ON l.version_id = v.id
                 WHERE v.estate_id = \(bind: estateId) AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter)

@@ -300,13 +300,18 @@ public struct Problems: Sendable {
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+            // EstateFigures.putRightCategories and problemPutRight: the problems found up to now, and of them those put right.
             func rate(_ r: Region) async throws -> PutRight {
-                let row = try await db.raw("""
-                    SELECT COUNT(*) AS found, SUM(CASE WHEN p.status = 'closed' AND p.outcome = 'fixed' THEN 1 ELSE 0 END) AS fixed
-                    FROM problems p WHERE \(Scope.pathPredicate("p.region_path", r.path)) AND p.category IN ('common_space_occupied', 'service_room_use')
-                    """).first()
-                return PutRight(region: r, found: try row?.decode(column: "found", as: Int.self) ?? 0,
-                                putRight: try row?.decode(column: "fixed", as: Int?.self) ?? 0)
+                var found = 0, putRight = 0
+                for row in try await db.raw("""
+                    SELECT p.status, p.outcome FROM problems p WHERE \(Scope.pathPredicate("p.region_path", r.path))
+                    AND p.category IN (\(binds: EstateFigures.putRightCategories))
+                    """).all() {
+                    found += 1
+                    if EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
+                                                     outcome: try row.decode(column: "outcome", as: String?.self)) { putRight += 1 }
+                }
+                return PutRight(region: r, found: found, putRight: putRight)
             }
             var rows: [PutRight] = []
             for child in children { rows.append(try await rate(child)) }

@@ -3,12 +3,16 @@ import SQLKit
 
 /// Headline figures of the registry within a scope (the home page; the dashboard issue builds on it).
 public struct RegistryOverview: Sendable {
+    /// Today's registry, in the definitions of `EstateFigures`.
     public struct Figures: Sendable, Codable {
         public let scopeName: String
         public let estates: Int
         public let households: Int
+        /// Estates with a dedicated account open today.
         public let withAccount: Int
+        /// Estates with a committee in term today.
         public let withCommittee: Int
+        /// Estates no management contract covers today.
         public let withoutCompany: Int
     }
 
@@ -21,14 +25,13 @@ public struct RegistryOverview: Sendable {
     }
 
     public func figures(scope: Scope) async throws -> Figures {
-        let today = Timestamp.shanghaiDay(clock.now())
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
         return try await database.read { db in
             let row = try await db.raw("""
                 SELECT COUNT(*) AS estates, CAST(COALESCE(SUM(e.households), 0) AS BIGINT) AS households,
-                       SUM(CASE WHEN EXISTS (SELECT 1 FROM dedicated_accounts a WHERE a.estate_id = e.id) THEN 1 ELSE 0 END) AS with_account,
-                       SUM(CASE WHEN EXISTS (SELECT 1 FROM committees m WHERE m.estate_id = e.id AND m.term_end >= \(bind: today))
-                           THEN 1 ELSE 0 END) AS with_committee,
-                       SUM(CASE WHEN e.company_id IS NULL THEN 1 ELSE 0 END) AS without_company
+                       SUM(\(EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: today)))) AS with_account,
+                       SUM(\(EstateFigures.flag(EstateFigures.committeeInTermSQL("e.id", on: today)))) AS with_committee,
+                       SUM(\(EstateFigures.flag("\(EstateFigures.managerSQL("e.id", on: today)) IS NULL"))) AS without_company
                 FROM estates e WHERE \(scope.estatePredicate())
                 """).first()!
             var name = "全平台"

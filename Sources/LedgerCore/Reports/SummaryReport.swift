@@ -127,7 +127,6 @@ public struct SummaryReport: Sendable {
                 let parts = path.split(separator: "/")
                 return parts.count > depth ? String(parts[depth]) : region.code
             }
-            let lo = Timestamp.startOfShanghaiDay(from), hi = Timestamp.startOfShanghaiDay(until.adding(days: 1))
             let inside = Scope.pathPredicate("e.region_path", region.path)
             var estates: [String: Int] = [:], companies: [String: Set<Int64>] = [:]
             for row in try await db.raw("SELECT e.region_path, e.company_id FROM estates e WHERE \(inside)").all() {
@@ -141,12 +140,12 @@ public struct SummaryReport: Sendable {
             let column = Dictionary(uniqueKeysWithValues: Self.categories.enumerated().flatMap { index, entry in entry.1.map { ($0, index) } })
             for row in try await db.raw("""
                 SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome FROM problems p
-                WHERE \(Scope.pathPredicate("p.region_path", region.path)) AND p.created_at >= \(bind: lo) AND p.created_at < \(bind: hi)
+                WHERE \(Scope.pathPredicate("p.region_path", region.path)) AND \(EstateFigures.within("p.created_at", from: from, until: until))
                 """).all() {
                 let estate = try row.decode(column: "estate_id", as: Int64.self)
                 let k = key(try row.decode(column: "region_path", as: String.self))
-                let outcome = try row.decode(column: "outcome", as: String?.self)
-                let closed = try row.decode(column: "status", as: String.self) == "closed" && outcome == "fixed"
+                let closed = EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
+                                                           outcome: try row.decode(column: "outcome", as: String?.self))
                 found[k, default: []].insert(estate)
                 withProblems[k, default: []].insert(estate)
                 if !closed { open.insert(estate) }
@@ -175,11 +174,11 @@ public struct SummaryReport: Sendable {
             c[4] = 0; c[5] = 0; c[6] = 0; c[7] = 0
             for row in try await db.raw("""
                 SELECT c.source, c.status FROM complaints c WHERE \(Scope.pathPredicate("c.region_path", region.path))
-                AND c.received_at >= \(bind: lo) AND c.received_at < \(bind: hi)
+                AND \(EstateFigures.within("c.received_at", from: from, until: until))
                 """).all() {
                 let offset = try row.decode(column: "source", as: String.self) == ComplaintSource.superior.rawValue ? 6 : 4
                 c[offset]! += 1
-                if try row.decode(column: "status", as: String.self) == "closed" { c[offset + 1]! += 1 }
+                if EstateFigures.complaintClosed(status: try row.decode(column: "status", as: String.self)) { c[offset + 1]! += 1 }
             }
             func row(_ code: String, _ name: String, _ keys: [String]) -> Row {
                 func union(_ map: [String: Set<Int64>]) -> Int { keys.reduce(into: Set<Int64>()) { $0.formUnion(map[$1] ?? []) }.count }

@@ -15,7 +15,7 @@ public struct TransparencyLog: Sendable {
 
     /// Stores a new version and its lines, appends its leaf and records the new tree head (inside the caller's transaction).
     static func append(
-        content: DisclosureContent, estate: Estate, quarter: Quarter, version: Int, reason: String?, publisher: String, at: Date,
+        content: DisclosureContent, estate: Estate, filer: Int64?, quarter: Quarter, version: Int, reason: String?, publisher: String, at: Date,
         on db: any SQLDatabase
     ) async throws -> PublishedVersion {
         if db.dialect.name == "postgresql" {
@@ -29,7 +29,7 @@ public struct TransparencyLog: Sendable {
         }
         let now = Timestamp.storage(at)
         let header = PublishedVersion(
-            id: 0, estateId: estate.id, year: quarter.year, quarter: quarter.quarter, version: version, companyId: estate.companyId,
+            id: 0, estateId: estate.id, year: quarter.year, quarter: quarter.quarter, version: version, companyId: filer,
             incomeFen: content.incomeTotal.fen, costFen: content.costTotal.fen, ownersShareFen: (content.ownersShare ?? .zero).fen,
             companyShareFen: (content.companyShare ?? .zero).fen, expenditureFen: content.expenditureTotal.fen,
             transferFen: content.transferAmount?.fen, transferDate: content.transferDate?.description,
@@ -55,7 +55,7 @@ public struct TransparencyLog: Sendable {
             INSERT INTO disclosure_versions (estate_id, year, quarter, version, company_id, region_path, income_fen, cost_fen,
                 owners_share_fen, company_share_fen, expenditure_fen, transfer_fen, transfer_date, opening_fen, closing_fen,
                 contact_name, contact_phone, display_from, display_until, reason, published_at, published_by, leaf_index, leaf_hash)
-            VALUES (\(bind: estate.id), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: version), \(bind: estate.companyId),
+            VALUES (\(bind: estate.id), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: version), \(bind: filer),
                 \(bind: estate.regionPath), \(bind: header.incomeFen), \(bind: header.costFen), \(bind: header.ownersShareFen),
                 \(bind: header.companyShareFen), \(bind: header.expenditureFen), \(bind: header.transferFen), \(bind: header.transferDate),
                 \(bind: header.openingFen), \(bind: header.closingFen), \(bind: header.contactName), \(bind: header.contactPhone),

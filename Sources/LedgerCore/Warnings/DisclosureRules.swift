@@ -1,15 +1,15 @@
 import Foundation
 
-/// W01 逾期未公示: nothing published by the deadline, or published after it.
+/// W01 逾期未公示: a quarter owed (`EstateFigures.filer`) with nothing published by the deadline, or first published
+/// after it; the warning is the owing company's, whether or not it manages the estate today.
 struct W01LateOrMissing: WarningRule {
     let code = "W01", name = "逾期未公示", severity = "high", clause = "莆田§四(二)、福州§二(一)：季度结束后次月最后一日前公示"
     func evaluate(_ input: RuleInput) -> String? {
         let due = input.quarter.dueDate
-        guard due < input.today else { return nil }
-        if let contract = input.estate.contractStart, input.quarter.lastDay.description < contract { return nil }
+        guard EstateFigures.isPastDue(input.quarter, today: input.today), input.estate.filer(of: input.quarter) != nil else { return nil }
         guard let facts = input.facts else { return "截止日期 \(due) 已过，尚未公示" }
-        let limit = "\(due)T16:00:00Z"  // midnight Beijing time after the due date
-        return facts.firstPublishedAt < limit ? nil : "截止日期 \(due)，实际公示于 \(Timestamp.display(stored: facts.firstPublishedAt))"
+        if EstateFigures.onTime(firstPublishedAt: facts.firstPublishedAt, quarter: input.quarter) { return nil }
+        return "截止日期 \(due)，实际公示于 \(Timestamp.display(stored: facts.firstPublishedAt))"
     }
 }
 

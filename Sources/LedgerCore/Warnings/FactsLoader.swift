@@ -11,11 +11,11 @@ struct FactsLoader {
         let lo = window.lowerBound.year * 10 + window.lowerBound.quarter, hi = window.upperBound.year * 10 + window.upperBound.quarter
         let estateRows = try await db.raw("""
             SELECT e.id, e.company_id, e.region_path, e.households, e.owners_share_bp,
-                   CASE WHEN EXISTS (SELECT 1 FROM dedicated_accounts a WHERE a.estate_id = e.id) THEN 1 ELSE 0 END AS has_account,
-                   (SELECT MAX(m.term_end) FROM committees m WHERE m.estate_id = e.id) AS committee_end,
-                   (SELECT MIN(k.start_date) FROM contracts k WHERE k.estate_id = e.id AND k.company_id = e.company_id) AS contract_start
+                   \(EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: Day(today)!))) AS has_account,
+                   (SELECT MAX(m.term_end) FROM committees m WHERE m.estate_id = e.id) AS committee_end
             FROM estates e WHERE \(range)
             """).all()
+        let contracts = try await EstateFigures.contracts(where: range, on: db)
         let versionPredicate: SQLQueryString = estateId.map { "v.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("v.region_path", path)
         let versions = try await db.raw("""
             SELECT v.id, v.estate_id, v.year, v.quarter, v.version, v.income_fen, v.cost_fen, v.owners_share_fen, v.transfer_fen,
@@ -78,7 +78,7 @@ struct FactsLoader {
                 households: try row.decode(column: "households", as: Int.self), ownersShareBp: try row.decode(column: "owners_share_bp", as: Int.self),
                 hasAccount: try row.decode(column: "has_account", as: Int.self) == 1,
                 committeeTermEnd: try row.decode(column: "committee_end", as: String?.self),
-                contractStart: try row.decode(column: "contract_start", as: String?.self), quarters: byEstate[id] ?? [:])
+                contracts: contracts[id] ?? [], quarters: byEstate[id] ?? [:])
             facts.complaints = complaints[id] ?? []
             facts.overdueRectifications = overdue[id] ?? []
             return facts

@@ -26,16 +26,20 @@ public struct EstateFacts: Sendable {
     public let regionPath: String
     public let households: Int
     public let ownersShareBp: Int
+    /// A dedicated account is open today (`EstateFigures.accountOpenSQL`).
     public let hasAccount: Bool
     /// Last day of the latest committee term, if any.
     public let committeeTermEnd: String?
-    /// First day the current company managed the estate.
-    public let contractStart: String?
+    /// The estate's management contracts: who owed each quarter's filing (`filer(of:)`).
+    public let contracts: [EstateFigures.Contract]
     public let quarters: [Quarter: QuarterFacts]
     /// When each complaint about the estate in the last year was received (UTC ISO-8601) (W13).
     public var complaints: [String] = []
     /// Deadlines of the estate's rectifications still open (not even submitted) and past due (W14).
     public var overdueRectifications: [String] = []
+
+    /// The company that owes `quarter`'s filing: the one managing the estate on its last day (`EstateFigures.filer`).
+    public func filer(of quarter: Quarter) -> Int64? { EstateFigures.filer(of: quarter, contracts: contracts) }
 
     /// The county part of the materialised path (`/350000/350100/350102/`), for peer comparisons.
     public var countyPath: String { "/" + regionPath.split(separator: "/").prefix(3).joined(separator: "/") + "/" }

@@ -3,6 +3,7 @@ import Foundation
 /// W06 未设专户: a managed estate has no dedicated public-revenue account.
 struct W06NoAccount: WarningRule {
     let code = "W06", name = "未设专户", severity = "high", clause = "福州§二(一)、德化：公共收益设立专户"
+    let aboutTheEstateNow = true
     func evaluate(_ input: RuleInput) -> String? {
         guard input.quarter == input.currentQuarter, input.estate.companyId != nil, !input.estate.hasAccount else { return nil }
         return "小区未设立公共收益专户"
@@ -12,6 +13,7 @@ struct W06NoAccount: WarningRule {
 /// W15 业委会任期届满: the owners' committee's term has ended without a new one.
 struct W15CommitteeExpired: WarningRule {
     let code = "W15", name = "业委会任期届满", severity = "low", clause = "盘锦§六：业委会（物管会）运行失效"
+    let aboutTheEstateNow = true
     func evaluate(_ input: RuleInput) -> String? {
         guard input.quarter == input.currentQuarter, input.estate.companyId != nil,
               let end = input.estate.committeeTermEnd, end < input.today.description else { return nil }
@@ -23,6 +25,7 @@ struct W15CommitteeExpired: WarningRule {
 /// W13 投诉集中: at least N complaints about one estate in the last D days.
 struct W13ComplaintCluster: WarningRule {
     let code = "W13", name = "投诉集中", severity = "medium", clause = "温县附件5、莆田§五(三)：群众反映集中的问题重点督办"
+    let aboutTheEstateNow = true
     let parameters = [RuleParameter("count", "投诉件数", unit: "件", default: 3, range: 2...100),
                       RuleParameter("days", "统计天数", unit: "天", default: 90, range: 1...365)]
     func evaluate(_ input: RuleInput) -> String? {
@@ -38,6 +41,7 @@ struct W13ComplaintCluster: WarningRule {
 /// W14 整改逾期: a rectification still open after its deadline.
 struct W14RectificationOverdue: WarningRule {
     let code = "W14", name = "整改逾期", severity = "high", clause = "盘锦§六(五)：逾期不整改的约谈、通报、信用减分"
+    let aboutTheEstateNow = true
     func evaluate(_ input: RuleInput) -> String? {
         guard input.quarter == input.currentQuarter, let earliest = input.estate.overdueRectifications.min() else { return nil }
         return "\(input.estate.overdueRectifications.count) 项整改逾期未完成，最早截止日期 \(earliest)"

@@ -21,7 +21,7 @@ public struct WarningEngine: Sendable {
     }
 
     /// The statuses of a warning nobody has finished with; the engine closes these when their cause is gone.
-    static let active = ["open", "acknowledged"]
+    static let active = EstateFigures.openWarningStatuses
 
     /// The last `count` quarters that have ended, oldest first.
     func window(count: Int, today: Day) -> [Quarter] {
@@ -99,7 +99,8 @@ public struct WarningEngine: Sendable {
         let current = quarters.last!
         var parameterCache: [String: [[String: Double]]] = [:]
         var findings: [String: (Finding, String)] = [:]
-        for estate in estates where estate.companyId != nil {
+        // Estates a company manages now, and those that owed a filing under an earlier contract.
+        for estate in estates where estate.companyId != nil || !estate.contracts.isEmpty {
             let parameters: [[String: Double]]
             if let cached = parameterCache[estate.regionPath] {
                 parameters = cached
@@ -109,12 +110,13 @@ public struct WarningEngine: Sendable {
             }
             for quarter in quarters {
                 let empty = PeerStatistics(costRatioP95: nil, incomePerHouseholdMedian: nil)
-                for (index, rule) in WarningRules.all.enumerated() {
+                for (index, rule) in WarningRules.all.enumerated() where !rule.aboutTheEstateNow || estate.companyId != nil {
                     let input = RuleInput(estate: estate, quarter: quarter, peers: peers[quarter] ?? empty, today: today,
                                           currentQuarter: current, parameters: parameters[index])
                     if let detail = rule.evaluate(input) {
-                        findings["\(rule.code)/\(estate.id)/\(quarter)"] = (Finding(rule: rule.code, estateId: estate.id, quarter: quarter, detail: detail),
-                                                                        rule.severity)
+                        let company = rule.aboutTheEstateNow ? estate.companyId : estate.filer(of: quarter) ?? estate.companyId
+                        findings["\(rule.code)/\(estate.id)/\(quarter)"] = (Finding(rule: rule.code, estateId: estate.id, quarter: quarter, detail: detail,
+                                                                                companyId: company), rule.severity)
                     }
                 }
             }
@@ -126,7 +128,7 @@ public struct WarningEngine: Sendable {
                          audit: String, at: Date) async throws -> Summary {
         let lo = quarters[0].year * 10 + quarters[0].quarter, hi = quarters.last!.year * 10 + quarters.last!.quarter
         let now = Timestamp.storage(at)
-        let paths = Dictionary(uniqueKeysWithValues: estates.map { ($0.id, ($0.regionPath, $0.companyId)) })
+        let paths = Dictionary(uniqueKeysWithValues: estates.map { ($0.id, $0.regionPath) })
         return try await database.transaction { db in
             if db.dialect.name == "postgresql" {
                 // A run after a publication and the nightly run must not both insert the same warning.
@@ -148,8 +150,8 @@ public struct WarningEngine: Sendable {
                                                                   "status", "detail", "opened_at", "updated_at"])
             for (key, (finding, severity)) in findings.sorted(by: { $0.key < $1.key }) {
                 if existing.removeValue(forKey: key) != nil { summary.unchanged += 1; continue }
-                guard let (path, company) = paths[finding.estateId] else { continue }
-                try await inserts.add([finding.rule, finding.estateId, company, path, finding.quarter.year, finding.quarter.quarter, severity,
+                guard let path = paths[finding.estateId] else { continue }
+                try await inserts.add([finding.rule, finding.estateId, finding.companyId, path, finding.quarter.year, finding.quarter.quarter, severity,
                                        "open", finding.detail, now, now], on: db)
                 summary.opened += 1
             }
@@ -165,7 +167,7 @@ public struct WarningEngine: Sendable {
             }
             if summary.opened + summary.closed > 0 {
                 try await AuditLog.record(on: db, scope: .system, at: at, action: "warnings_run", entity: "warnings", entityId: audit,
-                                          regionPath: audit.hasPrefix("/") ? audit : paths.values.first?.0,
+                                          regionPath: audit.hasPrefix("/") ? audit : paths.values.first,
                                           after: ["opened": summary.opened, "closed": summary.closed])
             }
             return summary

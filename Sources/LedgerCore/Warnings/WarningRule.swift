@@ -6,6 +6,8 @@ public struct Finding: Sendable, Hashable {
     public let estateId: Int64
     public let quarter: Quarter
     public let detail: String
+    /// The company the warning is addressed to: for a quarter's filing the one that owed it, otherwise the current one.
+    public var companyId: Int64? = nil
 }
 
 /// Everything a rule may look at for one estate and one quarter.
@@ -31,11 +33,15 @@ public protocol WarningRule: Sendable {
     var clause: String { get }
     /// The parameters a regulator may change for its region, with their defaults and permitted ranges.
     var parameters: [RuleParameter] { get }
+    /// Whether the rule speaks about the estate now (W06, W13, W14, W15: the current quarter, the current company)
+    /// rather than about one quarter's filing (addressed to the company that owed it).
+    var aboutTheEstateNow: Bool { get }
     func evaluate(_ input: RuleInput) -> String?
 }
 
 extension WarningRule {
     public var parameters: [RuleParameter] { [] }
+    public var aboutTheEstateNow: Bool { false }
     public var defaults: [String: Double] { Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.defaultValue) }) }
 }
 

@@ -4,7 +4,6 @@ import LedgerCore
 
 /// Company filing pages: the calendar of what is due (for officials: what is missing) and the filing form.
 struct FilingController {
-    let estates: EstateRepository
     let repository: DisclosureRepository
     let history: DisclosureHistory
     let calendar: DisclosureCalendar
@@ -67,7 +66,7 @@ struct FilingController {
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
-        _ = try await estates.estate(estateId, scope: scope)
+        _ = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
         guard let file = context.form.files.first(where: { $0.field == "file" && !$0.filename.isEmpty }) else {
             return try await vouchers(context, error: "请选择凭证文件", notice: nil, status: .badRequest)
         }
@@ -83,7 +82,7 @@ struct FilingController {
     private func vouchers(_ context: AppRequestContext, error: String?, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
-        let estate = try await estates.estate(estateId, scope: scope)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
         try scope.require(.fileDisclosure)
         guard let entry = try await history.entry(estateId: estateId, quarter: quarter) else { throw LedgerError.notFound("\(quarter.title)的公示") }
         let sheet = DisclosureSheet(entry, vouchers: try await self.vouchers.vouchers(versionId: entry.version.id))
@@ -114,7 +113,7 @@ struct FilingController {
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
-        let estate = try await estates.estate(estateId, scope: scope)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
         try scope.require(.fileDisclosure)
         let latest = try await history.entry(estateId: estateId, quarter: quarter)
         var document = try await repository.draft(estateId: estateId, quarter: quarter, scope: scope)
@@ -132,7 +131,7 @@ struct FilingController {
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let (estateId, quarter) = try DisclosureAPI.target(context)
-        let estate = try await estates.estate(estateId, scope: scope)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
         try scope.require(.fileDisclosure)
         let document = FilingForm.document(from: context.form.fields)
         let reason = context.form["reason"] ?? ""
