@@ -50,7 +50,7 @@ import Testing
     /// Estate A passes to B's company on 1 October 2024, the day after Q3 ended (the clock stands on 19 November 2024).
     static func handOver(_ world: World) async throws {
         _ = try await EstateRecords(database: world.database, clock: world.clock).assignCompany(
-            estateId: world.a.estate.id, fields: ["company": "\(world.b.company.id)", "startDate": "2024-10-01"], scope: .system)
+            estateId: world.a.estate.id, ContractInput(company: "\(world.b.company.id)", startDate: "2024-10-01"), scope: .system)
     }
 
     // MARK: Tests

@@ -22,7 +22,7 @@ import Testing
             // setup: A's estate passes to B's company on 1 October 2024; Q3 is still A's company's to file.
             let world = harness.world, estate = world.a.estate.id
             _ = try await EstateRecords(database: world.database, clock: world.clock).assignCompany(
-                estateId: estate, fields: ["company": "\(world.b.company.id)", "startDate": "2024-10-01"], scope: .system)
+                estateId: estate, ContractInput(company: "\(world.b.company.id)", startDate: "2024-10-01"), scope: .system)
             let outgoing = try await harness.token(world.a.users[.company]!), incoming = try await harness.token(world.b.users[.company]!)
             // MUT and validation: the outgoing company sees the quarter in its calendar and opens its form, not the next quarter's.
             let calendar = try await client.execute(uri: "/filings?quarter=2024Q3", method: .get, headers: harness.browser(outgoing))
