@@ -60,15 +60,10 @@ public struct AppDependencies: Sendable {
     }
 }
 
-/// Opens the database, applies migrations and returns the application, ready to run.
-public func buildApplication(_ args: some AppArguments, clock givenClock: any LedgerClock = SystemClock()) async throws -> some ApplicationProtocol {
-    try await buildLedgerApplication(args, clock: givenClock).application
-}
-
 /// The composition root: the database (migrated), templates (checked), keys, services, routes and the application.
 /// `serve`, `demo`, the HTTP tests and the benchmark all start here; it also returns the registered routes (the tests
 /// walk them).
-public func buildLedgerApplication(_ args: some AppArguments, clock givenClock: any LedgerClock = SystemClock()) async throws
+public func buildApplication(_ args: some AppArguments, clock givenClock: any LedgerClock = SystemClock()) async throws
     -> (application: Application<RouterResponder<AppRequestContext>>, routes: [(method: HTTPRequest.Method, path: String)]) {
     let offsetClock = args.testHooks ? OffsetClock() : nil
     let clock: any LedgerClock = offsetClock ?? givenClock

@@ -51,7 +51,7 @@ struct Bench: AsyncParsableCommand {
         report.add("generate registry (\(estates) estates, \(db.kind.rawValue))", seconds: (ContinuousClock.now - start).seconds)
 
         // The complaint benchmark's clients come through a trusted proxy, each with its own address (filing is limited per address).
-        let (app, _) = try await buildLedgerApplication(BenchArguments(databaseURL: url, logLevel: logger.logLevel))
+        let (app, _) = try await buildApplication(BenchArguments(databaseURL: url, logLevel: logger.logLevel))
         let filing = Quarter(containing: Day(Timestamp.shanghaiDay(Date()))!).previous
         let fileable = try await DisclosureCalendar(database: db, clock: SystemClock()).unfiledEstates(quarter: filing, limit: publishes)
         let measured = try await app.test(.live) { client in

@@ -60,7 +60,7 @@ struct Demo: AsyncParsableCommand {
         guard !noServe else { return }
         print("")
         print("服务地址：http://\(server.hostname):\(server.port)/   （Ctrl-C 停止）")
-        let app = try await buildApplication(ResolvedArguments(database, server))
+        let app = try await buildApplication(ResolvedArguments(database, server)).application
         try await app.runService()
     }
 }

@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        let app = try await buildApplication(ResolvedArguments(database, server))
+        let app = try await buildApplication(ResolvedArguments(database, server)).application
         try await app.runService()
     }
 }

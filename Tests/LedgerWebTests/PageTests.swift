@@ -182,25 +182,20 @@ extension PageTests {
 extension PageTests {
     @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() async throws {
         // The in-process test client has no peer address ("local"); trust it as if it were the load balancer.
-        try await withDatabase(.sqlite) { database in
-            let world = try await World.build(in: database)
-            let deps = AppDependencies(database: database, clock: world.clock, renderer: try await Renderer.load(), trustedProxies: ["local"])
-            let app = Application(router: buildRouter(deps))
-            try await app.test(.router) { client in
-                for attempt in 1...5 {
-                    _ = try await client.execute(uri: "/api/v1/session", method: .post,
-                                                 headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "10.0.0.\(attempt), 203.0.113.9"],
-                                                 body: WebHarness.json(["username": "nobody-\(attempt)", "password": "x"]))
-                }
-                let locked = try await client.execute(uri: "/api/v1/session", method: .post,
-                                                      headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "203.0.113.9"],
-                                                      body: WebHarness.json(["username": "regulator-a", "password": World.password]))
-                #expect(locked.status == .tooManyRequests)
-                let other = try await client.execute(uri: "/api/v1/session", method: .post,
-                                                     headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "203.0.113.10"],
-                                                     body: WebHarness.json(["username": "regulator-a", "password": World.password]))
-                #expect(other.status == .created, "another client behind the same balancer is not locked out")
+        try await WebHarness.run(trustedProxies: ["local"]) { _, client in
+            for attempt in 1...5 {
+                _ = try await client.execute(uri: "/api/v1/session", method: .post,
+                                             headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "10.0.0.\(attempt), 203.0.113.9"],
+                                             body: WebHarness.json(["username": "nobody-\(attempt)", "password": "x"]))
             }
+            let locked = try await client.execute(uri: "/api/v1/session", method: .post,
+                                                  headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "203.0.113.9"],
+                                                  body: WebHarness.json(["username": "regulator-a", "password": World.password]))
+            #expect(locked.status == .tooManyRequests)
+            let other = try await client.execute(uri: "/api/v1/session", method: .post,
+                                                 headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "203.0.113.10"],
+                                                 body: WebHarness.json(["username": "regulator-a", "password": World.password]))
+            #expect(other.status == .created, "another client behind the same balancer is not locked out")
         }
     }
 }

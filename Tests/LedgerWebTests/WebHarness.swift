@@ -32,21 +32,21 @@ struct WebHarness: Sendable {
         var secureCookies: Bool { false }
         let filesDirectory: String
         var publicBaseURL: String? { nil }
-        var trustedProxies: [String] { [] }
+        var trustedProxies: [String] = []
         var testHooks: Bool = false
         var secrets: SecretBox? { .ephemeral }
         var runsDailyJobs: Bool { false }
     }
 
-    /// Runs `body` with the application built by the real composition root (`buildLedgerApplication`) over a fresh
+    /// Runs `body` with the application built by the real composition root (`buildApplication`) over a fresh
     /// world on the given database.
-    static func run(_ kind: TestDatabase.Kind = .sqlite, testHooks: Bool = false,
+    static func run(_ kind: TestDatabase.Kind = .sqlite, testHooks: Bool = false, trustedProxies: [String] = [],
                     _ body: @escaping @Sendable (WebHarness, any TestClientProtocol) async throws -> Void) async throws {
         try await withDatabaseURL(kind) { database, url in
             let world = try await World.build(in: database)
             let files = NSTemporaryDirectory() + "ledger-web-\(UUID().uuidString)/files"
-            let arguments = Arguments(databaseURL: url, filesDirectory: files, testHooks: testHooks)
-            let (app, routes) = try await buildLedgerApplication(arguments, clock: world.clock)
+            let arguments = Arguments(databaseURL: url, filesDirectory: files, trustedProxies: trustedProxies, testHooks: testHooks)
+            let (app, routes) = try await buildApplication(arguments, clock: world.clock)
             let harness = WebHarness(world: world, routes: routes.map { Route(method: $0.method, path: $0.path) })
             try await app.test(.router) { client in try await body(harness, client) }
         }
