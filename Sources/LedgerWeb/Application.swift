@@ -149,6 +149,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     WarningController(inbox: inbox, parameters: WarningParameters(database: db, clock: clock),
                       regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     WarningAPI(inbox: inbox).addRoutes(to: protected)
+    InspectionAPI(plans: InspectionPlans(database: db, clock: clock)).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),

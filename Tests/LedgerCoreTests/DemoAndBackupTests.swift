@@ -56,6 +56,10 @@ import Testing
             #expect(counties.contains("高新区") && counties.contains("鼓楼区") && counties.contains("闽清县"))
             let gulou = try await DemoGenerator.logins(in: database).first { $0.username == "gulou" }
             #expect(gulou?.regionCode == "350102")
+            // Spot-check plans: one per district and one for the city, each redrawn from its published seed and list.
+            let plans = try await InspectionPlans.ids(on: database)
+            #expect(plans.count == 14)
+            for plan in plans { #expect(try await InspectionPlans.redraw(plan, on: database) == nil, "plan \(plan)") }
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
                 EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",

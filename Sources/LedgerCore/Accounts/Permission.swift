@@ -15,6 +15,7 @@ public enum Permission: String, Sendable, CaseIterable {
     // Problems
     case viewProblems, createProblem, rectifyProblem, verifyRectification, referProblem, decideReferredProblem, noteProblem
     case recordEnforcement
+    case viewInspectionPlans, planSpotChecks
     // Oversight and reporting
     case viewDashboard, viewReports, viewCampaigns, manageCampaigns, reportCampaignTasks
     // Administration
@@ -49,6 +50,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .decideReferredProblem: "对移交的问题提出处理意见"
         case .noteProblem: "记录问题进展"
         case .recordEnforcement: "记录约谈、通报、信用扣分等处理"
+        case .viewInspectionPlans: "查看抽查计划"
+        case .planSpotChecks: "制定抽查计划并随机抽取"
         case .viewDashboard: "查看数据看板"
         case .viewReports: "查看报表"
         case .viewCampaigns: "查看专项整治"
@@ -73,10 +76,10 @@ extension Role {
             Self.officialReading.union([.editRegistry, .acknowledgeWarning, .resolveWarning, .dismissWarning, .escalateWarning,
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
-                                        .setRegionSettings, .manageAccounts])
+                                        .setRegionSettings, .manageAccounts, .planSpotChecks])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
-                                        .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks])
+                                        .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks])
         case .department:
             Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks])
         case .oversight:
@@ -96,7 +99,7 @@ extension Role {
     /// What every official of a region may read.
     static let officialReading: Set<Permission> = [
         .viewRegistry, .viewCompanies, .viewRegions, .viewFilings, .viewWarnings, .viewComplaints, .viewProblems,
-        .viewDashboard, .viewReports, .viewCampaigns,
+        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans,
     ]
 }
 

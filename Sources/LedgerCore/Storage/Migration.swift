@@ -46,6 +46,7 @@ public struct Migrator: Sendable {
         M0013_SecureAuditAndSecrets(),
         M0014_TwoFactorAndAccounts(),
         M0015_ShareCaseEvents(),
+        M0016_CreateInspectionPlans(),
     ]
 
     let database: Database

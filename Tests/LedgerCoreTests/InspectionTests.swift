@@ -1,0 +1,105 @@
+import Foundation
+import LedgerCore
+import LedgerTestSupport
+import SQLKit
+import Testing
+
+/// Spot-check plans drawn verifiably at random (双随机): the draw's properties, and plans through storage.
+@Suite struct InspectionTests {
+    static let kinds = TestDatabase.available
+
+    static let estates = (1...100).map { SpotCheckDraw.Estate(id: Int64($0 * 3), street: "S\($0 % 4)", companyId: Int64($0 % 7)) }
+    static let pool: [SpotCheckDraw.Inspector] = (1...12).map { (n: Int) -> SpotCheckDraw.Inspector in
+        let street: String = n % 3 == 0 ? "" : "S\(n % 4)"
+        let conflicts: [Int64] = n == 5 ? [1, 2] : []
+        return SpotCheckDraw.Inspector(id: Int64(n), street: street, conflicts: conflicts)
+    }
+
+    @Test func theDrawIsAFunctionOfTheSeedAndTheList() {
+        let forced: Set<Int64> = [3, 150, 300]
+        let first = SpotCheckDraw.draw(seed: "07 12 19 23 28 31 05", estates: Self.estates, forced: forced, ratioBasisPoints: 5_000, pool: Self.pool)
+        // The same inputs in another order give the same draw; the sample is half the list, rounded up.
+        let again = SpotCheckDraw.draw(seed: "07 12 19 23 28 31 05", estates: Self.estates.reversed(), forced: forced, ratioBasisPoints: 5_000,
+                                       pool: Self.pool.reversed())
+        #expect(first == again && first.estates.count == 50 && first.estates == first.estates.sorted())
+        // Another seed, or one eligible id changed, gives another draw.
+        #expect(SpotCheckDraw.draw(seed: "07 12 19 23 28 31 06", estates: Self.estates, forced: forced, ratioBasisPoints: 5_000, pool: Self.pool) != first)
+        var changed = Self.estates
+        changed[40] = SpotCheckDraw.Estate(id: 1_000, street: "S1", companyId: 1)
+        #expect(SpotCheckDraw.eligibleHash(estates: changed, pool: Self.pool) != SpotCheckDraw.eligibleHash(estates: Self.estates, pool: Self.pool))
+        #expect(SpotCheckDraw.draw(seed: "07 12 19 23 28 31 05", estates: changed, forced: forced, ratioBasisPoints: 5_000, pool: Self.pool).estates
+                != first.estates)
+        #expect(SpotCheckDraw.sampleSize(ratioBasisPoints: 1_500, of: 101) == 16 && SpotCheckDraw.sampleSize(ratioBasisPoints: 10_000, of: 7) == 7)
+    }
+
+    @Test(arguments: ["a", "b", "c", "d", "e", "f", "g", "h"])
+    func forcedEstatesAreAlwaysDrawnAndNoInspectorAgainstTheirRecusal(seed: String) {
+        let forced: Set<Int64> = Set(Self.estates.prefix(30).map(\.id))
+        let result = SpotCheckDraw.draw(seed: seed, estates: Self.estates, forced: forced, ratioBasisPoints: 1_500, pool: Self.pool)
+        // Forced inclusions exceed the ratio: all of them are drawn and nothing else.
+        #expect(Set(result.estates) == forced)
+        let byId = Dictionary(uniqueKeysWithValues: Self.estates.map { ($0.id, $0) })
+        for (estate, inspectors) in result.inspectors {
+            #expect(inspectors.count == 2 && Set(inspectors).count == 2)
+            for id in inspectors {
+                let inspector: SpotCheckDraw.Inspector = Self.pool.first(where: { $0.id == id })!
+                #expect(inspector.street != byId[estate]!.street, "an inspector never checks an estate of the street they serve")
+                #expect(!(byId[estate]!.companyId.map(inspector.conflicts.contains) ?? false), "nor a company they declared a conflict with")
+            }
+        }
+    }
+
+    static func addInspectors(_ world: World, on database: Database) async throws {
+        try await database.transaction { db in
+            for (index, street) in [world.a.street.code, "", "", world.a.street.code, ""].enumerated() {
+                try await db.raw("""
+                    INSERT INTO inspectors (region_code, name, organisation, street_code, conflicts, active, created_at)
+                    VALUES (\(bind: world.a.county.code), \(bind: "检查员\(index)"), '住建局', \(bind: street.isEmpty ? nil : street), '', 1, '2024-11-01T00:00:00Z')
+                    """).run()
+            }
+        }
+    }
+
+    @Test(arguments: kinds)
+    func aPlanIsPublishedDrawnOnceRedrawnAndKeptToItsRegion(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            try await Self.addInspectors(world, on: database)
+            let plans = InspectionPlans(database: database, clock: world.clock)
+            let regulator = world.a.users[.regulator]!.scope
+            // Refused: a company, a region outside the scope, a forced estate of another region, a missing seed source.
+            let input = InspectionPlans.PlanInput(regionCode: world.a.county.code, year: 2024, seedSource: "双色球2024年11月21日开奖号码",
+                                                  forced: [world.a.estate.id])
+            await #expect(throws: LedgerError.forbidden) { try await plans.publish(input, scope: world.a.users[.company]!.scope) }
+            var foreign = input
+            foreign.regionCode = world.b.county.code
+            await #expect(throws: LedgerError.notFound("行政区划")) { try await plans.publish(foreign, scope: regulator) }
+            var stray = input
+            stray.forced = [world.b.estate.id]
+            await #expect(throws: LedgerError.self) { try await plans.publish(stray, scope: regulator) }
+            var unnamed = input
+            unnamed.seedSource = " "
+            await #expect(throws: FieldErrors.self) { try await plans.publish(unnamed, scope: regulator) }
+
+            let id = try await plans.publish(input, scope: regulator)
+            let published = try await plans.list(scope: regulator).items
+            #expect(published.map(\.id) == [id] && published[0].status == .published && published[0].ratioBasisPoints == 5_000)
+            #expect(try await plans.list(scope: world.b.users[.regulator]!.scope).items.isEmpty)
+            let drawn = try await plans.draw(id, seed: "03 09 14 20 27 31 12", scope: regulator)
+            #expect(drawn.estates.contains(world.a.estate.id) && drawn.seed == "03 09 14 20 27 31 12")
+            // The street's own inspectors never go to its estates.
+            let streetInspectors = Set(try await database.read { db in
+                try await db.raw("SELECT id FROM inspectors WHERE street_code = \(bind: world.a.street.code)").all(decodingColumn: "id", as: Int64.self)
+            })
+            #expect(drawn.inspectors.values.allSatisfy { $0.count == 2 && Set($0).isDisjoint(with: streetInspectors) })
+            await #expect(throws: LedgerError.self) { try await plans.draw(id, seed: "another", scope: regulator) }
+            #expect(try await InspectionPlans.redraw(id, on: database) == nil)
+            // A result changed behind the plan's back no longer redraws.
+            try await database.transaction { db in
+                try await db.raw("DELETE FROM inspection_plan_inspectors WHERE plan_id = \(bind: id)").run()
+                try await db.raw("DELETE FROM inspection_plan_estates WHERE plan_id = \(bind: id)").run()
+            }
+            #expect(try await InspectionPlans.redraw(id, on: database) != nil)
+        }
+    }
+}
