@@ -102,4 +102,43 @@ import Testing
             #expect(try await InspectionPlans.redraw(id, on: database) != nil)
         }
     }
+
+    @Test(arguments: kinds)
+    func aVisitIsRecordedItsFailuresBecomeProblemsAndTheAnnualRateCountsIt(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let records = InspectionRecords(database: database, clock: world.clock)
+            let regulator = world.a.users[.regulator]!.scope
+            var answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
+            answers["account_used"] = .init(.fails, note: "停车费收入存入物业公司基本户，未设专户")
+            answers["ratio_agreed"] = .init(.fails)
+            answers.removeValue(forKey: "vouchers_complete")
+            // Refused, every error at once: a future date, a 不符合 without its note, an item left unanswered.
+            do {
+                try await records.record(.init(estateId: world.a.estate.id, inspectedOn: "2024-12-01", answers: answers), scope: regulator)
+                Issue.record("an incomplete record was accepted")
+            } catch let errors as FieldErrors {
+                #expect(Set(errors.items.compactMap(\.field)) == ["inspectedOn", "ratio_agreed", "vouchers_complete"])
+            }
+            answers["ratio_agreed"] = .init(.notApplicable)
+            answers["vouchers_complete"] = .init(.conforms)
+            await #expect(throws: LedgerError.self) {
+                try await records.record(.init(estateId: world.b.estate.id, inspectedOn: "2024-11-18", answers: answers), scope: regulator)
+            }
+            let (_, raised) = try await records.record(.init(estateId: world.a.estate.id, inspectedOn: "2024-11-18", answers: answers), scope: regulator)
+            #expect(raised.count == 1)
+            let problem = try await Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory()).problem(raised[0], scope: regulator).problem
+            #expect(problem.source == .inspection && problem.category == "revenue_no_account" && problem.status == .open)
+            // The annual rate: one of the city's two estates verified this year; the quarter before the visit's year counts none.
+            let dashboard = Dashboard(database: database, clock: world.clock)
+            let city = try await dashboard.view(regionCode: "350100", quarter: Quarter(year: 2024, quarter: 4)!, scope: .system)
+            let kpi = try #require(city.kpis.first { $0.key == "spotCheck" })
+            let counted = try await database.read { db in
+                try await db.raw("SELECT COUNT(DISTINCT estate_id) AS n FROM inspection_records WHERE inspected_on LIKE '2024-%'").first(decodingColumn: "n", as: Int.self)
+            }
+            #expect(kpi.numerator == counted && kpi.numerator == 1 && kpi.denominator == 2 && kpi.value == 0.5)
+            let before = try await dashboard.view(regionCode: "350100", quarter: Quarter(year: 2023, quarter: 4)!, scope: .system)
+            #expect(before.kpis.first { $0.key == "spotCheck" }?.numerator == 0)
+        }
+    }
 }

@@ -28,6 +28,8 @@ public struct Dashboard: Sendable {
         public var putRightFound = 0
         public var putRight = 0
         public var openWarnings: [String: Int] = [:]
+        /// Estates verified by an inspection record in the quarter's year up to its end (`InspectionRecords.verifiedEstates`).
+        public var verified = 0
 
         public init() {}
 
@@ -40,6 +42,8 @@ public struct Dashboard: Sendable {
         public var meanHandlingDays: Double? { complaintsClosed == 0 ? nil : handlingDays / Double(complaintsClosed) }
         public var rectificationRate: Double? { Self.rate(problemsRectified, problemsFound) }
         public var putRightRate: Double? { Self.rate(putRight, putRightFound) }
+        /// 抽查核实率, annual: estates verified this year ÷ estates.
+        public var spotCheckRate: Double? { Self.rate(verified, estates) }
         public var openWarningTotal: Int { openWarnings.values.reduce(0, +) }
 
         mutating func add(_ other: Figures) {
@@ -47,7 +51,7 @@ public struct Dashboard: Sendable {
             managed += other.managed; withCommittee += other.withCommittee; complaintsReceived += other.complaintsReceived
             complaintsClosed += other.complaintsClosed; complaintsFixed += other.complaintsFixed; handlingDays += other.handlingDays
             problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
-            putRight += other.putRight
+            putRight += other.putRight; verified += other.verified
             openWarnings.merge(other.openWarnings, uniquingKeysWith: +)
         }
     }
@@ -272,6 +276,9 @@ public struct Dashboard: Sendable {
                     if done { units[key, default: Figures()].putRight += 1 }
                 }
             }
+            for (estate, rowPath) in try await InspectionRecords.verifiedEstates(under: path, year: quarter.year, until: end, on: db) {
+                units[unitKey(rowPath, estate), default: Figures()].verified += 1
+            }
             for row in try await db.raw("""
                 SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", path))
                 AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN (\(binds: EstateFigures.openWarningStatuses))
@@ -309,8 +316,8 @@ public struct Dashboard: Sendable {
             KPI(key: "account", title: "专户设立率", value: f.accountRate, numerator: f.withAccount, denominator: f.managed, target: 1, note: "季度末有物业服务企业管理的小区"),
             KPI(key: "committee", title: "业委会（物管会）覆盖率", value: f.committeeRate, numerator: f.withCommittee, denominator: f.estates, target: 0.95,
                 note: "季度末在任期内"),
-            KPI(key: "spotCheck", title: "抽查核实率", value: Figures.rate(0, f.estates), numerator: 0, denominator: f.estates, target: 0.5,
-                note: "检查功能上线前为0，目标为年度不少于50%"),
+            KPI(key: "spotCheck", title: "抽查核实率", value: f.spotCheckRate, numerator: f.verified, denominator: f.estates, target: 0.5,
+                note: "本年度截至季度末经检查记录核实的小区占比，目标为年度不少于50%"),
             KPI(key: "closure", title: "投诉办结率", value: f.closureRate, numerator: f.complaintsClosed, denominator: f.complaintsReceived, target: nil,
                 note: "本季度受理的投诉中已办结的比例"),
             KPI(key: "fix", title: "投诉问题解决率", value: f.fixRate, numerator: f.complaintsFixed, denominator: f.complaintsReceived, target: nil,

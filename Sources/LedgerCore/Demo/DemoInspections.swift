@@ -55,7 +55,20 @@ struct DemoInspections {
             var balls = Set<Int>()
             while balls.count < 6 { balls.insert(1 + Int(random.next() % 33)) }
             let seed = balls.sorted().map { String(format: "%02d", $0) }.joined(separator: " ") + " " + String(format: "%02d", 1 + Int(random.next() % 16))
-            try await plans.draw(id, seed: seed, scope: scope)
+            let drawn = try await plans.draw(id, seed: seed, scope: scope)
+            guard region.level == "county" else { continue }
+            // About 60% of the drawn estates visited so far this year; one visit in eight finds an item not in order.
+            let records = InspectionRecords(database: database, clock: clock)
+            for estate in drawn.estates where random.chance(0.6) {
+                let elapsed = Day(year: today.year, month: 1, day: 1).days(until: today)
+                let day = today.adding(days: -Int(random.next() % UInt64(max(1, elapsed + 1))))
+                var answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
+                if random.chance(0.125) {
+                    let item = Checklist.items[Int(random.next() % UInt64(Checklist.items.count))]
+                    answers[item.code] = .init(.fails, note: "现场检查发现：\(item.title)未落实")
+                }
+                try await records.record(.init(estateId: estate, planId: id, inspectedOn: day.description, answers: answers), scope: scope)
+            }
         }
     }
 }

@@ -47,6 +47,7 @@ public struct Migrator: Sendable {
         M0014_TwoFactorAndAccounts(),
         M0015_ShareCaseEvents(),
         M0016_CreateInspectionPlans(),
+        M0017_CreateInspectionRecords(),
     ]
 
     let database: Database

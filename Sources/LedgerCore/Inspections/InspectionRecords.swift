@@ -1,0 +1,112 @@
+import Foundation
+import SQLKit
+
+/// 检查记录: an official records a visit to an estate against the checklist; each 不符合 (with its note) becomes a problem
+/// for the company, with the region's rectification period, and enters the escalation ladder.
+public struct InspectionRecords: Sendable {
+    /// One answer on the checklist.
+    public struct Answer: Sendable, Codable, Equatable {
+        public let result: ChecklistResult
+        public let note: String
+        public init(_ result: ChecklistResult, note: String = "") {
+            self.result = result
+            self.note = note
+        }
+    }
+
+    /// A visit as recorded.
+    public struct VisitInput: Sendable {
+        public var estateId: Int64
+        /// The spot-check plan the estate was drawn in (nil: a visit outside a plan).
+        public var planId: Int64?
+        /// As typed (`2024-11-18`); not in the future.
+        public var inspectedOn: String
+        /// Every checklist item's answer, by item code.
+        public var answers: [String: Answer]
+
+        public init(estateId: Int64, planId: Int64? = nil, inspectedOn: String, answers: [String: Answer]) {
+            self.estateId = estateId
+            self.planId = planId
+            self.inspectedOn = inspectedOn
+            self.answers = answers
+        }
+
+        /// Every field error at once: the date, an answer for each item, a note for each 不符合.
+        public func problems(today: Day) -> FieldErrors {
+            var reader = InputReader()
+            if let day = reader.day(inspectedOn, field: "inspectedOn", label: "检查日期"), day > today {
+                reader.errors.add("inspectedOn", code: "future_date", "检查日期不能晚于今天")
+            }
+            for item in Checklist.items {
+                guard let answer = answers[item.code] else {
+                    reader.errors.add(item.code, code: "required", "请填写「\(item.title)」的检查结果")
+                    continue
+                }
+                if answer.result == .fails {
+                    _ = reader.text(answer.note, field: item.code, label: "不符合的具体情况", max: 500)
+                }
+            }
+            for code in answers.keys where Checklist.item(code) == nil {
+                reader.errors.add(code, code: "unknown_item", "检查清单中没有该项")
+            }
+            return reader.errors
+        }
+    }
+
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Records the visit and raises a problem for each 不符合; returns the record's id and the problems raised.
+    @discardableResult
+    public func record(_ input: VisitInput, scope: Scope) async throws -> (id: Int64, problems: [Int64]) {
+        try scope.require(.createProblem)
+        let at = clock.now()
+        let today = Day(Timestamp.shanghaiDay(at))!
+        try input.problems(today: today).throwIfAny()
+        return try await database.transaction { db in
+            guard let estate = try await EstateRepository.estate(input.estateId, scope: scope, on: db) else {
+                throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
+            }
+            if let plan = input.planId {
+                let drawn = try await db.raw("""
+                    SELECT 1 AS n FROM inspection_plan_estates pe JOIN inspection_plans p ON p.id = pe.plan_id
+                    WHERE pe.plan_id = \(bind: plan) AND pe.estate_id = \(bind: input.estateId) AND \(InspectionPlans.visible(scope))
+                    """).first()
+                guard drawn != nil else { throw LedgerError.invalid("planId", code: "not_drawn", "该小区不在此抽查计划的抽取结果中") }
+            }
+            let failed = Checklist.items.filter { input.answers[$0.code]?.result == .fails }
+            let id = try await db.raw("""
+                INSERT INTO inspection_records (plan_id, estate_id, company_id, region_path, inspected_on, checklist_version, answers, failed,
+                                                recorded_at, recorded_by)
+                VALUES (\(bind: input.planId), \(bind: input.estateId), \(bind: estate.companyId), \(bind: estate.regionPath),
+                        \(bind: Day(InputReader.halfWidth(input.inspectedOn.trimmingCharacters(in: .whitespaces)))!.description), \(bind: Checklist.version),
+                        \(bind: try InspectionPlans.json(input.answers)), \(bind: failed.count), \(bind: Timestamp.storage(at)), \(bind: scope.username))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            var problems: [Int64] = []
+            for item in failed {
+                let note = input.answers[item.code]!.note.trimmingCharacters(in: .whitespacesAndNewlines)
+                problems.append(try await Problems.insert(
+                    ProblemInput(estateId: input.estateId, category: item.category, description: "检查发现（\(item.title)）：\(note)", source: .inspection),
+                    sourceId: id, scope: scope, at: at, on: db))
+            }
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "record", entity: "inspection_record", entityId: "\(id)",
+                                      regionPath: estate.regionPath, after: ["estate": "\(input.estateId)", "failed": "\(failed.count)"])
+            return (id, problems)
+        }
+    }
+
+    /// **Verified by spot check** (抽查核实): distinct estates under `path` with an inspection record dated within the
+    /// year up to `until`, per estate id — the numerator of the annual 抽查核实率.
+    static func verifiedEstates(under path: String, year: Int, until: Day, on db: any SQLDatabase) async throws -> [(estate: Int64, path: String)] {
+        try await db.raw("""
+            SELECT DISTINCT estate_id, region_path FROM inspection_records WHERE \(Scope.pathPredicate("region_path", path))
+            AND inspected_on >= \(bind: Day(year: year, month: 1, day: 1).description) AND inspected_on <= \(bind: until.description)
+            """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
+    }
+}
