@@ -125,6 +125,34 @@ import Testing
     }
 
     @Test(arguments: kinds)
+    func accountOpenByTodayOnTheEstatePages(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup: today is 19 November 2024; A's only account opens tomorrow, B's opened the day before yesterday.
+            let world = try await World.build(in: database)
+            let records = EstateRecords(database: database, clock: world.clock)
+            for (estate, day) in [(world.a.estate.id, "2024-11-20"), (world.b.estate.id, "2024-11-17")] {
+                _ = try await records.setAccount(estateId: estate, AccountInput(bank: "测试银行", accountNumber: "6222000011112222", openedOn: day),
+                                                 scope: .system)
+            }
+            let repository = EstateRepository(database: database, clock: world.clock)
+            // MUT
+            let listed = try await repository.estates(scope: .system, request: ListRequest(sort: .name))
+            let a = try await repository.estate(world.a.estate.id, scope: .system)
+            let b = try await repository.publicEstate(world.b.estate.id)
+            let found = try await repository.publicSearch("花园", limit: 10)
+            let registered = try await records.details(estateId: world.a.estate.id, scope: .system).account
+            // validation
+            #expect(!a.accountOpen && b.accountOpen, "an account that opens after today is not open yet")
+            #expect(listed.total == 2 && listed.items.count == 2, "one row per estate")
+            #expect(Dictionary(uniqueKeysWithValues: listed.items.map { ($0.id, $0.accountOpen) }) == [world.a.estate.id: false, world.b.estate.id: true])
+            #expect(found.map(\.accountOpen) == [false])
+            #expect(registered?.openedOn == "2024-11-20", "the registered account is still there to be edited")
+            world.clock.advance(by: 86_400)
+            #expect(try await repository.estate(world.a.estate.id, scope: .system).accountOpen, "open on its opening day")
+        }
+    }
+
+    @Test(arguments: kinds)
     func committeeInTermOnTheDay(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in
             // setup: A's term ends on Q3's last day, B's begins the day after.
