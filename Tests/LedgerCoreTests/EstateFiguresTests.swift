@@ -177,6 +177,24 @@ import Testing
     }
 
     @Test(arguments: kinds)
+    func summaryReportCountsTheCompaniesThatManagedDuringThePeriod(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup: A's estate passes to B's company on 1 October; both estates are B's company's today.
+            let world = try await World.build(in: database)
+            try await Self.handOver(world)
+            let report = SummaryReport(database: database, clock: world.clock)
+            // MUT
+            let q3 = try await report.build(regionCode: "350100", from: Self.q3.firstDay, until: Self.q3.lastDay, scope: .system)
+            let q4 = try await report.build(regionCode: "350100", from: Self.q4.firstDay, until: Day("2024-11-19")!, scope: .system)
+            let across = try await report.build(regionCode: "350100", from: Day("2024-09-30")!, until: Day("2024-10-01")!, scope: .system)
+            // validation: 涉及企业数 is a[1]; rows are 鼓楼区 (A's estate), 台江区 (B's).
+            #expect(q3.rows.map { $0.a[1] } == [1, 1] && q3.total.a[1] == 2, "in Q3 the outgoing company managed A's estate")
+            #expect(q4.rows.map { $0.a[1] } == [1, 1] && q4.total.a[1] == 1, "in Q4 B's company managed both")
+            #expect(across.rows.first?.a[1] == 2, "a period across the hand-over counts both companies")
+        }
+    }
+
+    @Test(arguments: kinds)
     func onTimeLateAndDueOnTheDashboard(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in
             // setup: A publishes Q3 on 10 October, B on 5 November (late); A's correction afterwards changes nothing.

@@ -47,6 +47,14 @@ public enum EstateFigures {
     /// `filer(of:contracts:)` in SQL.
     static func filerSQL(_ estate: SQLQueryString, of quarter: Quarter) -> SQLQueryString { managerSQL(estate, on: quarter.lastDay) }
 
+    /// **Managed during a period** (期间在管): the companies that managed the estate (`manager(on:of:)`) on any day from
+    /// `from` to `until` — an outgoing company that handed over inside the period counts as well as the incoming one.
+    /// A new contract ends the previous one, so in SQL these are the contracts (aliased `k`) overlapping the period.
+    /// The 情况汇总表's 涉及企业数 asks it.
+    static func managedDuringSQL(from: Day, until: Day) -> SQLQueryString {
+        "(k.start_date <= \(bind: until.description) AND (k.end_date IS NULL OR k.end_date >= \(bind: from.description)))"
+    }
+
     /// The management contracts of the estates (aliased `e`) matching `predicate`, by estate.
     static func contracts(where predicate: SQLQueryString, on db: any SQLDatabase) async throws -> [Int64: [Contract]] {
         var contracts: [Int64: [Contract]] = [:]
