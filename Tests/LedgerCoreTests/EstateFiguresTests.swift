@@ -125,6 +125,34 @@ import Testing
     }
 
     @Test(arguments: kinds)
+    func accountOpenByTodayOnTheEstatePages(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup: today is 19 November 2024; A's only account opens tomorrow, B's opened the day before yesterday.
+            let world = try await World.build(in: database)
+            let records = EstateRecords(database: database, clock: world.clock)
+            for (estate, day) in [(world.a.estate.id, "2024-11-20"), (world.b.estate.id, "2024-11-17")] {
+                _ = try await records.setAccount(estateId: estate, AccountInput(bank: "测试银行", accountNumber: "6222000011112222", openedOn: day),
+                                                 scope: .system)
+            }
+            let repository = EstateRepository(database: database, clock: world.clock)
+            // MUT
+            let listed = try await repository.estates(scope: .system, request: ListRequest(sort: .name))
+            let a = try await repository.estate(world.a.estate.id, scope: .system)
+            let b = try await repository.publicEstate(world.b.estate.id)
+            let found = try await repository.publicSearch("花园", limit: 10)
+            let registered = try await records.details(estateId: world.a.estate.id, scope: .system).account
+            // validation
+            #expect(!a.accountOpen && b.accountOpen, "an account that opens after today is not open yet")
+            #expect(listed.total == 2 && listed.items.count == 2, "one row per estate")
+            #expect(Dictionary(uniqueKeysWithValues: listed.items.map { ($0.id, $0.accountOpen) }) == [world.a.estate.id: false, world.b.estate.id: true])
+            #expect(found.map(\.accountOpen) == [false])
+            #expect(registered?.openedOn == "2024-11-20", "the registered account is still there to be edited")
+            world.clock.advance(by: 86_400)
+            #expect(try await repository.estate(world.a.estate.id, scope: .system).accountOpen, "open on its opening day")
+        }
+    }
+
+    @Test(arguments: kinds)
     func committeeInTermOnTheDay(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in
             // setup: A's term ends on Q3's last day, B's begins the day after.
@@ -145,6 +173,24 @@ import Testing
             #expect(figures.withCommittee == 1 && figures.committeeRate == 0.5)
             #expect(overview.withCommittee == 1, "today only B's term runs")
             #expect(overview.withoutCompany == 0)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func summaryReportCountsTheCompaniesThatManagedDuringThePeriod(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup: A's estate passes to B's company on 1 October; both estates are B's company's today.
+            let world = try await World.build(in: database)
+            try await Self.handOver(world)
+            let report = SummaryReport(database: database, clock: world.clock)
+            // MUT
+            let q3 = try await report.build(regionCode: "350100", from: Self.q3.firstDay, until: Self.q3.lastDay, scope: .system)
+            let q4 = try await report.build(regionCode: "350100", from: Self.q4.firstDay, until: Day("2024-11-19")!, scope: .system)
+            let across = try await report.build(regionCode: "350100", from: Day("2024-09-30")!, until: Day("2024-10-01")!, scope: .system)
+            // validation: 涉及企业数 is a[1]; rows are 鼓楼区 (A's estate), 台江区 (B's).
+            #expect(q3.rows.map { $0.a[1] } == [1, 1] && q3.total.a[1] == 2, "in Q3 the outgoing company managed A's estate")
+            #expect(q4.rows.map { $0.a[1] } == [1, 1] && q4.total.a[1] == 1, "in Q4 B's company managed both")
+            #expect(across.rows.first?.a[1] == 2, "a period across the hand-over counts both companies")
         }
     }
 

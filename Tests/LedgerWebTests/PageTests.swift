@@ -199,3 +199,35 @@ extension PageTests {
         }
     }
 }
+
+extension PageTests {
+    @Test func anAccountOpeningAfterTodayIsNotShownAsOpen() async throws {
+        try await WebHarness.run { harness, client in
+            // setup: today is 19 November 2024; A's only account opens tomorrow, B's opened the day before yesterday.
+            let world = harness.world
+            let records = EstateRecords(database: world.database, clock: world.clock)
+            for (estate, day) in [(world.a.estate.id, "2024-11-20"), (world.b.estate.id, "2024-11-17")] {
+                _ = try await records.setAccount(estateId: estate, AccountInput(bank: "兴业银行福州分行", accountNumber: "6222000011112222", openedOn: day),
+                                                 scope: .system)
+            }
+            let token = try await harness.token(world.admin)
+            // MUT
+            let listed = try await client.execute(uri: "/api/v1/estates", method: .get, headers: harness.api(token))
+            let list = try await client.execute(uri: "/estates", method: .get, headers: harness.browser(token))
+            let staffA = try await client.execute(uri: "/estates/\(world.a.estate.id)", method: .get, headers: harness.browser(token))
+            let staffB = try await client.execute(uri: "/estates/\(world.b.estate.id)", method: .get, headers: harness.browser(token))
+            let publicA = try await client.execute(uri: "/public/estates/\(world.a.estate.id)", method: .get)
+            let publicB = try await client.execute(uri: "/public/estates/\(world.b.estate.id)", method: .get)
+            // validation
+            let items = listed.json["items"] as? [[String: Any]] ?? []
+            #expect(items.count == 2, "one item per estate")
+            let open = Dictionary(uniqueKeysWithValues: items.compactMap { item in (item["name"] as? String).map { ($0, item["hasDedicatedAccount"] as? Bool) } })
+            #expect(open == [world.a.estate.name: false, world.b.estate.name: true])
+            #expect(list.text.components(separatedBy: "<span class=\"warn\">未设</span>").count == 2, "the list shows A alone without an account")
+            #expect(staffA.text.contains("尚未设立公共收益专户（登记的专户于 2024-11-20 开立）"))
+            #expect(!staffB.text.contains("account-not-open") && staffB.text.contains("6222000011112222"))
+            #expect(publicA.text.contains("尚未设立公共收益专户") && !publicA.text.contains("masked-account"))
+            #expect(publicB.text.contains("masked-account") && !publicB.text.contains("尚未设立公共收益专户"))
+        }
+    }
+}

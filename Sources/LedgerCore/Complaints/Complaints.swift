@@ -164,7 +164,7 @@ public struct Complaints: Sendable {
         guard let source = input.source, let estateId = input.estateId else { throw errors }
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else {
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, at: at, on: db) else {
                 throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
             }
             let (id, _) = try await Self.insert(input, source: source, sourceRef: reference, receivedAt: at, receivedBy: scope.username,

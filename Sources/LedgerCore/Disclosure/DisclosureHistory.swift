@@ -19,7 +19,7 @@ public struct DisclosureHistory: Sendable {
     /// Every version of every quarter of an estate the scope may see, newest quarter first, versions in order.
     public func versions(estateId: Int64, scope: Scope) async throws -> [PublishedVersion] {
         try await database.read { db in
-            guard try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+            guard try await EstateRepository.isVisible(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
             return try await Self.versions(estateId: estateId, on: db)
         }
     }

@@ -18,7 +18,7 @@ public struct DisclosureRepository: Sendable {
         let content = try DisclosureChecks.parse(document, draft: true)
         let at = clock.now()
         try await database.transaction { db in
-            let (estate, _) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+            let (estate, _) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, at: at, on: db)
             try await Self.storeDraft(estateId: estateId, quarter: quarter, document: document, scope: scope, at: at, on: db)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "save_draft", entity: "disclosure",
                                       entityId: "\(estateId)/\(quarter)", regionPath: estate.regionPath, after: document)
@@ -29,22 +29,24 @@ public struct DisclosureRepository: Sendable {
     /// The estate whose `quarter` the scope may open for filing: one in its scope, or for a company one whose quarter
     /// it owes though it no longer manages it (`EstateFigures.owedFilings`); not found otherwise.
     public func filingEstate(_ estateId: Int64, quarter: Quarter, scope: Scope) async throws -> Estate {
-        let found = try await database.read { db in try await Self.filingEstate(estateId, quarter: quarter, scope: scope, on: db) }
+        let at = clock.now()
+        let found = try await database.read { db in try await Self.filingEstate(estateId, quarter: quarter, scope: scope, at: at, on: db) }
         guard let found else { throw LedgerError.notFound("小区") }
         return found
     }
 
-    static func filingEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, on db: any SQLDatabase) async throws -> Estate? {
+    static func filingEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Estate? {
         let visible: SQLQueryString = scope.role == .company
             ? "(\(scope.estatePredicate()) OR \(EstateFigures.owedFilings(quarter, scope: scope)))" : scope.estatePredicate()
-        return try await db.raw("\(EstateRepository.select) WHERE e.id = \(bind: estateId) AND \(visible)")
+        return try await db.raw("\(EstateRepository.select(at: at)) WHERE e.id = \(bind: estateId) AND \(visible)")
             .first(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// The saved draft of a quarter, if any.
     public func draft(estateId: Int64, quarter: Quarter, scope: Scope) async throws -> DisclosureDocument? {
-        try await database.read { db in
-            guard try await Self.filingEstate(estateId, quarter: quarter, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+        let at = clock.now()
+        return try await database.read { db in
+            guard try await Self.filingEstate(estateId, quarter: quarter, scope: scope, at: at, on: db) != nil else { throw LedgerError.notFound("小区") }
             let text = try await db.raw("""
                 SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
                 AND quarter = \(bind: quarter.quarter)
@@ -72,7 +74,7 @@ public struct DisclosureRepository: Sendable {
             // Serialise publishers before reading the version number (the log append takes the same lock).
             try await db.raw("SELECT pg_advisory_xact_lock(7432002)").run()
         }
-        let (estate, filer) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, today: Timestamp.shanghaiDay(at), on: db)
+        let (estate, filer) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, at: at, on: db)
         let source: DisclosureDocument
         if let document {
             source = document
@@ -120,11 +122,11 @@ public struct DisclosureRepository: Sendable {
     /// The estate, if the scope may file its `quarter`: a quarter that has ended, filed by the company that owes it —
     /// the one that managed the estate on the quarter's last day (`EstateFigures.filer`), whether or not it manages
     /// it today — or by the admin for any estate a contract covered that day. Returns the estate and the company that owes the quarter.
-    static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, today: String,
+    static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, at: Date,
                                on db: any SQLDatabase) async throws -> (Estate, filer: Int64?) {
-        guard let estate = try await filingEstate(estateId, quarter: quarter, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+        guard let estate = try await filingEstate(estateId, quarter: quarter, scope: scope, at: at, on: db) else { throw LedgerError.notFound("小区") }
         try scope.require(.fileDisclosure)
-        guard quarter.lastDay.description < today else {
+        guard quarter.lastDay.description < Timestamp.shanghaiDay(at) else {
             throw LedgerError.invalid("quarter", code: "future_quarter", "\(quarter.title)尚未结束，不能公示")
         }
         let contracts = try await EstateFigures.contracts(where: "e.id = \(bind: estateId)", on: db)[estateId] ?? []

@@ -99,7 +99,7 @@ public struct OwnerQuestions: Sendable {
     /// Every question of an estate in scope (the company's page shows the open ones first).
     public func all(estateId: Int64, scope: Scope) async throws -> [Question] {
         try await database.read { db in
-            guard try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+            guard try await EstateRepository.isVisible(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
             return try await db.raw("\(Self.select) WHERE estate_id = \(bind: estateId) ORDER BY (answer IS NULL) DESC, id DESC")
                 .all(decoding: Question.self, keyDecodingStrategy: .convertFromSnakeCase)
         }

@@ -41,7 +41,7 @@ public struct VoucherStore: Sendable {
         try scope.require(.fileDisclosure)
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await DisclosureRepository.filingEstate(estateId, quarter: quarter, scope: scope, on: db) else {
+            guard let estate = try await DisclosureRepository.filingEstate(estateId, quarter: quarter, scope: scope, at: at, on: db) else {
                 throw LedgerError.notFound("小区")
             }
             guard let versionId = try await db.raw("""

@@ -2,9 +2,9 @@ import Foundation
 import SQLKit
 
 /// 统计口径: what each figure counted per estate and quarter means, written once. The dashboard, the 情况汇总表, the
-/// warning facts (W01, W06, W15), the disclosure calendar, filing and publishing, the registry overview, the
-/// 整治到位率 page and the demo's truth all read their definitions here (docs/design.md §11); each has its test in
-/// `EstateFiguresTests`. Where a caller counts in SQL the definition is an SQL fragment, where it counts rows in Swift a
+/// warning facts (W01, W06, W15), the disclosure calendar, filing and publishing, the registry overview, the estate
+/// pages and API, the 整治到位率 page and the demo's truth all read their definitions here (docs/design.md §11); each
+/// has its test in `EstateFiguresTests`. Where a caller counts in SQL the definition is an SQL fragment, where it counts rows in Swift a
 /// function — and where both are needed they stand side by side below.
 public enum EstateFigures {
     /// A management contract as the figures read it: which company managed the estate from which day until which
@@ -47,6 +47,14 @@ public enum EstateFigures {
     /// `filer(of:contracts:)` in SQL.
     static func filerSQL(_ estate: SQLQueryString, of quarter: Quarter) -> SQLQueryString { managerSQL(estate, on: quarter.lastDay) }
 
+    /// **Managed during a period** (期间在管): the companies that managed the estate (`manager(on:of:)`) on any day from
+    /// `from` to `until` — an outgoing company that handed over inside the period counts as well as the incoming one.
+    /// A new contract ends the previous one, so in SQL these are the contracts (aliased `k`) overlapping the period.
+    /// The 情况汇总表's 涉及企业数 asks it.
+    static func managedDuringSQL(from: Day, until: Day) -> SQLQueryString {
+        "(k.start_date <= \(bind: until.description) AND (k.end_date IS NULL OR k.end_date >= \(bind: from.description)))"
+    }
+
     /// The management contracts of the estates (aliased `e`) matching `predicate`, by estate.
     static func contracts(where predicate: SQLQueryString, on db: any SQLDatabase) async throws -> [Int64: [Contract]] {
         var contracts: [Int64: [Contract]] = [:]
@@ -63,7 +71,8 @@ public enum EstateFigures {
     // MARK: The registry on a day
 
     /// **Account open by a day** (专户已设立): the estate has a dedicated account opened on or before the day. The
-    /// dashboard asks on the quarter's last day; W06 and the home page ask today.
+    /// dashboard asks on the quarter's last day; W06, the home page and the estate pages and API
+    /// (`EstateRepository.select(at:)`) ask today.
     static func accountOpenSQL(_ estate: SQLQueryString, by day: Day) -> SQLQueryString {
         "EXISTS (SELECT 1 FROM dedicated_accounts a WHERE a.estate_id = \(estate) AND a.opened_on <= \(bind: day.description))"
     }

@@ -115,7 +115,7 @@ public struct Problems: Sendable {
         let checked = input.problems(today: Day(Timestamp.shanghaiDay(at))!)
         try FieldErrors(merging: errors, checked).throwIfAny()
         return try await database.transaction { db in
-            guard let estateId = input.estateId, try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else {
+            guard let estateId = input.estateId, try await EstateRepository.isVisible(estateId, scope: scope, on: db) else {
                 throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
             }
             return try await Self.insert(input, sourceId: nil, scope: scope, at: at, on: db)

@@ -14,9 +14,13 @@ public struct Estate: Sendable, Codable, Equatable {
     public let ownersShareBp: Int
     public let companyId: Int64?
     public let companyName: String?
+    /// 1 when a dedicated account is open by today (`EstateFigures.accountOpenSQL`), else 0; read it as `accountOpen`.
     public let hasAccount: Int
     public let createdAt: String
     public let updatedAt: String
+
+    /// Whether the estate's dedicated account is open by today — the figures' definition, not merely registered.
+    public var accountOpen: Bool { hasAccount == 1 }
 }
 
 /// 物业服务合同: who managed which estate when.

@@ -20,7 +20,7 @@ public struct EstateRecords: Sendable {
 
     public func details(estateId: Int64, scope: Scope) async throws -> Details {
         try await database.read { db in
-            guard try await EstateRepository.estate(estateId, scope: scope, on: db) != nil else { throw LedgerError.notFound("小区") }
+            guard try await EstateRepository.isVisible(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
             let contracts = try await db.raw("""
                 SELECT k.id, k.estate_id, k.company_id, c.name AS company_name, k.start_date, k.end_date
                 FROM contracts k JOIN companies c ON c.id = k.company_id
@@ -44,7 +44,7 @@ public struct EstateRecords: Sendable {
         let (companyText, start, end) = (input.company, input.start, input.end)
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, at: at, on: db) else { throw LedgerError.notFound("小区") }
             // The company is named by its 统一社会信用代码 (or, from scripts, its id).
             let byCode = try await db.raw("SELECT id FROM companies WHERE uscc = \(bind: companyText)").first(decodingColumn: "id", as: Int64.self)
             guard let companyId = byCode ?? Int64(companyText),
@@ -84,7 +84,7 @@ public struct EstateRecords: Sendable {
         let (kind, chair, start, end) = (input.kind, input.chairName, input.termStart, input.termEnd)
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, at: at, on: db) else { throw LedgerError.notFound("小区") }
             let id = try await db.raw("""
                 INSERT INTO committees (estate_id, kind, chair_name, term_start, term_end, created_at)
                 VALUES (\(bind: estateId), \(bind: kind.rawValue), \(bind: chair), \(bind: start.description), \(bind: end.description),
@@ -106,7 +106,7 @@ public struct EstateRecords: Sendable {
         let (bank, number, opened) = (input.bank, input.accountNumber, input.openedOn)
         let at = clock.now()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(estateId, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            guard let estate = try await EstateRepository.estate(estateId, scope: scope, at: at, on: db) else { throw LedgerError.notFound("小区") }
             let before = try await db.raw("""
                 SELECT id, estate_id, bank, account_number, opened_on FROM dedicated_accounts WHERE estate_id = \(bind: estateId)
                 """).first(decoding: DedicatedAccount.self, keyDecodingStrategy: .convertFromSnakeCase)

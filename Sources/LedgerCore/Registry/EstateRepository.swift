@@ -15,15 +15,19 @@ public struct EstateRepository: Sendable {
         self.clock = clock
     }
 
-    static let select: SQLQueryString = """
-        SELECT e.id, e.name, e.address, e.community_code, r.name AS community_name, e.region_path, e.households,
-               e.floor_area, e.owners_share_bp, e.company_id, c.name AS company_name,
-               CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS has_account, e.created_at, e.updated_at
-        FROM estates e
-        JOIN regions r ON r.code = e.community_code
-        LEFT JOIN companies c ON c.id = e.company_id
-        LEFT JOIN dedicated_accounts a ON a.estate_id = e.id
-        """
+    /// The estate columns; `has_account` is the figures' **account open by a day** (`EstateFigures.accountOpenSQL`)
+    /// asked on `at`'s Beijing day, so an account registered to open later is not shown as open yet.
+    static func select(at: Date) -> SQLQueryString {
+        let hasAccount = EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: Day(Timestamp.shanghaiDay(at))!))
+        return """
+            SELECT e.id, e.name, e.address, e.community_code, r.name AS community_name, e.region_path, e.households,
+                   e.floor_area, e.owners_share_bp, e.company_id, c.name AS company_name,
+                   \(hasAccount) AS has_account, e.created_at, e.updated_at
+            FROM estates e
+            JOIN regions r ON r.code = e.community_code
+            LEFT JOIN companies c ON c.id = e.company_id
+            """
+    }
 
     /// A page of the estates in scope, optionally under one region and matching a search text.
     public func estates(
@@ -47,10 +51,11 @@ public struct EstateRepository: Sendable {
         // Deferred join: pick the page's ids from the estates table alone (a covering index range), then join the
         // few rows shown; joining every estate in a city before sorting would cost a city-sized join per page.
         let companyJoin: SQLQueryString = request.sort == .company ? "LEFT JOIN companies c ON c.id = e.company_id" : ""
+        let at = clock.now()
         return try await database.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM estates e \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
             let items = try await db.raw("""
-                \(Self.select)
+                \(Self.select(at: at))
                 JOIN (SELECT e.id FROM estates e \(companyJoin) \(whereClause) ORDER BY \(order) \(direction), e.id \(direction)
                       LIMIT \(literal: request.pageSize) OFFSET \(literal: (request.page - 1) * request.pageSize)) page ON page.id = e.id
                 ORDER BY \(order) \(direction), e.id \(direction)
@@ -61,22 +66,30 @@ public struct EstateRepository: Sendable {
 
     /// One estate, or `notFound` when it does not exist or lies outside the scope (the two are indistinguishable).
     public func estate(_ id: Int64, scope: Scope) async throws -> Estate {
-        let found = try await database.read { db in try await Self.estate(id, scope: scope, on: db) }
+        let at = clock.now()
+        let found = try await database.read { db in try await Self.estate(id, scope: scope, at: at, on: db) }
         guard let found else { throw LedgerError.notFound("小区") }
         return found
     }
 
-    static func estate(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Estate? {
-        try await db.raw("\(select) WHERE e.id = \(bind: id) AND \(scope.estatePredicate())")
+    /// One estate inside the scope as it stands at `at` (the clock's now), or nil.
+    static func estate(_ id: Int64, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> Estate? {
+        try await db.raw("\(select(at: at)) WHERE e.id = \(bind: id) AND \(scope.estatePredicate())")
             .first(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Whether the estate exists and lies inside the scope, for callers that need nothing else of it.
+    static func isVisible(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT e.id FROM estates e WHERE e.id = \(bind: id) AND \(scope.estatePredicate())").first() != nil
     }
 
     /// Estates whose name or address contains `text`, for the public complaint form (estates are public: their pages are).
     public func publicSearch(_ text: String, limit: Int) async throws -> [Estate] {
         let pattern = ListRequest<SortKey>(search: text, sort: .name).likePattern
+        let at = clock.now()
         return try await database.read { db in
             try await db.raw("""
-                \(Self.select) WHERE e.name LIKE \(bind: pattern) ESCAPE '\\' OR e.address LIKE \(bind: pattern) ESCAPE '\\'
+                \(Self.select(at: at)) WHERE e.name LIKE \(bind: pattern) ESCAPE '\\' OR e.address LIKE \(bind: pattern) ESCAPE '\\'
                 ORDER BY e.name LIMIT \(bind: limit)
                 """).all(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
@@ -105,7 +118,7 @@ public struct EstateRepository: Sendable {
                     \(bind: input.households), \(bind: input.floorArea), \(bind: input.ownersShareBp), \(bind: now), \(bind: now))
             RETURNING id
             """).first(decodingColumn: "id", as: Int64.self)!
-        let estate = try await Self.estate(id, scope: .system, on: db)!
+        let estate = try await Self.estate(id, scope: .system, at: at, on: db)!
         try await AuditLog.record(on: db, scope: scope, at: at, action: "create", entity: "estate", entityId: "\(id)",
                                   regionPath: estate.regionPath, after: estate)
         return estate
@@ -117,7 +130,7 @@ public struct EstateRepository: Sendable {
         guard scope.canEditRegistry else { throw LedgerError.forbidden }
         let at = clock.now()
         return try await database.transaction { db in
-            guard let before = try await Self.estate(id, scope: scope, on: db) else { throw LedgerError.notFound("小区") }
+            guard let before = try await Self.estate(id, scope: scope, at: at, on: db) else { throw LedgerError.notFound("小区") }
             let community = try await Self.community(input.communityCode, scope: scope, on: db)
             try await Self.ensureUniqueName(input.name, in: community.code, except: id, on: db)
             try await db.raw("""
@@ -127,7 +140,7 @@ public struct EstateRepository: Sendable {
                     owners_share_bp = \(bind: input.ownersShareBp), updated_at = \(bind: Timestamp.storage(at))
                 WHERE id = \(bind: id)
                 """).run()
-            let after = try await Self.estate(id, scope: .system, on: db)!
+            let after = try await Self.estate(id, scope: .system, at: at, on: db)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: "update", entity: "estate", entityId: "\(id)",
                                       regionPath: after.regionPath, before: before, after: after)
             return after

@@ -5,7 +5,11 @@ import SQLKit
 /// (the sub-regions of the chosen region) and a 合计 row; block C 督导检查情况 and 投诉举报受理情况 for the whole region.
 ///
 /// What each column counts (for problems created, actions decided and complaints received in the period):
-/// - 小区数: estates registered in the 辖区 (all are screened); 涉及企业数: companies managing them.
+/// - 小区数: estates registered in the 辖区 (all are screened); 涉及企业数: the companies that managed them during the
+///   period (`EstateFigures.managedDuringSQL`: a contract covering any day of it, so a company that handed an estate
+///   over inside the period counts, and one that took it over after the period does not). The column belongs to
+///   全面排查, the screening of every estate, not to the problems found, so it counts managers, not the company
+///   recorded on problem rows.
 /// - 排查存在问题小区总数 / per category: estates with at least one problem (of that category).
 /// - 完成整改小区数: estates whose problems of the period are all verified and closed; per category: estates with a closed one.
 /// - 责令整改小区数, 行政处罚企业数, 物业服务企业退出小区数, 媒体曝光企业数: from the enforcement actions (责令整改, 行政处罚, 清退, 通报曝光).
@@ -129,10 +133,14 @@ public struct SummaryReport: Sendable {
             }
             let inside = Scope.pathPredicate("e.region_path", region.path)
             var estates: [String: Int] = [:], companies: [String: Set<Int64>] = [:]
-            for row in try await db.raw("SELECT e.region_path, e.company_id FROM estates e WHERE \(inside)").all() {
-                let k = key(try row.decode(column: "region_path", as: String.self))
-                estates[k, default: 0] += 1
-                if let company = try row.decode(column: "company_id", as: Int64?.self) { companies[k, default: []].insert(company) }
+            for row in try await db.raw("SELECT e.region_path FROM estates e WHERE \(inside)").all() {
+                estates[key(try row.decode(column: "region_path", as: String.self)), default: 0] += 1
+            }
+            for row in try await db.raw("""
+                SELECT DISTINCT e.region_path, k.company_id FROM estates e JOIN contracts k ON k.estate_id = e.id
+                WHERE \(inside) AND \(EstateFigures.managedDuringSQL(from: from, until: until))
+                """).all() {
+                companies[key(try row.decode(column: "region_path", as: String.self)), default: []].insert(try row.decode(column: "company_id", as: Int64.self))
             }
             // Problems of the period, per estate: which categories, and whether each is closed.
             var found: [String: Set<Int64>] = [:], foundBy: [String: [Int: Set<Int64>]] = [:], fixedBy: [String: [Int: Set<Int64>]] = [:]

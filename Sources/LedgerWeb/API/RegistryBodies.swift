@@ -19,7 +19,7 @@ struct EstateBody: Encodable {
         (households, floorArea) = (e.households, e.floorArea)
         ownersShare = String(format: "%d.%02d", e.ownersShareBp / 100, e.ownersShareBp % 100)
         company = e.companyId.map { Ref(id: $0, name: e.companyName ?? "") }
-        hasDedicatedAccount = e.hasAccount == 1
+        hasDedicatedAccount = e.accountOpen
         updatedAt = e.updatedAt
     }
 }

@@ -118,7 +118,8 @@ struct PublicController {
     }
 
     private func summary(_ estate: Estate, place: String) async throws -> PublicEstate {
-        let account = try await records.details(estateId: estate.id, scope: .system).account
+        // An account registered to open after today is not open yet (`Estate.accountOpen`): not shown.
+        let account = estate.accountOpen ? try await records.details(estateId: estate.id, scope: .system).account : nil
         return PublicEstate(id: estate.id, name: estate.name, address: estate.address, place: place, company: estate.companyName ?? "（无物业服务企业）",
                             hasAccount: account != nil, accountBank: account?.bank ?? "", accountNumber: account?.maskedNumber ?? "")
     }

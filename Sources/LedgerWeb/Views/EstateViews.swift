@@ -20,7 +20,7 @@ struct EstateRow: Sendable {
         community = e.communityName
         households = e.households
         company = e.companyName ?? "（无物业企业）"
-        hasAccount = e.hasAccount == 1
+        hasAccount = e.accountOpen
     }
 }
 
@@ -126,6 +126,8 @@ struct EstateDetailPage: Sendable {
     let contracts: [ContractRow]
     let committees: [CommitteeRow]
     let account: DedicatedAccount?
+    /// The account is open by today (`Estate.accountOpen`); a registered `account` may open later.
+    let accountOpen: Bool
     let canEdit: Bool
     let today: String
     let hasContracts: Bool
@@ -157,6 +159,7 @@ struct EstateDetailPage: Sendable {
         self.contracts = contracts
         self.committees = committees
         self.account = account
+        accountOpen = estate.accountOpen
         self.canEdit = canEdit
         self.today = today
         hasContracts = !contracts.isEmpty
