@@ -69,7 +69,7 @@ public struct InspectionRecords: Sendable {
         let today = Day(Timestamp.shanghaiDay(at))!
         try input.problems(today: today).throwIfAny()
         return try await database.transaction { db in
-            guard let estate = try await EstateRepository.estate(input.estateId, scope: scope, on: db) else {
+            guard let estate = try await EstateRepository.estate(input.estateId, scope: scope, at: at, on: db) else {
                 throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
             }
             if let plan = input.planId {
