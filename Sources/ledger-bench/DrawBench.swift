@@ -1,0 +1,30 @@
+import Foundation
+import LedgerCore
+
+/// A province-wide spot-check draw: 50,000 estates in 5,000 streets, 300 inspectors (half serving a street, some with
+/// declared conflicts), 50% with 2,000 forced inclusions — the hash, the draw and a redraw (target ≤ 1 s each).
+enum DrawBench {
+    static func measure(estates count: Int) -> Report {
+        var report = Report()
+        let estates = (1...count).map { SpotCheckDraw.Estate(id: Int64($0), street: "S\($0 % 5_000)", companyId: Int64($0 % 3_000)) }
+        let pool: [SpotCheckDraw.Inspector] = (1...300).map { (n: Int) -> SpotCheckDraw.Inspector in
+            let street: String = n % 2 == 0 ? "S\(n * 17 % 5_000)" : ""
+            let conflicts: [Int64] = n % 10 == 0 ? [Int64(n % 3_000)] : []
+            return SpotCheckDraw.Inspector(id: Int64(n), street: street, conflicts: conflicts)
+        }
+        let step = max(1, count / 2_000)
+        let forced: Set<Int64> = Set(stride(from: 7, through: count, by: step).map { Int64($0) })
+        var start = ContinuousClock.now
+        let hash = SpotCheckDraw.eligibleHash(estates: estates, pool: pool)
+        report.add("eligible-list hash, \(count) estates + 300 inspectors", seconds: (ContinuousClock.now - start).seconds)
+        start = ContinuousClock.now
+        let result = SpotCheckDraw.draw(seed: "03 09 14 20 27 31 12", estates: estates, forced: forced, ratioBasisPoints: 5_000, pool: pool)
+        report.add("spot-check draw, \(count) estates at 50% (\(result.estates.count) drawn, 2 inspectors each; target ≤ 1 s)",
+                   seconds: (ContinuousClock.now - start).seconds)
+        start = ContinuousClock.now
+        let again = SpotCheckDraw.draw(seed: "03 09 14 20 27 31 12", estates: estates.reversed(), forced: forced, ratioBasisPoints: 5_000, pool: pool)
+        report.add("redraw of the same plan (\(again == result ? "same result" : "DIFFERENT"), hash \(hash.prefix(8))…)",
+                   seconds: (ContinuousClock.now - start).seconds)
+        return report
+    }
+}
