@@ -258,17 +258,27 @@ public struct InspectionPlans: Sendable {
             LIMIT \(bind: limit) OFFSET \(bind: offset)
             """).all()
         var plans: [Plan] = []
+        // The page's drawn estates and inspectors in two queries, not two per plan.
+        let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
+        var drawnEstates: [Int64: [Int64]] = [:], drawnInspectors: [Int64: [Int64: [Int64]]] = [:]
+        if !ids.isEmpty {
+            for pick in try await db.raw("""
+                SELECT plan_id, estate_id FROM inspection_plan_estates WHERE plan_id IN (\(binds: ids)) ORDER BY plan_id, estate_id
+                """).all() {
+                let plan = try pick.decode(column: "plan_id", as: Int64.self), estate = try pick.decode(column: "estate_id", as: Int64.self)
+                drawnEstates[plan, default: []].append(estate)
+                drawnInspectors[plan, default: [:]][estate] = []
+            }
+            for pick in try await db.raw("""
+                SELECT plan_id, estate_id, inspector_id FROM inspection_plan_inspectors WHERE plan_id IN (\(binds: ids)) ORDER BY plan_id, estate_id, position
+                """).all() {
+                drawnInspectors[try pick.decode(column: "plan_id", as: Int64.self), default: [:]][try pick.decode(column: "estate_id", as: Int64.self), default: []]
+                    .append(try pick.decode(column: "inspector_id", as: Int64.self))
+            }
+        }
         for row in rows {
             let id = try row.decode(column: "id", as: Int64.self)
-            let estates = try await db.raw("SELECT estate_id FROM inspection_plan_estates WHERE plan_id = \(bind: id) ORDER BY estate_id")
-                .all(decodingColumn: "estate_id", as: Int64.self)
-            var inspectors: [Int64: [Int64]] = [:]
-            for pick in try await db.raw("""
-                SELECT estate_id, inspector_id FROM inspection_plan_inspectors WHERE plan_id = \(bind: id) ORDER BY estate_id, position
-                """).all() {
-                inspectors[try pick.decode(column: "estate_id", as: Int64.self), default: []].append(try pick.decode(column: "inspector_id", as: Int64.self))
-            }
-            for estate in estates where inspectors[estate] == nil { inspectors[estate] = [] }
+            let estates = drawnEstates[id] ?? [], inspectors = drawnInspectors[id] ?? [:]
             let eligible = try JSONDecoder().decode([SpotCheckDraw.Estate].self, from: Data(try row.decode(column: "eligible", as: String.self).utf8))
             plans.append(Plan(
                 id: id, regionCode: try row.decode(column: "region_code", as: String.self), regionName: try row.decode(column: "region_name", as: String.self),
