@@ -132,7 +132,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: log).addRoutes(to: router)
     PublicController(estates: estates, records: records, history: history, log: log,
-                     regions: regions, questions: questions, vouchers: vouchers, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
+                     regions: regions, questions: questions, vouchers: vouchers,
+                     inspections: InspectionRecords(database: db, clock: clock), publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
@@ -149,7 +150,12 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     WarningController(inbox: inbox, parameters: WarningParameters(database: db, clock: clock),
                       regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     WarningAPI(inbox: inbox).addRoutes(to: protected)
-    InspectionAPI(plans: InspectionPlans(database: db, clock: clock)).addRoutes(to: protected)
+    let inspectionPlans = InspectionPlans(database: db, clock: clock)
+    let inspectionRecords = InspectionRecords(database: db, clock: clock, filesDirectory: deps.filesDirectory)
+    InspectionAPI(plans: inspectionPlans).addRoutes(to: protected)
+    InspectionController(plans: inspectionPlans, records: inspectionRecords, inspectors: Inspectors(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
+        .addRoutes(to: protected)
+    PublicInspectionController(plans: inspectionPlans, renderer: deps.renderer).addRoutes(to: router)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),

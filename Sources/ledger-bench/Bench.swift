@@ -67,6 +67,7 @@ struct Bench: AsyncParsableCommand {
         report.add("ratio API publish / raw insert", ratio: publishRate / max(Double(fileable.count) / raw, 1))
         if exportComplaints > 0 { report.append(try await ExportBench.measure(db, count: exportComplaints)) }
         report.append(DrawBench.measure(estates: estates))
+        report.append(try await DrawBench.measureAnnualRate(db))
         await db.close()
         if warningEstates > 0 {
             report.append(try await measureWarningRun(logger: logger))

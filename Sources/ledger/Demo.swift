@@ -44,7 +44,7 @@ struct Demo: AsyncParsableCommand {
             print("正在生成演示数据（种子 \(seed)，\(estates) 个小区，\(companies) 家企业，\(quarters) 个季度的公示）…")
             let result = try await generator.generate(into: db)
             if let truth {
-                try DemoTruthFile(seed: seed, faults: result.truth).write(to: truth)
+                try DemoTruthFile(seed: seed, faults: result.truth, forcedInclusions: result.forcedInclusions).write(to: truth)
                 print("已写入预置问题清单：\(truth)（\(result.truth.count) 条）")
             }
             let open = try await WarningEngine(database: db, clock: SystemClock()).openKeys().count
@@ -69,6 +69,8 @@ struct Demo: AsyncParsableCommand {
 struct DemoTruthFile: Encodable {
     let seed: UInt64
     let faults: [DemoTruth]
+    /// The estates each spot-check plan had to include, with the reasons (双随机: 必查小区).
+    let forcedInclusions: [DemoForcedInclusion]
 
     func write(to path: String) throws {
         let encoder = JSONEncoder()

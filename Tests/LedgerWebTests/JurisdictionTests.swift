@@ -31,7 +31,9 @@ import Testing
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
-            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"): parts.append("\(ids[parts.last!]!)")
+            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"):
+                guard let id = ids[parts.last!] else { return nil }
+                parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
             case ("file", _): parts.append("1")
             case ("kind", _): parts.append("estates")
@@ -65,6 +67,8 @@ import Testing
             "bank": "某银行", "accountNumber": "6222000011112222", "openedOn": "2024-01-01",
             "csv": "name,address,community,households,floorArea,ownersShare\n越权导入,某路,\(world.b.community.code),10,100,70\n",
             "rule": "W02", "value": "20", "action": "resolve", "note": "越权办结", "task": "1", "period": "once", "status": "done",
+            "year": "2024", "seedSource": "双色球2024年11月21日开奖号码", "confirm": "1", "seed": "01 02 03 04 05 06 07",
+            "organisation": "越权单位", "inspectedOn": "2024-11-18", "active": "0",
         ]
     }
 
@@ -101,7 +105,20 @@ import Testing
             let campaign = Campaigns.NewCampaign(name: "台江区点题整治", region: world.b.county.code,
                                                  phaseDates: (0..<4).map { ("2024-0\($0 + 5)-01", "2024-0\($0 + 5)-20") })
             let bCampaign = try await Campaigns(database: world.database, clock: world.clock).create(campaign, scope: world.b.users[.regulator]!.scope)
-            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign]
+            // And a spot-check plan, drawn, with its inspectors and a recorded visit.
+            let bRegulator = world.b.users[.regulator]!.scope
+            let bInspector = try await Inspectors(database: world.database, clock: world.clock)
+                .add(.init(regionCode: world.b.county.code, name: "台江检查员", organisation: "台江区住建局"), scope: bRegulator)
+            try await Inspectors(database: world.database, clock: world.clock)
+                .add(.init(regionCode: world.b.county.code, name: "台江检查员二", organisation: "台江区住建局"), scope: bRegulator)
+            let plans = InspectionPlans(database: world.database, clock: world.clock)
+            let bPlan = try await plans.publish(.init(regionCode: world.b.county.code, year: 2024, seedSource: "双色球开奖号码"), scope: bRegulator)
+            try await plans.draw(bPlan, seed: "01 02 03", scope: bRegulator)
+            let answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
+            let bVisit = try await InspectionRecords(database: world.database, clock: world.clock)
+                .record(.init(estateId: world.b.estate.id, planId: bPlan, inspectedOn: "2024-11-18", answers: answers), scope: bRegulator).id
+            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
+                       "plans": bPlan, "visits": bVisit, "inspectors": bInspector]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)
@@ -182,7 +199,7 @@ import Testing
         try await WebHarness.run { harness, client in
             let world = harness.world
             let regulator = harness.browser(try await harness.token(world.a.users[.regulator]!))
-            for path in ["/problems/new", "/complaints/new", "/accounts"] {
+            for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors"] {
                 var fields = Self.formFields(world, path: path)
                 fields["estate"] = "\(world.a.estate.id)"
                 fields["region"] = world.a.street.code

@@ -39,6 +39,8 @@ public struct DemoGenerator: Sendable {
     public struct Result: Sendable {
         public let logins: [DemoLogin]
         public let truth: [DemoTruth]
+        /// The estates each spot-check plan had to include (open W03, complaints in the period, cases from above).
+        public var forcedInclusions: [DemoForcedInclusion] = []
     }
 
     /// Loads everything in one transaction and returns the demo logins and the planted truth.
@@ -70,11 +72,13 @@ public struct DemoGenerator: Sendable {
             try await users.create(login.newUser(password: Self.demoPassword), scope: .system)
         }
         let registryTruth = options.disclosureQuarters > 0 ? disclosures.registryTruth(current: current) : []
+        var forcedInclusions: [DemoForcedInclusion] = []
         if options.followUp && options.disclosureQuarters > 0 {
             truth += try await DemoFollowUp(database: database, clock: clock).run(random: &random)
-            try await DemoInspections(database: database, clock: clock).run(random: &random)
+            forcedInclusions = try await DemoInspections(database: database, clock: clock).run(random: &random)
         }
-        return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) })
+        return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) },
+                      forcedInclusions: forcedInclusions)
     }
 }
 

@@ -11,7 +11,9 @@ struct DemoInspections {
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑")
     static let givenNames = ["建国", "秀英", "志强", "丽华", "海燕", "文斌", "晓东", "美玲", "国平", "春梅"]
 
-    func run(random: inout SeededRandom) async throws {
+    /// Runs the demo's spot checks; returns the forced inclusions each plan confirmed (for the truth file).
+    func run(random: inout SeededRandom) async throws -> [DemoForcedInclusion] {
+        var inclusions: [DemoForcedInclusion] = []
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let regions = try await database.read { db in
             try await db.raw("SELECT code, name, level, path FROM regions WHERE level IN ('city', 'county', 'street') ORDER BY path").all().map {
@@ -20,7 +22,7 @@ struct DemoInspections {
             }
         }
         let counties = regions.filter { $0.level == "county" }
-        guard let city = regions.first(where: { $0.level == "city" }), !counties.isEmpty else { return }
+        guard let city = regions.first(where: { $0.level == "city" }), !counties.isEmpty else { return [] }
         let at = Timestamp.storage(clock.now())
         let names = (0..<(counties.count * 8)).map { _ in
             String(Self.surnames[Int(random.next() % UInt64(Self.surnames.count))]) + Self.givenNames[Int(random.next() % UInt64(Self.givenNames.count))]
@@ -46,8 +48,9 @@ struct DemoInspections {
         let plans = InspectionPlans(database: database, clock: clock)
         for region in counties + [city] {
             let scope = Scope(userId: nil, username: "\(region.name)住建局", role: .regulator, regionPath: region.path, companyId: nil, estateId: nil)
-            let forced = region.level == "county"
-                ? try await plans.proposedInclusions(regionCode: region.code, year: today.year, quarter: nil, scope: scope) : []
+            let proposals = region.level == "county"
+                ? try await plans.proposals(regionCode: region.code, year: today.year, quarter: nil, scope: scope) : []
+            let forced = proposals.map(\.id)
             let drawDay = Day(year: today.year, month: 1, day: 4 + Int(random.next() % 20))
             let id = try await plans.publish(.init(regionCode: region.code, year: today.year, ratio: "",
                                                    seedSource: "中国福利彩票双色球\(drawDay.year)年\(drawDay.month)月\(drawDay.day)日开奖号码（红球在前、蓝球在后，以空格分隔）",
@@ -56,6 +59,7 @@ struct DemoInspections {
             while balls.count < 6 { balls.insert(1 + Int(random.next() % 33)) }
             let seed = balls.sorted().map { String(format: "%02d", $0) }.joined(separator: " ") + " " + String(format: "%02d", 1 + Int(random.next() % 16))
             let drawn = try await plans.draw(id, seed: seed, scope: scope)
+            inclusions += proposals.map { DemoForcedInclusion(planId: id, region: region.name, estateId: $0.id, estate: $0.name, reasons: $0.reasons) }
             guard region.level == "county" else { continue }
             // About 60% of the drawn estates visited so far this year; one visit in eight finds an item not in order.
             let records = InspectionRecords(database: database, clock: clock)
@@ -70,5 +74,15 @@ struct DemoInspections {
                 try await records.record(.init(estateId: estate, planId: id, inspectedOn: day.description, answers: answers), scope: scope)
             }
         }
+        return inclusions
     }
+}
+
+/// An estate a demo spot-check plan had to include, and why (`ledger demo --truth`).
+public struct DemoForcedInclusion: Sendable, Codable, Equatable {
+    public let planId: Int64
+    public let region: String
+    public let estateId: Int64
+    public let estate: String
+    public let reasons: [String]
 }

@@ -17,14 +17,28 @@ public struct InspectionPlans: Sendable {
         public var seedSource: String
         /// The forced inclusions the official confirmed (ids of the region's estates).
         public var forced: [Int64]
+        /// Further forced inclusions typed as estate numbers (separated by commas, 、 or spaces).
+        public var extraForced: String
+        /// The official confirmed the forced inclusions and that the list is fixed once published.
+        public var confirmed: Bool
 
-        public init(regionCode: String, year: Int, quarter: Int? = nil, ratio: String = "", seedSource: String, forced: [Int64] = []) {
+        public init(regionCode: String, year: Int, quarter: Int? = nil, ratio: String = "", seedSource: String, forced: [Int64] = [],
+                    extraForced: String = "", confirmed: Bool = true) {
             self.regionCode = regionCode
             self.year = year
             self.quarter = quarter
             self.ratio = ratio
             self.seedSource = seedSource
             self.forced = forced
+            self.extraForced = extraForced
+            self.confirmed = confirmed
+        }
+
+        /// The typed extra ids, or nil when one is not a number.
+        var extraIds: [Int64]? {
+            let tokens = InputReader.halfWidth(extraForced).split { ",，、;； \t\n\r".contains($0) }
+            let ids = tokens.compactMap { Int64($0) }
+            return ids.count == tokens.count ? ids : nil
         }
     }
 
@@ -78,18 +92,7 @@ public struct InspectionPlans: Sendable {
     /// Estates the plans say must be in the sample: open W03 (zero revenue) warnings, complaints received in the
     /// period, and cases handed down from above (上级交办) — proposed for the official to confirm.
     public func proposedInclusions(regionCode: String, year: Int, quarter: Int?, scope: Scope) async throws -> [Int64] {
-        let (from, until) = Self.period(year: year, quarter: quarter)
-        return try await database.read { db in
-            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
-            let inRegion = Scope.pathPredicate("region_path", region.path)
-            return try await db.raw("""
-                SELECT estate_id FROM warnings WHERE rule = 'W03' AND status IN ('open', 'acknowledged') AND \(inRegion)
-                UNION SELECT estate_id FROM complaints WHERE \(inRegion) AND received_at >= \(bind: Timestamp.startOfShanghaiDay(from))
-                    AND received_at < \(bind: Timestamp.startOfShanghaiDay(until))
-                UNION SELECT estate_id FROM complaints WHERE \(inRegion) AND source = 'superior'
-                ORDER BY 1
-                """).all().map { try $0.decode(column: "estate_id", as: Int64.self) }
-        }
+        try await proposals(regionCode: regionCode, year: year, quarter: quarter, scope: scope).map(\.id)
     }
 
     public func publish(_ input: PlanInput, scope: Scope) async throws -> Int64 {
@@ -101,7 +104,10 @@ public struct InspectionPlans: Sendable {
         let ratio = input.ratio.trimmingCharacters(in: .whitespaces).isEmpty ? nil
             : reader.percentBasisPoints(input.ratio, field: "ratio", label: "抽查比例")
         if let ratio, ratio <= 0 { reader.errors.add("ratio", code: "out_of_range", "抽查比例应大于0") }
+        if input.extraIds == nil { reader.errors.add("extraForced", code: "invalid", "其他必查小区请填写小区编号（数字），多个编号用逗号或顿号分隔") }
+        if !input.confirmed { reader.errors.add("confirm", code: "required", "请确认必查名单无误：计划公布后待抽名单即固定，不能修改") }
         try reader.errors.throwIfAny()
+        let forcedIds = Array(Set(input.forced + (input.extraIds ?? []))).sorted()
         let at = clock.now()
         return try await database.transaction { db in
             let region = try await RegionDirectory.covered(input.regionCode, scope: scope, on: db)
@@ -114,9 +120,9 @@ public struct InspectionPlans: Sendable {
             }
             guard !estates.isEmpty else { throw LedgerError.invalid("region", code: "no_estates", "该辖区没有登记的小区，无法制定抽查计划") }
             let eligible = Set(estates.map(\.id))
-            let strays = input.forced.filter { !eligible.contains($0) }
+            let strays = forcedIds.filter { !eligible.contains($0) }
             guard strays.isEmpty else {
-                throw LedgerError.invalid("forced", code: "outside_region", "必查小区须在本辖区内（编号 \(strays.map(String.init).joined(separator: "、")) 不在）")
+                throw LedgerError.invalid("extraForced", code: "outside_region", "必查小区须在本辖区内（编号 \(strays.map(String.init).joined(separator: "、")) 不在）")
             }
             let pool = try await Self.pool(regionPath: region.path, on: db)
             let hash = SpotCheckDraw.eligibleHash(estates: estates, pool: pool)
@@ -125,7 +131,7 @@ public struct InspectionPlans: Sendable {
                 INSERT INTO inspection_plans (region_code, region_path, year, quarter, ratio_bp, seed_source, eligible, forced, pool, eligible_hash,
                                               method, status, published_at, published_by)
                 VALUES (\(bind: region.code), \(bind: region.path), \(bind: input.year), \(bind: input.quarter), \(bind: ratioBP), \(bind: source),
-                        \(bind: try Self.json(estates)), \(bind: try Self.json(Array(Set(input.forced)).sorted())), \(bind: try Self.json(pool)),
+                        \(bind: try Self.json(estates)), \(bind: try Self.json(forcedIds)), \(bind: try Self.json(pool)),
                         \(bind: hash), \(bind: SpotCheckDraw.method), 'published', \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
@@ -199,8 +205,8 @@ public struct InspectionPlans: Sendable {
     }
 
     /// Plans of the scope's region and below; a plan is public once drawn (双随机一公开), but the list is for officials.
-    static func visible(_ scope: Scope) -> SQLQueryString {
-        scope.role == .admin ? "1 = 1" : scope.role.isRegional ? Scope.pathPredicate("p.region_path", scope.regionPath) : "1 = 0"
+    static func visible(_ scope: Scope, column: SQLQueryString = "p.region_path") -> SQLQueryString {
+        scope.role == .admin ? "1 = 1" : scope.role.isRegional ? Scope.pathPredicate(column, scope.regionPath) : "1 = 0"
     }
 
     /// Recomputes a drawn plan from its published list, pool, forced inclusions, ratio and seed: nil when it matches,

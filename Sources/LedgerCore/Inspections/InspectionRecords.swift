@@ -8,9 +8,12 @@ public struct InspectionRecords: Sendable {
     public struct Answer: Sendable, Codable, Equatable {
         public let result: ChecklistResult
         public let note: String
-        public init(_ result: ChecklistResult, note: String = "") {
+        /// Photos uploaded with the answer (attachment ids, owner `inspection_record`).
+        public var photos: [Int64]?
+        public init(_ result: ChecklistResult, note: String = "", photos: [Int64]? = nil) {
             self.result = result
             self.note = note
+            self.photos = photos
         }
     }
 
@@ -23,12 +26,15 @@ public struct InspectionRecords: Sendable {
         public var inspectedOn: String
         /// Every checklist item's answer, by item code.
         public var answers: [String: Answer]
+        /// Photos per item code (JPEG or PNG, at most 3 per item); on a 不符合 they also become the problem's evidence.
+        public var photos: [String: [Complaints.Upload]]
 
-        public init(estateId: Int64, planId: Int64? = nil, inspectedOn: String, answers: [String: Answer]) {
+        public init(estateId: Int64, planId: Int64? = nil, inspectedOn: String, answers: [String: Answer], photos: [String: [Complaints.Upload]] = [:]) {
             self.estateId = estateId
             self.planId = planId
             self.inspectedOn = inspectedOn
             self.answers = answers
+            self.photos = photos
         }
 
         /// Every field error at once: the date, an answer for each item, a note for each 不符合.
@@ -49,16 +55,32 @@ public struct InspectionRecords: Sendable {
             for code in answers.keys where Checklist.item(code) == nil {
                 reader.errors.add(code, code: "unknown_item", "检查清单中没有该项")
             }
+            for (code, files) in photos where !files.isEmpty {
+                if files.count > 3 { reader.errors.add("photo.\(code)", code: "too_many_files", "每项最多上传3张照片") }
+                for file in files {
+                    do {
+                        let checked = try StoredFiles.check(filename: file.filename, bytes: file.bytes, label: "现场照片", field: "photo.\(code)")
+                        if checked.contentType == "application/pdf" { reader.errors.add("photo.\(code)", code: "unsupported_type", "现场照片只能是 JPEG 或 PNG 图片") }
+                    } catch let error as LedgerError {
+                        reader.errors.add(error)
+                    } catch {
+                        reader.errors.add("photo.\(code)", code: "unreadable", "照片无法读取")
+                    }
+                }
+            }
             return reader.errors
         }
     }
 
     let database: Database
     let clock: any LedgerClock
+    /// Where photos are kept; nil: a visit with photos is refused.
+    let files: StoredFiles?
 
-    public init(database: Database, clock: any LedgerClock) {
+    public init(database: Database, clock: any LedgerClock, filesDirectory: String? = nil) {
         self.database = database
         self.clock = clock
+        self.files = filesDirectory.map(StoredFiles.init(directory:))
     }
 
     /// Records the visit and raises a problem for each 不符合; returns the record's id and the problems raised.
@@ -80,6 +102,13 @@ public struct InspectionRecords: Sendable {
                 guard drawn != nil else { throw LedgerError.invalid("planId", code: "not_drawn", "该小区不在此抽查计划的抽取结果中") }
             }
             let failed = Checklist.items.filter { input.answers[$0.code]?.result == .fails }
+            let photos = try input.photos.mapValues { files in
+                try files.map { (checked: try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "现场照片", field: "photos"), bytes: $0.bytes) }
+            }.filter { !$0.value.isEmpty }
+            if !photos.isEmpty {
+                guard let store = files else { throw LedgerError.invalid("photos", code: "no_storage", "未配置照片存储目录，无法上传现场照片") }
+                for file in photos.values.flatMap({ $0 }) { try store.write(file.checked, bytes: file.bytes) }
+            }
             let id = try await db.raw("""
                 INSERT INTO inspection_records (plan_id, estate_id, company_id, region_path, inspected_on, checklist_version, answers, failed,
                                                 recorded_at, recorded_by)
@@ -88,12 +117,31 @@ public struct InspectionRecords: Sendable {
                         \(bind: try InspectionPlans.json(input.answers)), \(bind: failed.count), \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
+            var answers = input.answers
+            for (code, files) in photos.sorted(by: { $0.key < $1.key }) {
+                var ids: [Int64] = []
+                for file in files {
+                    try await Complaints.attach(file.checked, owner: "inspection_record", id: id, by: scope.username, at: at, on: db)
+                    ids.append(try await db.raw("""
+                        SELECT MAX(id) AS id FROM attachments WHERE owner_type = 'inspection_record' AND owner_id = \(bind: id)
+                        """).first(decodingColumn: "id", as: Int64.self)!)
+                }
+                answers[code]?.photos = ids
+            }
+            if !photos.isEmpty {
+                try await db.raw("UPDATE inspection_records SET answers = \(bind: try InspectionPlans.json(answers)) WHERE id = \(bind: id)").run()
+            }
             var problems: [Int64] = []
             for item in failed {
                 let note = input.answers[item.code]!.note.trimmingCharacters(in: .whitespacesAndNewlines)
-                problems.append(try await Problems.insert(
+                let problem = try await Problems.insert(
                     ProblemInput(estateId: input.estateId, category: item.category, description: "检查发现（\(item.title)）：\(note)", source: .inspection),
-                    sourceId: id, scope: scope, at: at, on: db))
+                    sourceId: id, scope: scope, at: at, on: db)
+                // The item's photos are the problem's evidence too.
+                for file in photos[item.code] ?? [] {
+                    try await Complaints.attach(file.checked, owner: "problem", id: problem, by: scope.username, at: at, on: db)
+                }
+                problems.append(problem)
             }
             try await AuditLog.record(on: db, scope: scope, at: at, action: "record", entity: "inspection_record", entityId: "\(id)",
                                       regionPath: estate.regionPath, after: ["estate": "\(input.estateId)", "failed": "\(failed.count)"])
@@ -108,5 +156,19 @@ public struct InspectionRecords: Sendable {
             SELECT DISTINCT estate_id, region_path FROM inspection_records WHERE \(Scope.pathPredicate("region_path", path))
             AND inspected_on >= \(bind: Day(year: year, month: 1, day: 1).description) AND inspected_on <= \(bind: until.description)
             """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
+    }
+
+    /// The annual 抽查核实率 under a region (nil: everywhere): estates verified by an inspection record this year up to
+    /// `until` ÷ registered estates; nil when there are no estates ("—", nothing is due).
+    public static func annualRate(under path: String?, year: Int, until: Day, on database: Database) async throws -> (verified: Int, estates: Int, rate: Double?) {
+        try await database.read { db in
+            let inside: SQLQueryString = path.map { Scope.pathPredicate("region_path", $0) } ?? "1 = 1"
+            let verified = try await db.raw("""
+                SELECT COUNT(DISTINCT estate_id) AS n FROM inspection_records WHERE \(inside)
+                AND inspected_on >= \(bind: Day(year: year, month: 1, day: 1).description) AND inspected_on <= \(bind: until.description)
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
+            let estates = try await db.raw("SELECT COUNT(*) AS n FROM estates WHERE \(inside)").first(decodingColumn: "n", as: Int.self) ?? 0
+            return (verified, estates, estates == 0 ? nil : Double(verified) / Double(estates))
+        }
     }
 }

@@ -61,9 +61,12 @@ public enum SpotCheckDraw {
 
     /// SHA-256 of the eligible list and the inspector pool (step 1), in hex.
     public static func eligibleHash(estates: [Estate], pool: [Inspector]) -> String {
-        let text = estates.sorted { $0.id < $1.id }.map { $0.line + "\n" }.joined() + "--\n"
-            + pool.sorted { $0.id < $1.id }.map { $0.line + "\n" }.joined()
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(eligibleText(estates: estates, pool: pool).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The exact text whose SHA-256 is `eligibleHash` (step 1): published so that anyone can check the hash and redraw.
+    public static func eligibleText(estates: [Estate], pool: [Inspector]) -> String {
+        estates.sorted { $0.id < $1.id }.map { $0.line + "\n" }.joined() + "--\n" + pool.sorted { $0.id < $1.id }.map { $0.line + "\n" }.joined()
     }
 
     /// How many estates a ratio (basis points) of `count` asks for: rounded up.

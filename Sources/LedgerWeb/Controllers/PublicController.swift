@@ -11,6 +11,7 @@ struct PublicController {
     let regions: RegionDirectory
     let questions: OwnerQuestions
     let vouchers: VoucherStore
+    let inspections: InspectionRecords
     let publicBaseURL: String?
     let renderer: Renderer
     let clock: any LedgerClock
@@ -69,10 +70,12 @@ struct PublicController {
         }
         let head = try await log.treeHead()
         let answered = try await questions.answered(estateId: estate.id)
+        let inspected = try await inspections.publicResults(estateId: estate.id).map(PublicInspectionRow.init)
         let model = PublicEstatePage(
             layout: Layout(title: "\(estate.name) 公共收益公示", context: context, notice: notice), estate: try await summary(estate, place: place),
             quarters: sheets, empty: sheets.isEmpty, treeSize: head.size, treeRoot: head.rootHash,
             questions: answered.map(PublicEstatePage.QuestionRow.init), hasQuestions: !answered.isEmpty,
+            inspections: inspected, hasInspections: !inspected.isEmpty,
             periods: sheets.map { Option(value: "\($0.year)Q\($0.quarter)", label: $0.period, selected: false) },
             item: Field("item", context.form.fields, questionErrors), content: Field("content", context.form.fields, questionErrors),
             questionError: questionErrors.items.first { $0.field != "item" && $0.field != "content" }?.message)

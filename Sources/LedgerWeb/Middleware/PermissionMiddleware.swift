@@ -17,7 +17,7 @@ public enum RoutePermissions {
         ("/problems", .viewProblems),
         ("/dashboard", .viewDashboard), ("/api/v1/dashboard", .viewDashboard),
         ("/campaigns", .viewCampaigns),
-        ("/api/v1/inspection-plans", .viewInspectionPlans),
+        ("/inspections", .viewInspectionPlans), ("/api/v1/inspection-plans", .viewInspectionPlans),
         ("/reports", .viewReports),
         ("/settings", .setRegionSettings),
         ("/accounts", .manageAccounts),

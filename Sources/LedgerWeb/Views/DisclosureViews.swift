@@ -110,6 +110,8 @@ struct PublicEstatePage: Sendable {
     let treeRoot: String
     let questions: [QuestionRow]
     let hasQuestions: Bool
+    let inspections: [PublicInspectionRow]
+    let hasInspections: Bool
     let periods: [Option]
     let item: Field
     let content: Field

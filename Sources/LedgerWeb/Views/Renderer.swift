@@ -69,6 +69,12 @@ enum Template: String, CaseIterable, Sendable {
     case filings
     case home
     case importPage = "import"
+    case inspectionInspectors = "inspection-inspectors"
+    case inspectionPlan = "inspection-plan"
+    case inspectionPlanForm = "inspection-plan-form"
+    case inspectionPlans = "inspection-plans"
+    case inspectionVisit = "inspection-visit"
+    case inspectionVisitForm = "inspection-visit-form"
     case letter
     case login
     case notice
@@ -76,6 +82,7 @@ enum Template: String, CaseIterable, Sendable {
     case problemForm = "problem-form"
     case publicEstate = "public-estate"
     case publicHistory = "public-history"
+    case publicInspectionPlan = "public-inspection-plan"
     case putRight = "put-right"
     case regions
     case reportSummary = "report-summary"
