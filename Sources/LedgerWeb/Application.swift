@@ -163,7 +163,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     DashboardController(dashboard: Dashboard(database: db, clock: clock, cache: deps.dashboardCache), regions: regions, renderer: deps.renderer)
         .addRoutes(to: protected)
-    CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer).addRoutes(to: protected)
+    CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
                        companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)

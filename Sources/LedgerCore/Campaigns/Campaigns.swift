@@ -1,21 +1,27 @@
 import Foundation
 import SQLKit
 
-/// 专项整治: a regulator's campaign with its phases (动员部署, 自查自纠, 检查督导, 总结验收) and task list. A task is due on
-/// a date, monthly by day N, or quarterly by day N of the month after the quarter; the responsible units report
-/// progress per period, and a period past its due day without a report of completion is overdue.
+/// 专项整治: a regulator's campaign with its phases — named and counted as its own plan has them (Dehua's four ending in
+/// 总结验收, Fuzhou's third 交叉督导, Panjin's five steps ending in 监督问责) — and task list. A task is due on a date,
+/// weekly on a weekday (Wen County's brief every Thursday), monthly by day N, or quarterly by day N of the month after
+/// the quarter; the responsible units report progress per period, and a period past its due day without a report of
+/// completion is overdue.
 public struct Campaigns: Sendable {
     public enum Schedule: String, Sendable, CaseIterable, Codable {
-        case date, monthly, quarterly
+        case date, weekly, monthly, quarterly
 
         public var title: String {
             switch self {
             case .date: "限期完成"
+            case .weekly: "每周"
             case .monthly: "每月"
             case .quarterly: "每季度"
             }
         }
     }
+
+    /// 周一 … 周日 (a weekly task's `day`, 1 = Monday).
+    public static let weekdayNames = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 
     /// What a responsible unit reports for a period.
     public enum Progress: String, Sendable, Codable, CaseIterable {
@@ -24,6 +30,17 @@ public struct Campaigns: Sendable {
     }
 
     public static let phaseNames = ["动员部署阶段", "自查自纠阶段", "检查督导阶段", "总结验收阶段"]
+
+    /// The phase lists of the plans in use, to start a campaign from (the names stay editable, phases can be added or left out).
+    public static let phaseLayouts: [(key: String, title: String, names: [String])] = [
+        ("dehua", "德化县方案：四个阶段", phaseNames),
+        ("fuzhou", "福州市方案：第三阶段为交叉督导", ["动员部署阶段", "自查自纠阶段", "交叉督导阶段", "总结验收阶段"]),
+        ("putian", "莆田市方案：四个阶段", ["全面动员部署", "自查自纠阶段", "组织督导整改", "总结经验提升"]),
+        ("wenxian", "温县方案：整治与督导并行", ["动员部署阶段", "专项整治阶段", "督导检查阶段", "巩固提高阶段"]),
+        ("panjin", "盘锦市方案：五个步骤", ["动员部署", "自查自纠", "督查巡查", "总结提高", "监督问责"]),
+    ]
+    /// At most this many phases.
+    public static let maxPhases = 8
 
     public struct Phase: Sendable, Codable {
         public let name: String
@@ -41,6 +58,10 @@ public struct Campaigns: Sendable {
 
         public var title: String {
             if period == "once" { return "完成" }
+            if period.hasPrefix("W"), let monday = Day(String(period.dropFirst())) {
+                let sunday = monday.adding(days: 6)
+                return "\(monday.month)月\(monday.day)日—\(sunday.month)月\(sunday.day)日当周"
+            }
             if period.contains("Q"), let q = Quarter(text: period) { return q.title }
             let parts = period.split(separator: "-")
             return parts.count == 2 ? "\(parts[0])年\(Int(parts[1]) ?? 0)月" : period
@@ -234,6 +255,11 @@ public struct Campaigns: Sendable {
                         name: try row.decode(column: "name", as: String.self), createdAt: try row.decode(column: "created_at", as: String.self), phases: phases)
     }
 
+    /// Days since the Monday of the day's week (0 = Monday … 6 = Sunday).
+    static func weekday(_ day: Day) -> Int {
+        ((Day(year: 2024, month: 1, day: 1).days(until: day) % 7) + 7) % 7
+    }
+
     /// The campaign's tasks with their periods up to today (monthly and quarterly ones from the first phase to the last).
     static func tasks(_ campaign: Campaign, today: Day, on db: any SQLDatabase) async throws -> [Task] {
         let start = campaign.phases.first.flatMap { Day($0.startsOn) } ?? today
@@ -255,6 +281,13 @@ public struct Campaigns: Sendable {
             switch schedule {
             case .date:
                 if let d = dueOn.flatMap(Day.init) { due = [("once", d)] }
+            case .weekly:
+                // Weeks run Monday to Sunday; each is due on its weekday `day` (1 = Monday).
+                var monday = start.adding(days: -Self.weekday(start))
+                while monday <= end {
+                    due.append(("W" + monday.description, monday.adding(days: (day ?? 4) - 1)))
+                    monday = monday.adding(days: 7)
+                }
             case .monthly:
                 var month = Day(year: start.year, month: start.month, day: 1)
                 while month <= end {

@@ -7,6 +7,7 @@ struct CampaignController {
     let campaigns: Campaigns
     let regions: RegionDirectory
     let renderer: Renderer
+    let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/campaigns", use: list)
@@ -18,7 +19,7 @@ struct CampaignController {
 
     struct ListPage: Sendable {
         struct Row: Sendable { let id: Int64; let name: String; let phases: String }
-        struct PhaseField: Sendable { let index: Int; let name: String; let from: String; let until: String; let error: String? }
+        struct PhaseField: Sendable { let index: Int; let number: Int; let name: String; let from: String; let until: String; let error: String? }
         let layout: Layout
         let rows: [Row]
         let empty: Bool
@@ -26,14 +27,17 @@ struct CampaignController {
         let regionCode: String
         let name: Field
         let phases: [PhaseField]
+        let phasesError: String?
+        let layouts: [Option]
         let formError: String?
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await listPage(context, errors: FieldErrors())
+        try await listPage(context, errors: FieldErrors(), layout: request.uri.queryParameters["layout"].map(String.init))
     }
 
-    private func listPage(_ context: AppRequestContext, errors: FieldErrors, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `layout` names a plan's phase list to start from (`Campaigns.phaseLayouts`); submitted values win over it.
+    private func listPage(_ context: AppRequestContext, errors: FieldErrors, layout: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
         try scope.require(.viewCampaigns)
         let all = try await campaigns.list(scope: scope)
@@ -43,10 +47,15 @@ struct CampaignController {
             rows: all.map { .init(id: $0.id, name: $0.name, phases: $0.phases.map { "\($0.name) \($0.startsOn)至\($0.endsOn)" }.joined(separator: "；")) },
             empty: all.isEmpty, canCreate: scope.can(.manageCampaigns), regionCode: try await regions.home(scope: scope),
             name: Field("name", values, errors),
-            phases: Campaigns.phaseNames.enumerated().map { index, name in
-                .init(index: index, name: name, from: values["phase\(index)From"] ?? "", until: values["phase\(index)Until"] ?? "",
-                      error: errors.message(for: "phase\(index)From") ?? errors.message(for: "phase\(index)Until"))
+            phases: (0..<Campaigns.maxPhases).map { index in
+                let names = Campaigns.phaseLayouts.first { $0.key == layout }?.names ?? Campaigns.phaseNames
+                let submitted = values.isEmpty ? nil : values["phase\(index)Name"]
+                return .init(index: index, number: index + 1, name: submitted ?? (index < names.count ? names[index] : ""),
+                             from: values["phase\(index)From"] ?? "", until: values["phase\(index)Until"] ?? "",
+                             error: errors.message(for: "phase\(index)Name") ?? errors.message(for: "phase\(index)From") ?? errors.message(for: "phase\(index)Until"))
             },
+            phasesError: errors.message(for: "phases"),
+            layouts: Campaigns.phaseLayouts.map { Option(value: $0.key, label: $0.title, selected: $0.key == (layout ?? "dehua")) },
             formError: errors.items.first { !($0.field ?? "").hasPrefix("phase") && $0.field != "name" }?.message)
         return renderer.render(.campaigns, model, status: status)
     }
@@ -81,8 +90,12 @@ struct CampaignController {
         let responsible: Field
         let dueOn: Field
         let day: Field
+        let dueText: Field
         let scheduleError: String?
         let reportError: String?
+        /// The complaint ledger (附件5) since the campaign began, and for the current month.
+        let ledgerSince: String
+        let ledgerMonth: String
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -107,7 +120,8 @@ struct CampaignController {
             overdueCount: tasks.reduce(0) { $0 + $1.overdue.count }, canEdit: scope.can(.manageCampaigns),
             canReport: scope.can(.reportCampaignTasks),
             content: Field("content", values, errors), responsible: Field("responsible", values, errors), dueOn: Field("dueOn", values, errors),
-            day: Field("day", values, errors), scheduleError: errors.message(for: "schedule"), reportError: reportError)
+            day: Field("day", values, errors), dueText: Field("dueText", values, errors), scheduleError: errors.message(for: "schedule"), reportError: reportError,
+            ledgerSince: campaign.phases.map(\.startsOn).min() ?? "", ledgerMonth: String(Timestamp.shanghaiDay(clock.now()).prefix(8)) + "01")
         return renderer.render(.campaign, model, status: status)
     }
 

@@ -123,14 +123,18 @@ struct ComplaintController {
 
     @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (scope, filter, unit) = try await ledgerQuery(request, context)
-        return LedgerQuery.csvStream(ComplaintLedger.layout(unit: unit, filledOn: today), filename: "投诉举报台账-\(unit)-\(today).csv") { [complaints] each in
+        let period = ComplaintLedger.period(from: filter.from, until: filter.until, today: today)
+        return LedgerQuery.csvStream(ComplaintLedger.layout(unit: unit, filledOn: today, period: period?.title),
+                                     filename: "投诉举报台账-\(unit)-\(period?.name ?? today.description).csv") { [complaints] each in
             try await complaints.forEach(scope: scope, filter: filter, each)
         }
     }
 
     @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (scope, filter, unit) = try await ledgerQuery(request, context)
-        return try await LedgerQuery.xlsxStream(ComplaintLedger.layout(unit: unit, filledOn: today), filename: "投诉举报台账-\(unit)-\(today).xlsx") { each in
+        let period = ComplaintLedger.period(from: filter.from, until: filter.until, today: today)
+        return try await LedgerQuery.xlsxStream(ComplaintLedger.layout(unit: unit, filledOn: today, period: period?.title),
+                                                filename: "投诉举报台账-\(unit)-\(period?.name ?? today.description).xlsx") { each in
             try await complaints.forEach(scope: scope, filter: filter, each)
         }
     }

@@ -48,10 +48,11 @@ extension EnforcementInput {
 }
 
 extension Campaigns.NewCampaign {
-    /// The phases come as `phase0From`, `phase0Until`, … in the order of `Campaigns.phaseNames`.
+    /// The phases come as `phase0Name`, `phase0From`, `phase0Until`, … in order, up to `Campaigns.maxPhases`.
     init(form: FormData) {
-        self.init(name: form.value("name"), region: form.value("region"),
-                  phaseDates: Campaigns.phaseNames.indices.map { (form.value("phase\($0)From"), form.value("phase\($0)Until")) })
+        self.init(name: form.value("name"), region: form.value("region"), phases: (0..<Campaigns.maxPhases).map {
+            Campaigns.PhaseDates(name: form.value("phase\($0)Name"), from: form.value("phase\($0)From"), until: form.value("phase\($0)Until"))
+        })
     }
 }
 
