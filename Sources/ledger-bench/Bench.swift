@@ -68,6 +68,7 @@ struct Bench: AsyncParsableCommand {
         if exportComplaints > 0 { report.append(try await ExportBench.measure(db, count: exportComplaints)) }
         report.append(DrawBench.measure(estates: estates))
         report.append(try await DrawBench.measureAnnualRate(db))
+        report.append(try await CreditBench.measure(db))
         await db.close()
         if warningEstates > 0 {
             report.append(try await measureWarningRun(logger: logger))

@@ -23,7 +23,7 @@ public struct DailyJobs: Sendable {
     }
 
     /// The platform's daily jobs: the escalation ladder at 01:00, then the warning rules over everything at 02:00
-    /// (so that W14 sees today's overdue rectifications).
+    /// (so that W14 sees today's overdue rectifications), then the credit events those raised.
     public static let standard: [Job] = [
         Job(name: "escalation", hour: 1) { database, clock in
             "发出文书 \(try await Escalation(database: database, clock: clock).run()) 份"
@@ -31,6 +31,9 @@ public struct DailyJobs: Sendable {
         Job(name: "warnings", hour: 2) { database, clock in
             let summary = try await WarningEngine(database: database, clock: clock).run()
             return "新增 \(summary.opened)，自动关闭 \(summary.closed)，保持 \(summary.unchanged)"
+        },
+        Job(name: "credit", hour: 2) { database, clock in
+            "新增信用记录 \(try await CreditFile(database: database, clock: clock).collect()) 条"
         },
         Job(name: "retention", hour: 3) { database, clock in
             let days = try PersonalDataRetention.configuredDays()

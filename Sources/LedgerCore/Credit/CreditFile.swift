@@ -1,0 +1,295 @@
+import Foundation
+import SQLKit
+
+/// 企业信用档案: the dated credit events of each company, raised from their sources (idempotently: one event per rule and
+/// source record, however often the daily job runs), recorded by hand with a document number, withdrawn on objection;
+/// and the score and grade computed from the valid events every time — never a stored counter that could drift.
+public struct CreditFile: Sendable {
+    public enum Status: String, Sendable, Codable {
+        case valid, withdrawn
+        public var title: String { self == .valid ? "有效" : "已撤销" }
+    }
+
+    public struct Event: Sendable, Codable, Equatable {
+        public let id: Int64
+        public let companyId: Int64
+        public let rule: String
+        public let points: Int
+        public let basis: String
+        public let sourceType: String
+        public let sourceId: Int64?
+        public let regionPath: String
+        public let occurredOn: String
+        public let expiresOn: String
+        public let documentNumber: String
+        public let note: String
+        public let status: Status
+
+        /// Counts on `day`: valid, already happened, not yet expired.
+        public func counts(on day: Day) -> Bool {
+            status == .valid && occurredOn <= day.description && day.description < expiresOn
+        }
+    }
+
+    /// A grade from a score, with the region's thresholds (AAA ≥ 85, AA ≥ 80, A ≥ 70, B ≥ 60, C below).
+    public enum Grade: String, Sendable, Codable, CaseIterable {
+        case aaa = "AAA", aa = "AA", a = "A", b = "B", c = "C"
+
+        public var title: String { rawValue + "级" }
+
+        public static let thresholds: [(Grade, Int)] = [(.aaa, 85), (.aa, 80), (.a, 70), (.b, 60)]
+
+        public static func of(_ score: Int) -> Grade {
+            thresholds.first { score >= $0.1 }?.0 ?? .c
+        }
+    }
+
+    /// The arithmetic behind a grade: basic information (up to 80), good-credit events (up to 40), bad-credit events.
+    public struct Score: Sendable, Equatable {
+        public let registration: Int
+        public let managing: Int
+        public let filing: Int
+        public let good: Int
+        public let bad: Int
+
+        public init(registration: Int, managing: Int, filing: Int, good: Int, bad: Int) {
+            (self.registration, self.managing, self.filing, self.good, self.bad) = (registration, managing, filing, good, bad)
+        }
+
+        public var basic: Int { registration + managing + filing }
+        public var total: Int { basic + min(good, Self.goodCap) - bad }
+        public var grade: Grade { Grade.of(total) }
+
+        public static let goodCap = 40
+    }
+
+    let database: Database
+    let clock: any LedgerClock
+
+    public init(database: Database, clock: any LedgerClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    // MARK: Raising events
+
+    /// Raises the events of every automatic source not raised yet; returns how many were new. Run by the daily job and
+    /// after a source's own step; running it again raises nothing twice.
+    @discardableResult
+    public func collect() async throws -> Int {
+        let at = clock.now()
+        let today = Day(Timestamp.shanghaiDay(at))!
+        return try await database.transaction { db in
+            let settings = try await CreditRules.settings(on: db)
+            var raised = 0
+            func raise(_ rule: CreditRule, company: Int64, source: CreditSource, id: Int64, path: String, on day: String, basis: String,
+                       document: String, note: String) async throws {
+                let applied = CreditRules.resolve(rule, path: path, settings: settings)
+                let occurred = Day(day) ?? today
+                try await db.raw("""
+                    INSERT INTO credit_events (company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on,
+                                               document_number, note, status, created_at, created_by)
+                    VALUES (\(bind: company), \(bind: rule.code), \(bind: applied.points), \(bind: basis), \(bind: source.rawValue), \(bind: id), \(bind: path),
+                            \(bind: occurred.description), \(bind: Self.expiry(occurred, months: applied.validityMonths).description), \(bind: document),
+                            \(bind: note), 'valid', \(bind: Timestamp.storage(at)), 'system')
+                    """).run()
+                raised += 1
+            }
+            func fresh(_ source: CreditSource, _ rule: String, alias: String) -> SQLQueryString {
+                "NOT EXISTS (SELECT 1 FROM credit_events e WHERE e.rule = \(bind: rule) AND e.source_type = \(bind: source.rawValue) AND e.source_id = \(unsafeRaw: alias).id)"
+            }
+            for rule in CreditRules.defaults where rule.source != .manual {
+                switch rule.source {
+                case .enforcement:
+                    for row in try await db.raw("""
+                        SELECT a.id, a.company_id, a.region_path, a.decided_on, a.basis, a.document_number FROM enforcement_actions a
+                        WHERE a.kind = \(bind: rule.enforcementKind ?? "") AND \(fresh(.enforcement, rule.code, alias: "a")) ORDER BY a.id
+                        """).all() {
+                        let basis = try row.decode(column: "basis", as: String.self)
+                        try await raise(rule, company: try row.decode(column: "company_id", as: Int64.self), source: .enforcement,
+                                        id: try row.decode(column: "id", as: Int64.self), path: try row.decode(column: "region_path", as: String.self),
+                                        on: try row.decode(column: "decided_on", as: String.self), basis: basis.isEmpty ? rule.basis : basis,
+                                        document: try row.decode(column: "document_number", as: String.self), note: rule.title)
+                    }
+                case .overdueProblem:
+                    for row in try await db.raw("""
+                        SELECT p.id, p.company_id, p.region_path, l.issued_on, l.number FROM problems p JOIN letters l ON l.problem_id = p.id AND l.kind = 'supervision'
+                        WHERE p.company_id IS NOT NULL AND \(fresh(.overdueProblem, rule.code, alias: "p")) ORDER BY p.id
+                        """).all() {
+                        try await raise(rule, company: try row.decode(column: "company_id", as: Int64.self), source: .overdueProblem,
+                                        id: try row.decode(column: "id", as: Int64.self), path: try row.decode(column: "region_path", as: String.self),
+                                        on: try row.decode(column: "issued_on", as: String.self), basis: rule.basis,
+                                        document: try row.decode(column: "number", as: String.self), note: "问题 #\(try row.decode(column: "id", as: Int64.self)) 逾期未整改")
+                    }
+                case .undisclosed:
+                    let cutoff = Timestamp.startOfShanghaiDay(today.adding(days: -CreditRules.undisclosedDays))
+                    for row in try await db.raw("""
+                        SELECT w.id, w.company_id, w.region_path, w.opened_at, w.year, w.quarter FROM warnings w
+                        WHERE w.rule = 'W01' AND w.status IN ('open', 'acknowledged') AND w.company_id IS NOT NULL AND w.opened_at < \(bind: cutoff)
+                        AND \(fresh(.undisclosed, rule.code, alias: "w")) ORDER BY w.id
+                        """).all() {
+                        let opened = Day(Timestamp.shanghaiDay(Timestamp.parse(try row.decode(column: "opened_at", as: String.self)) ?? at))!
+                        let quarter = "\(try row.decode(column: "year", as: Int.self))年第\(try row.decode(column: "quarter", as: Int.self))季度"
+                        try await raise(rule, company: try row.decode(column: "company_id", as: Int64.self), source: .undisclosed,
+                                        id: try row.decode(column: "id", as: Int64.self), path: try row.decode(column: "region_path", as: String.self),
+                                        on: opened.adding(days: CreditRules.undisclosedDays).description, basis: rule.basis, document: "",
+                                        note: "\(quarter)公共收益逾期未公示超过\(CreditRules.undisclosedDays)日")
+                    }
+                case .complaint:
+                    for row in try await db.raw("""
+                        SELECT c.id, c.company_id, c.region_path, c.closed_at, c.tracking_code FROM complaints c
+                        WHERE c.status = 'closed' AND c.outcome = 'fixed' AND c.company_id IS NOT NULL AND \(fresh(.complaint, rule.code, alias: "c")) ORDER BY c.id
+                        """).all() {
+                        let closed = try row.decode(column: "closed_at", as: String?.self).flatMap(Timestamp.parse) ?? at
+                        try await raise(rule, company: try row.decode(column: "company_id", as: Int64.self), source: .complaint,
+                                        id: try row.decode(column: "id", as: Int64.self), path: try row.decode(column: "region_path", as: String.self),
+                                        on: Timestamp.shanghaiDay(closed), basis: rule.basis, document: try row.decode(column: "tracking_code", as: String.self),
+                                        note: "投诉举报经查属实并已整改")
+                    }
+                case .manual:
+                    break
+                }
+            }
+            if raised > 0 {
+                try await AuditLog.record(on: db, scope: .system, at: at, action: "collect", entity: "credit_events", entityId: "", regionPath: nil,
+                                          after: ["raised": "\(raised)"])
+            }
+            return raised
+        }
+    }
+
+    /// The day an event stops counting: `months` after it happened (an event without its own period counts 12 months).
+    static func expiry(_ day: Day, months: Int) -> Day {
+        let total = day.year * 12 + (day.month - 1) + months
+        let year = total / 12, month = total % 12 + 1
+        return Day(year: year, month: month, day: min(day.day, Day.daysIn(year: year, month: month)))
+    }
+
+    /// A regulator records an event by hand (the rule's source is `manual`), with the document it rests on.
+    @discardableResult
+    public func record(companyId: Int64, rule code: String, occurredOn: String, documentNumber: String, note: String, scope: Scope) async throws -> Int64 {
+        try scope.require(.recordEnforcement)
+        var reader = InputReader()
+        let rule = CreditRules.rule(code)
+        if rule == nil || rule?.source != .manual { reader.errors.add("rule", code: "unknown_rule", "请选择可人工记录的信用规则") }
+        let day = reader.day(occurredOn, field: "occurredOn", label: "发生日期")
+        let document = reader.text(documentNumber, field: "documentNumber", label: "文书编号", max: 60)
+        let text = reader.text(note, field: "note", label: "事实摘要", max: 500)
+        let at = clock.now()
+        if let day, day > Day(Timestamp.shanghaiDay(at))! { reader.errors.add("occurredOn", code: "future_date", "发生日期不能晚于今天") }
+        try reader.errors.throwIfAny()
+        return try await database.transaction { db in
+            guard let path = try await db.raw("""
+                SELECT region_path FROM companies WHERE id = \(bind: companyId)
+                """).first(decodingColumn: "region_path", as: String.self) else { throw LedgerError.notFound("物业服务企业") }
+            guard let home = scope.regionPath, scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+            let applied = CreditRules.resolve(rule!, path: home, settings: try await CreditRules.settings(on: db))
+            let id = try await db.raw("""
+                INSERT INTO credit_events (company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on,
+                                           document_number, note, status, created_at, created_by)
+                VALUES (\(bind: companyId), \(bind: applied.code), \(bind: applied.points), \(bind: applied.basis), 'manual', NULL, \(bind: home),
+                        \(bind: day!.description), \(bind: Self.expiry(day!, months: applied.validityMonths).description), \(bind: document), \(bind: text),
+                        'valid', \(bind: Timestamp.storage(at)), \(bind: scope.username))
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)!
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "record", entity: "credit_event", entityId: "\(id)", regionPath: home,
+                                      after: ["company": "\(companyId)", "rule": applied.code, "points": "\(applied.points)", "companyRegion": path])
+            return id
+        }
+    }
+
+    /// Withdraws an event (an objection upheld): it stops counting and stays visible as withdrawn.
+    public func withdraw(_ id: Int64, reason: String, scope: Scope) async throws {
+        try scope.require(.recordEnforcement)
+        var reader = InputReader()
+        let text = reader.text(reason, field: "reason", label: "撤销理由", max: 500)
+        try reader.errors.throwIfAny()
+        let at = clock.now()
+        try await database.transaction { db in
+            guard let row = try await db.raw("""
+                SELECT region_path, status FROM credit_events WHERE id = \(bind: id) AND \(InspectionPlans.visible(scope, column: "region_path"))
+                """).first() else { throw LedgerError.notFound("信用记录") }
+            guard try row.decode(column: "status", as: String.self) == Status.valid.rawValue else {
+                throw LedgerError(.conflict, code: "already_withdrawn", message: "该信用记录已撤销", field: "reason")
+            }
+            try await db.raw("""
+                UPDATE credit_events SET status = 'withdrawn', withdrawn_at = \(bind: Timestamp.storage(at)), withdrawn_reason = \(bind: text) WHERE id = \(bind: id)
+                """).run()
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "withdraw", entity: "credit_event", entityId: "\(id)",
+                                      regionPath: try row.decode(column: "region_path", as: String.self), after: ["reason": text])
+        }
+    }
+
+    // MARK: Reading
+
+    public func events(companyId: Int64) async throws -> [Event] {
+        try await database.read { db in try await Self.events(condition: "company_id = \(bind: companyId)", on: db) }
+    }
+
+    static func events(condition: SQLQueryString, on db: any SQLDatabase) async throws -> [Event] {
+        try await db.raw("""
+            SELECT id, company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on, document_number, note, status
+            FROM credit_events WHERE \(condition) ORDER BY occurred_on DESC, id DESC
+            """).all().map { row in
+            Event(id: try row.decode(column: "id", as: Int64.self), companyId: try row.decode(column: "company_id", as: Int64.self),
+                  rule: try row.decode(column: "rule", as: String.self), points: try row.decode(column: "points", as: Int.self),
+                  basis: try row.decode(column: "basis", as: String.self), sourceType: try row.decode(column: "source_type", as: String.self),
+                  sourceId: try row.decode(column: "source_id", as: Int64?.self), regionPath: try row.decode(column: "region_path", as: String.self),
+                  occurredOn: try row.decode(column: "occurred_on", as: String.self), expiresOn: try row.decode(column: "expires_on", as: String.self),
+                  documentNumber: try row.decode(column: "document_number", as: String.self), note: try row.decode(column: "note", as: String.self),
+                  status: Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .valid)
+        }
+    }
+
+    /// The basic-information part (up to 80): registration complete (30: contact, phone and address 10 each), managing
+    /// an estate (20), and 30 × the share of its estates' last four quarters that are published.
+    public struct Basics: Sendable {
+        public let contactFields: Int
+        public let estates: Int
+        public let dueFilings: Int
+        public let filed: Int
+    }
+
+    static func score(_ basics: Basics, events: [Event], on day: Day) -> Score {
+        let valid = events.filter { $0.counts(on: day) }
+        let filing = basics.dueFilings == 0 ? 0 : 30 * min(basics.filed, basics.dueFilings) / basics.dueFilings
+        return Score(registration: 10 * basics.contactFields, managing: basics.estates > 0 ? 20 : 0, filing: filing,
+                     good: valid.filter { $0.points > 0 }.reduce(0) { $0 + $1.points }, bad: valid.filter { $0.points < 0 }.reduce(0) { $0 - $1.points })
+    }
+
+    /// Every company's score as of today, computed from the registry and the events in a handful of queries.
+    public func scores() async throws -> [Int64: Score] {
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let lastQuarter = Quarter(containing: today).previous
+        let first = lastQuarter.previous.previous.previous
+        return try await database.read { db in
+            var basics: [Int64: (Int, Int, Int)] = [:]
+            for row in try await db.raw("""
+                SELECT c.id, (CASE WHEN c.contact_name <> '' THEN 1 ELSE 0 END) + (CASE WHEN c.contact_phone <> '' THEN 1 ELSE 0 END)
+                       + (CASE WHEN c.address <> '' THEN 1 ELSE 0 END) AS fields,
+                       (SELECT COUNT(*) FROM estates e WHERE e.company_id = c.id) AS estates
+                FROM companies c
+                """).all() {
+                basics[try row.decode(column: "id", as: Int64.self)] = (try row.decode(column: "fields", as: Int.self), try row.decode(column: "estates", as: Int.self), 0)
+            }
+            for row in try await db.raw("""
+                SELECT company_id, COUNT(DISTINCT estate_id * 100000 + year * 10 + quarter) AS n FROM disclosure_versions
+                WHERE company_id IS NOT NULL AND (year * 10 + quarter) >= \(bind: first.year * 10 + first.quarter)
+                AND (year * 10 + quarter) <= \(bind: lastQuarter.year * 10 + lastQuarter.quarter) GROUP BY company_id
+                """).all() {
+                let id = try row.decode(column: "company_id", as: Int64.self)
+                basics[id]?.2 = try row.decode(column: "n", as: Int.self)
+            }
+            var events: [Int64: [Event]] = [:]
+            for event in try await Self.events(condition: "status = 'valid' AND expires_on > \(bind: today.description)", on: db) {
+                events[event.companyId, default: []].append(event)
+            }
+            var result: [Int64: Score] = [:]
+            for (id, (fields, estates, filed)) in basics {
+                result[id] = Self.score(Basics(contactFields: fields, estates: estates, dueFilings: estates * 4, filed: filed),
+                                        events: events[id] ?? [], on: today)
+            }
+            return result
+        }
+    }
+}
