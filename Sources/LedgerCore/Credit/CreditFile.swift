@@ -226,10 +226,10 @@ public struct CreditFile: Sendable {
         try await database.read { db in try await Self.events(condition: "company_id = \(bind: companyId)", on: db) }
     }
 
-    static func events(condition: SQLQueryString, on db: any SQLDatabase) async throws -> [Event] {
+    static func events(condition: SQLQueryString, limit: Int? = nil, on db: any SQLDatabase) async throws -> [Event] {
         try await db.raw("""
             SELECT id, company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on, document_number, note, status
-            FROM credit_events WHERE \(condition) ORDER BY occurred_on DESC, id DESC
+            FROM credit_events WHERE \(condition) ORDER BY occurred_on DESC, id DESC \(unsafeRaw: limit.map { "LIMIT \($0)" } ?? "")
             """).all().map { row in
             Event(id: try row.decode(column: "id", as: Int64.self), companyId: try row.decode(column: "company_id", as: Int64.self),
                   rule: try row.decode(column: "rule", as: String.self), points: try row.decode(column: "points", as: Int.self),

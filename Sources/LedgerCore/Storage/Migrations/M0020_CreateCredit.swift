@@ -42,5 +42,20 @@ struct M0020_CreateCredit: Migration {
         try await d.exec(db, "CREATE UNIQUE INDEX credit_events_source ON credit_events (rule, source_type, source_id)")
         try await d.exec(db, "CREATE INDEX credit_events_company ON credit_events (company_id, occurred_on)")
         try await d.exec(db, "CREATE INDEX credit_events_region ON credit_events (region_path, occurred_on)")
+        // Red and black lists by decision (with reason, document and period).
+        try await d.exec(db, """
+            CREATE TABLE credit_lists (
+                \(d.id),
+                company_id BIGINT NOT NULL REFERENCES companies(id),
+                list TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                document_number TEXT NOT NULL,
+                decided_on TEXT NOT NULL,
+                until TEXT NOT NULL,
+                region_path \(d.binaryText) NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL)
+            """)
+        try await d.exec(db, "CREATE INDEX credit_lists_company ON credit_lists (company_id, list)")
     }
 }
