@@ -31,7 +31,8 @@ import Testing
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
-            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"): parts.append("\(ids[parts.last!]!)")
+            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "cross"), ("id", "groups"):
+                parts.append("\(ids[parts.last!]!)")
             case ("code", "track"): parts.append("TS2345678923")
             case ("file", _): parts.append("1")
             case ("kind", _): parts.append("estates")
@@ -75,6 +76,19 @@ import Testing
         ])
     }
 
+    /// A drawn cross-inspection round among county B's two streets (a second street is added): its id and a group's.
+    static func crossInspection(in world: World) async throws -> (Int64, Int64) {
+        let street = try await world.database.transaction { db in
+            try await RegionDirectory.insert(on: db, code: world.b.county.code + "002", name: "茶亭街道", level: .street, parentPath: world.b.county.path)
+        }
+        let cross = CrossInspections(database: world.database, clock: world.clock)
+        let scope = world.b.users[.regulator]!.scope
+        let id = try await cross.publish(.init(regionCode: world.b.county.code, year: 2024, quarter: 4, seedSource: "双色球2024年10月8日开奖号码",
+                                               participants: [world.b.street.code, street.code]), scope: scope)
+        let round = try await cross.draw(id, seed: "03 07 12 19 25 31 08", scope: scope)
+        return (id, round.groups[0].id)
+    }
+
     // MARK: Tests
 
     @Test(arguments: TestDatabase.available)
@@ -101,7 +115,9 @@ import Testing
             let campaign = Campaigns.NewCampaign(name: "台江区点题整治", region: world.b.county.code,
                                                  phaseDates: (0..<4).map { ("2024-0\($0 + 5)-01", "2024-0\($0 + 5)-20") })
             let bCampaign = try await Campaigns(database: world.database, clock: world.clock).create(campaign, scope: world.b.users[.regulator]!.scope)
-            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign]
+            // County B holds a cross inspection between its two streets, in which county A takes no part.
+            let (bRound, bGroup) = try await Self.crossInspection(in: world)
+            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign, "cross": bRound, "groups": bGroup]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)
