@@ -4,7 +4,8 @@ import SQLKit
 /// The demo's cross inspections: for each quarter of the year so far, the city publishes a round among its districts
 /// with the announced source of its seed, draws the pairing from that seed, and the groups file their reports — all of
 /// them for quarters that have ended, about half for the current one — with a finding now and then, which becomes a
-/// problem in the inspected district. The city's own spot-check plan gets its field visits (市级实地抽查) too.
+/// problem in the inspected district. The city's own spot-check plan gets its field visits (市级实地抽查) too, and the
+/// demo street officer visits every estate of the street (街道全面排查), so that each inspection KPI has a value.
 struct DemoCrossInspections {
     let database: Database
     let clock: any LedgerClock
@@ -36,6 +37,7 @@ struct DemoCrossInspections {
         guard let city, counties.count >= 2 else { return }
         let cityScope = Scope(userId: nil, username: "\(city.name)住建局", role: .regulator, regionPath: city.path, companyId: nil, estateId: nil)
         try await cityFieldChecks(scope: cityScope, today: today, random: &random)
+        try await streetVisits(today: today, random: &random)
         let cross = CrossInspections(database: database, clock: clock)
         let current = Quarter(containing: today)
         for number in 1...current.quarter {
@@ -73,6 +75,27 @@ struct DemoCrossInspections {
                     summary: findings.isEmpty ? "抽查小区均按季度公示公共收益，专户设立和结余转存规范。" : "抽查小区公示总体规范，个别小区存在问题，已移交属地整改。",
                     recommendations: "加强对物业服务企业公示内容的日常核查；对发现的问题按期整改销号，并在小区公示栏公布整改结果。"), scope: scope)
             }
+        }
+    }
+
+    /// The street officers' own round (街道全面排查): each estate of the street of every street login visited once this year.
+    func streetVisits(today: Day, random: inout SeededRandom) async throws {
+        let visits = try await database.read { db in
+            try await db.raw("""
+                SELECT u.username, u.region_path, e.id FROM users u JOIN estates e ON e.region_path >= u.region_path AND e.region_path < u.region_path || '~'
+                WHERE u.role = 'street' ORDER BY u.username, e.id
+                """).all().map {
+                (username: try $0.decode(column: "username", as: String.self), path: try $0.decode(column: "region_path", as: String.self),
+                 estate: try $0.decode(column: "id", as: Int64.self))
+            }
+        }
+        let records = InspectionRecords(database: database, clock: clock)
+        let elapsed = Day(year: today.year, month: 1, day: 1).days(until: today)
+        for visit in visits {
+            let scope = Scope(userId: nil, username: visit.username, role: .street, regionPath: visit.path, companyId: nil, estateId: nil)
+            let day = today.adding(days: -Int(random.next() % UInt64(max(1, elapsed + 1))))
+            let answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
+            try await records.record(.init(estateId: visit.estate, inspectedOn: day.description, answers: answers), scope: scope)
         }
     }
 
