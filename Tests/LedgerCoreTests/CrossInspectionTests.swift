@@ -144,7 +144,7 @@ import Testing
             }
             // Filed: the finding is a problem in B, for B's company, with a deadline, on B's ledger and not on A's.
             let problems = try await cross.file(group.id, Self.validReport(estates: [world.b.estate.id], findings: [
-                .init(estate: "\(world.b.estate.id)", category: "revenue_no_account", description: "停车费收入存入物业公司基本户"),
+                .init(estate: "\(world.b.estate.id)", category: "revenue_no_account", description: "停车费收入存入物业公司基本户 O'Brien'; DROP TABLE estates; --"),
             ]), scope: world.a.users[.regulator]!.scope)
             #expect(problems.count == 1)
             let desk = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
@@ -163,6 +163,7 @@ import Testing
             let detail = try await cross.group(group.id, scope: world.b.users[.regulator]!.scope)
             #expect(detail.report?.estates.map(\.id) == [world.b.estate.id] && detail.report?.findings.first?.problemId == problems[0])
             #expect(!detail.mayFile)
+            #expect(detail.report?.findings.first?.description == "停车费收入存入物业公司基本户 O'Brien'; DROP TABLE estates; --", "values are bound, never pasted")
             let audited = try await database.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'cross_inspection_group' AND entity_id = \(bind: "\(group.id)")")
                     .first(decodingColumn: "n", as: Int.self)

@@ -22,6 +22,7 @@ import Testing
         try await WebHarness.run(kind) { harness, client in
             let world = harness.world
             let admin = harness.browser(try await harness.token(world.admin))
+            #expect(try await client.execute(uri: "/inspections/cross/new", method: .get, headers: admin).status == .ok, "the admin starts from the top region")
             let form = try await client.execute(uri: "/inspections/cross/new?region=350100", method: .get, headers: admin)
             #expect(form.status == .ok && form.text.contains(world.a.county.name) && form.text.contains("name=\"participants\""))
             // Every error beside its field, nothing written.

@@ -41,8 +41,7 @@ struct CrossInspectionController {
     private func formPage(_ context: AppRequestContext, regionCode: String?, values: [String: String], chosen: [String]?, errors: FieldErrors,
                           status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
-        let code = regionCode.flatMap { $0.isEmpty ? nil : $0 } ?? scope.regionPath?.split(separator: "/").last.map(String.init) ?? ""
-        let (region, children) = try await cross.candidates(regionCode: code, scope: scope)
+        let (region, children) = try await cross.candidates(regionCode: regionCode ?? "", scope: scope)
         let next = Quarter(containing: today)
         var values = values
         if values["year"] == nil { values["year"] = "\(next.year)" }

@@ -193,10 +193,15 @@ public struct CrossInspections: Sendable {
         }
     }
 
-    /// The child regions an official may invite to a round of `regionCode`.
+    /// The child regions an official may invite to a round of `regionCode` (empty: the scope's own region; for the
+    /// admin, the first top region).
     public func candidates(regionCode: String, scope: Scope) async throws -> (Region, [Region]) {
         try await database.read { db in
-            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
+            var code = regionCode.isEmpty ? scope.regionPath?.split(separator: "/").last.map(String.init) ?? "" : regionCode
+            if code.isEmpty && scope.role == .admin {
+                code = try await db.raw("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1").first(decodingColumn: "code", as: String.self) ?? ""
+            }
+            let region = try await RegionDirectory.covered(code, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
             return (region, children)
