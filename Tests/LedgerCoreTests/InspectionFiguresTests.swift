@@ -95,6 +95,12 @@ import Testing
             }
             #expect(own.map(\.estate) == [world.a.estate.name])
             await #expect(throws: LedgerError.self) { try await ledgers.region(world.b.county.code, scope: regulatorA) }
+            // The 主管部门's and the 镇（街道）'s ledgers: the city's visit and the county's cross inspection; the street officer's visit.
+            var department: [InspectionLedgers.Entry] = [], street: [InspectionLedgers.Entry] = []
+            try await ledgers.forEach(region: region, period: november, crossInspections: true, tier: .department, scope: city) { department.append($0) }
+            try await ledgers.forEach(region: region, period: november, crossInspections: true, tier: .street, scope: city) { street.append($0) }
+            #expect(department.map(\.date) == ["2024-11-05", "2024-11-12至2024-11-13"] && street.map(\.date) == ["2024-11-06"])
+            #expect(InspectionLedgers.workLayout(unit: "福州市", period: november, filledOn: Day("2024-11-19")!, tier: .street).sheet.name == "镇（街道）检查工作台账")
         }
     }
 

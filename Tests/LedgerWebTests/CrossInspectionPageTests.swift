@@ -69,6 +69,9 @@ import Testing
             // The ledgers, named with the region and the period.
             let work = try await client.execute(uri: "/reports/inspections/work.csv?from=2024-11-01&until=2024-11-19", method: .get, headers: admin)
             #expect(work.status == .ok && work.text.contains("交叉检查") && (work.headers[.contentDisposition] ?? "").contains("2024-11"))
+            #expect(try await client.execute(uri: "/reports/inspections/work.csv?tier=x", method: .get, headers: admin).status == .badRequest)
+            let streets = try await client.execute(uri: "/reports/inspections/work.xlsx?tier=street", method: .get, headers: regulator)
+            #expect(streets.status == .ok && (streets.headers[.contentDisposition] ?? "").contains("filename*=UTF-8''"))
             let spot = try await client.execute(uri: "/reports/inspections/spot-checks.xlsx", method: .get, headers: regulator)
             #expect(spot.status == .ok && (spot.headers[.contentDisposition] ?? "").lowercased().contains("%e7%b4%af%e8%ae%a1"))
             let reports = try await client.execute(uri: "/reports", method: .get, headers: regulator)

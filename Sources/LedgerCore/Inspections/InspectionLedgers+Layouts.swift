@@ -12,8 +12,8 @@ extension InspectionLedgers {
                                           "公共收益公示情况", "专户设立使用情况", "收益分配及结余转存情况", "支出决议及凭证情况", "存在问题", "整改情况",
                                           "核实人员", "备注"]
 
-    public static func workLayout(unit: String, period: Period, filledOn: Day) -> LedgerLayout<Entry> {
-        let sheet = head(title: "\(unit)物业小区公共收益专项整治检查工作台账", name: "检查工作台账", unit: unit, period: period, filledOn: filledOn,
+    public static func workLayout(unit: String, period: Period, filledOn: Day, tier: Tier = .all) -> LedgerLayout<Entry> {
+        let sheet = head(title: "\(unit)物业小区公共收益专项整治\(tier.title)", name: tier.title, unit: unit, period: period, filledOn: filledOn,
                          headers: workHeaders, widths: [6, 14, 12, 14, 20, 24, 20, 20, 18, 30, 40, 8, 20, 24])
         return LedgerLayout(sheet: sheet, headers: workHeaders) { e, number in
             [.integer(Int64(number))] + [e.date, e.county, e.street, e.estate, e.company, e.unit, e.inspectors, e.method, e.items, e.findings]

@@ -53,6 +53,29 @@ public struct InspectionLedgers: Sendable {
         }
     }
 
+    /// Whose inspections a work ledger lists: all, the 主管部门's (province, city, county — and cross inspections between
+    /// counties), or the 镇（街道）'s (street and community; cross inspections between streets) — the two ledgers the Fujian
+    /// plans name inside the 工作台账. A record's level is `InspectionFigures.inspectingLevelSQL` (unknown: 主管部门).
+    public enum Tier: String, Sendable, CaseIterable {
+        case all, department, street
+
+        public var title: String {
+            switch self {
+            case .all: "检查工作台账"
+            case .department: "主管部门检查工作台账"
+            case .street: "镇（街道）检查工作台账"
+            }
+        }
+
+        var levels: [String]? {
+            switch self {
+            case .all: nil
+            case .department: ["province", "city", "county"]
+            case .street: ["street", "community"]
+            }
+        }
+    }
+
     /// A ledger's period: a month (or any range) or cumulative up to today.
     public struct Period: Sendable {
         public let from: Day?
@@ -111,7 +134,8 @@ public struct InspectionLedgers: Sendable {
 
     /// Every row of the region's ledger in the period, in date order. `crossInspections`: with the estates the
     /// cross-inspection groups checked (the work ledger), or inspection records only (the spot-check ledger).
-    public func forEach(region: Region, period: Period, crossInspections: Bool, scope: Scope, _ each: (Entry) async throws -> Void) async throws {
+    public func forEach(region: Region, period: Period, crossInspections: Bool, tier: Tier = .all, scope: Scope,
+                        _ each: (Entry) async throws -> Void) async throws {
         guard scope.covers(regionPath: region.path) else { throw LedgerError.notFound("行政区划") }
         let names = try await database.read { db in
             let ancestors = region.path.split(separator: "/").map(String.init)
@@ -125,10 +149,10 @@ public struct InspectionLedgers: Sendable {
         }
         // Cross-inspection rows are few (groups × sample per quarter): read at once, merged into the date order.
         var cross: [(sortKey: String, entry: Entry)] = []
-        if crossInspections { cross = try await crossRows(region: region, period: period, names: names) }
+        if crossInspections { cross = try await crossRows(region: region, period: period, tier: tier, names: names) }
         var last: (String, Int64)?
         while true {
-            let batch = try await recordBatch(region: region, period: period, after: last, names: names)
+            let batch = try await recordBatch(region: region, period: period, tier: tier, after: last, names: names)
             for (key, entry) in batch {
                 while let next = cross.first, next.sortKey < key.0 { try await each(next.entry); cross.removeFirst() }
                 try await each(entry)
@@ -141,11 +165,14 @@ public struct InspectionLedgers: Sendable {
 
     static let batchSize = 500
 
-    private func recordBatch(region: Region, period: Period, after: (String, Int64)?,
+    private func recordBatch(region: Region, period: Period, tier: Tier, after: (String, Int64)?,
                              names: [String: String]) async throws -> [((String, Int64), Entry)] {
         try await database.read { db in
             var condition: SQLQueryString = "\(Scope.pathPredicate("ir.region_path", region.path)) AND ir.inspected_on <= \(bind: period.until.description)"
             if let from = period.from { condition = "\(condition) AND ir.inspected_on >= \(bind: from.description)" }
+            if let levels = tier.levels {
+                condition = "\(condition) AND COALESCE(\(InspectionFigures.inspectingLevelSQL("ir")), 'county') IN (\(binds: levels))"
+            }
             if let after {
                 let (day, id) = after
                 condition = "\(condition) AND (ir.inspected_on > \(bind: day) OR (ir.inspected_on = \(bind: day) AND ir.id > \(bind: id)))"
@@ -235,10 +262,11 @@ public struct InspectionLedgers: Sendable {
         }
     }
 
-    private func crossRows(region: Region, period: Period, names: [String: String]) async throws -> [(sortKey: String, entry: Entry)] {
+    private func crossRows(region: Region, period: Period, tier: Tier, names: [String: String]) async throws -> [(sortKey: String, entry: Entry)] {
         try await database.read { db in
             var condition: SQLQueryString = "\(Scope.pathPredicate("e.region_path", region.path)) AND g.inspected_until <= \(bind: period.until.description)"
             if let from = period.from { condition = "\(condition) AND g.inspected_until >= \(bind: from.description)" }
+            if let levels = tier.levels { condition = "\(condition) AND a.level IN (\(binds: levels))" }
             let rows = try await db.raw("""
                 SELECT g.id, g.inspected_from, g.inspected_until, g.team, a.name AS inspecting_name, x.year, x.quarter, ce.estate_id, e.name AS estate_name,
                        e.region_path, c.name AS company_name

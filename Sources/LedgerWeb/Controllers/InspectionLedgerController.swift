@@ -27,19 +27,30 @@ struct InspectionLedgerController {
         return (scope, region, period)
     }
 
+    /// `tier=department` or `tier=street`: the 主管部门's or the 镇（街道）'s inspections only.
+    private func tier(_ request: Request) throws -> InspectionLedgers.Tier {
+        let text = String((request.uri.queryParameters["tier"] ?? "").prefix(20))
+        guard let tier = text.isEmpty ? .all : InspectionLedgers.Tier(rawValue: text) else {
+            throw LedgerError.invalid("tier", code: "unknown_tier", "台账类别应为 department（主管部门）或 street（镇、街道）")
+        }
+        return tier
+    }
+
     @Sendable func workCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (scope, region, period) = try await query(request, context)
-        return LedgerQuery.csvStream(InspectionLedgers.workLayout(unit: region.name, period: period, filledOn: today),
-                                     filename: "检查工作台账-\(region.name)-\(period.fileLabel).csv") { [ledgers] each in
-            try await ledgers.forEach(region: region, period: period, crossInspections: true, scope: scope, each)
+        let tier = try tier(request)
+        return LedgerQuery.csvStream(InspectionLedgers.workLayout(unit: region.name, period: period, filledOn: today, tier: tier),
+                                     filename: "\(tier.title)-\(region.name)-\(period.fileLabel).csv") { [ledgers] each in
+            try await ledgers.forEach(region: region, period: period, crossInspections: true, tier: tier, scope: scope, each)
         }
     }
 
     @Sendable func workXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (scope, region, period) = try await query(request, context)
-        return try await LedgerQuery.xlsxStream(InspectionLedgers.workLayout(unit: region.name, period: period, filledOn: today),
-                                                filename: "检查工作台账-\(region.name)-\(period.fileLabel).xlsx") { each in
-            try await ledgers.forEach(region: region, period: period, crossInspections: true, scope: scope, each)
+        let tier = try tier(request)
+        return try await LedgerQuery.xlsxStream(InspectionLedgers.workLayout(unit: region.name, period: period, filledOn: today, tier: tier),
+                                                filename: "\(tier.title)-\(region.name)-\(period.fileLabel).xlsx") { each in
+            try await ledgers.forEach(region: region, period: period, crossInspections: true, tier: tier, scope: scope, each)
         }
     }
 
