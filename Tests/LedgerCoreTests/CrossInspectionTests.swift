@@ -164,6 +164,10 @@ import Testing
             #expect(detail.report?.estates.map(\.id) == [world.b.estate.id] && detail.report?.findings.first?.problemId == problems[0])
             #expect(!detail.mayFile)
             #expect(detail.report?.findings.first?.description == "停车费收入存入物业公司基本户 O'Brien'; DROP TABLE estates; --", "values are bound, never pasted")
+            // On the escalation ladder: a day past its deadline, the reminder letter goes out.
+            world.clock.set(Timestamp.parse("\(Day(problem.deadline)!.adding(days: 1))T02:00:00Z")!)
+            _ = try await Escalation(database: database, clock: world.clock).run()
+            #expect(try await desk.problem(problems[0], scope: world.b.users[.regulator]!.scope).problem.escalationLevel == 1)
             let audited = try await database.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'cross_inspection_group' AND entity_id = \(bind: "\(group.id)")")
                     .first(decodingColumn: "n", as: Int.self)
