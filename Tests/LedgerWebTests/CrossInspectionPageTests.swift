@@ -31,7 +31,7 @@ import Testing
                                                                 ("participants", world.a.county.code)]))
             #expect(bad.status == .badRequest && bad.text.contains("请填写随机种子来源") && bad.text.contains("至少需要两个参加的辖区"))
             let published = try await client.execute(uri: "/inspections/cross/new", method: .post, headers: admin, body: Self.form([
-                ("region", "350100"), ("year", "2024"), ("quarter", "4"), ("sample", "1"), ("seedSource", "双色球2024年10月8日开奖号码"),
+                ("region", "350100"), ("year", "２０２４"), ("quarter", "４"), ("sample", "1"), ("seedSource", "双色球2024年10月8日开奖号码"),
                 ("participants", world.a.county.code), ("participants", world.b.county.code)]))
             #expect(published.status == .seeOther)
             let path = try #require(published.headers[.location])

@@ -54,7 +54,7 @@ struct CrossInspectionController {
         let scope = try context.scope()
         let form = context.form
         let input = CrossInspections.RoundInput(
-            regionCode: String((form["region"] ?? "").prefix(20)), year: Int(form["year"] ?? "") ?? 0, quarter: Int(form["quarter"] ?? "") ?? 0,
+            regionCode: String((form["region"] ?? "").prefix(20)), year: Self.number(form["year"]), quarter: Self.number(form["quarter"]),
             sample: form["sample"] ?? "", seedSource: form["seedSource"] ?? "", participants: form.lists["participants"] ?? [])
         return try await submitting {
             let id = try await cross.publish(input, scope: scope)
@@ -62,6 +62,11 @@ struct CrossInspectionController {
         } reshow: { errors in
             try await formPage(context, regionCode: input.regionCode, values: form.fields, chosen: input.participants, errors: errors, status: .badRequest)
         }
+    }
+
+    /// A whole number as typed (full-width digits too); 0 when it is none, which the core refuses beside its field.
+    static func number(_ text: String?) -> Int {
+        Int(InputReader.halfWidth((text ?? "").trimmingCharacters(in: .whitespaces)).prefix(6)) ?? 0
     }
 
     /// A round: participants, hash, seed source and method; the draw form until drawn, then the groups.
