@@ -150,6 +150,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                       regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     WarningAPI(inbox: inbox).addRoutes(to: protected)
     InspectionAPI(plans: InspectionPlans(database: db, clock: clock)).addRoutes(to: protected)
+    CrossInspectionAPI(cross: CrossInspections(database: db, clock: clock)).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),

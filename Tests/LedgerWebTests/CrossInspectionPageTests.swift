@@ -66,6 +66,13 @@ import Testing
             let inspected = harness.browser(try await harness.token(world.b.users[.regulator]!))
             let problems = try await client.execute(uri: "/problems", method: .get, headers: inspected)
             #expect(problems.text.contains("停车费未进专户"))
+            // The API: the round with what recomputes it, for the participant; nothing for a company.
+            let api = try await client.execute(uri: "/api/v1/cross-inspections", method: .get, headers: harness.api(try await harness.token(world.a.users[.regulator]!)))
+            let items = try #require(api.json["items"] as? [[String: Any]])
+            #expect(api.status == .ok && items.count == 1 && items.first?["participantsHash"] as? String == round.participantsHash
+                    && (items.first?["groups"] as? [[String: Any]])?.count == 2 && items.first?["seed"] as? String == "03 07 12 19 25 31 08")
+            let company = try await client.execute(uri: "/api/v1/cross-inspections", method: .get, headers: harness.api(try await harness.token(world.a.users[.company]!)))
+            #expect(company.status == .forbidden)
             // The ledgers, named with the region and the period.
             let work = try await client.execute(uri: "/reports/inspections/work.csv?from=2024-11-01&until=2024-11-19", method: .get, headers: admin)
             #expect(work.status == .ok && work.text.contains("交叉检查") && (work.headers[.contentDisposition] ?? "").contains("2024-11"))
