@@ -156,6 +156,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     InspectionController(plans: inspectionPlans, records: inspectionRecords, inspectors: Inspectors(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     PublicInspectionController(plans: inspectionPlans, renderer: deps.renderer).addRoutes(to: router)
+    CrossInspectionAPI(cross: CrossInspections(database: db, clock: clock)).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),
@@ -165,6 +166,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), clock: clock).addRoutes(to: protected)
+    CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
                        companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)

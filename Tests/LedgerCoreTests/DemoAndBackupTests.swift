@@ -60,6 +60,10 @@ import Testing
             let plans = try await InspectionPlans.ids(on: database)
             #expect(plans.count == 14)
             for plan in plans { #expect(try await InspectionPlans.redraw(plan, on: database) == nil, "plan \(plan)") }
+            // Cross inspections: one round per quarter of the year so far, each pairing redrawn from its seed and list.
+            let rounds = try await CrossInspections.ids(on: database)
+            #expect(rounds.count == Quarter(containing: Day(Timestamp.shanghaiDay(clock.now()))!).quarter)
+            for round in rounds { #expect(try await CrossInspections.redraw(round, on: database) == nil, "round \(round)") }
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
                 EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",

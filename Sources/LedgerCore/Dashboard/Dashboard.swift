@@ -30,6 +30,9 @@ public struct Dashboard: Sendable {
         public var openWarnings: [String: Int] = [:]
         /// Estates verified by an inspection record in the quarter's year up to its end (`InspectionRecords.verifiedEstates`).
         public var verified = 0
+        /// 市级实地抽查 and 街道全面排查 in the year up to the quarter's end; cross-inspection reports of the quarter
+        /// (`InspectionFigures`).
+        public var cityChecked = 0, streetCovered = 0, crossDue = 0, crossFiled = 0
 
         public init() {}
 
@@ -45,6 +48,9 @@ public struct Dashboard: Sendable {
         /// 抽查核实率, annual: estates verified this year ÷ estates.
         public var spotCheckRate: Double? { Self.rate(verified, estates) }
         public var openWarningTotal: Int { openWarnings.values.reduce(0, +) }
+        public var cityCheckRate: Double? { Self.rate(cityChecked, estates) }
+        public var streetCoverageRate: Double? { Self.rate(streetCovered, estates) }
+        public var crossReportRate: Double? { Self.rate(crossFiled, crossDue) }
 
         mutating func add(_ other: Figures) {
             estates += other.estates; due += other.due; onTime += other.onTime; late += other.late; withAccount += other.withAccount
@@ -52,6 +58,7 @@ public struct Dashboard: Sendable {
             complaintsClosed += other.complaintsClosed; complaintsFixed += other.complaintsFixed; handlingDays += other.handlingDays
             problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
             putRight += other.putRight; verified += other.verified
+            cityChecked += other.cityChecked; streetCovered += other.streetCovered; crossDue += other.crossDue; crossFiled += other.crossFiled
             openWarnings.merge(other.openWarnings, uniquingKeysWith: +)
         }
     }
@@ -279,6 +286,18 @@ public struct Dashboard: Sendable {
             for (estate, rowPath) in try await InspectionRecords.verifiedEstates(under: path, year: quarter.year, until: end, on: db) {
                 units[unitKey(rowPath, estate), default: Figures()].verified += 1
             }
+            for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["city", "province"], under: path, year: quarter.year, until: end, on: db) {
+                units[unitKey(rowPath, estate), default: Figures()].cityChecked += 1
+            }
+            for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["street", "community"], under: path, year: quarter.year, until: end, on: db) {
+                units[unitKey(rowPath, estate), default: Figures()].streetCovered += 1
+            }
+            var groups = Figures()  // an estate-level view has no unit for a region's cross-inspection group: its total only
+            for (groupPath, filed) in try await InspectionFigures.crossInspectionGroups(under: path, quarter: quarter, on: db) {
+                var f = Figures()
+                (f.crossDue, f.crossFiled) = (1, filed ? 1 : 0)
+                if byEstate { groups.add(f) } else { units[unitKey(groupPath, 0), default: Figures()].add(f) }
+            }
             for row in try await db.raw("""
                 SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", path))
                 AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN (\(binds: EstateFigures.openWarningStatuses))
@@ -286,7 +305,7 @@ public struct Dashboard: Sendable {
                 let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
                 units[key, default: Figures()].openWarnings[try row.decode(column: "rule", as: String.self), default: 0] += 1
             }
-            var total = Figures()
+            var total = groups
             for f in units.values { total.add(f) }
             var list: [Unit]
             if byEstate {
@@ -328,6 +347,12 @@ public struct Dashboard: Sendable {
                 note: "本季度发现的问题中已核验销号的比例"),
             KPI(key: "putRight", title: "整治到位率", value: f.putRightRate, numerator: f.putRight, denominator: f.putRightFound, target: 1,
                 note: "占用公共空间、擅自改变物业服务用房用途"),
+            KPI(key: "cityCheck", title: "市级实地抽查率", value: f.cityCheckRate, numerator: f.cityChecked, denominator: f.estates, target: 0.15,
+                note: "本年度截至季度末市级抽查计划（或市级人员）实地检查的小区占比，目标不少于15%"),
+            KPI(key: "streetCoverage", title: "街道检查覆盖率", value: f.streetCoverageRate, numerator: f.streetCovered, denominator: f.estates, target: 1,
+                note: "本年度截至季度末街道（乡镇）检查过的小区占比，目标100%"),
+            KPI(key: "crossInspection", title: "交叉检查报告报送率", value: f.crossReportRate, numerator: f.crossFiled, denominator: f.crossDue, target: 1,
+                note: "本季度交叉检查各检查组应形成的报告中已报送的比例"),
         ]
     }
 }

@@ -18,6 +18,7 @@ public enum RoutePermissions {
         ("/dashboard", .viewDashboard), ("/api/v1/dashboard", .viewDashboard),
         ("/campaigns", .viewCampaigns),
         ("/inspections", .viewInspectionPlans), ("/api/v1/inspection-plans", .viewInspectionPlans),
+        ("/inspections/cross", .viewInspectionPlans), ("/api/v1/cross-inspections", .viewInspectionPlans),
         ("/reports", .viewReports),
         ("/settings", .setRegionSettings),
         ("/accounts", .manageAccounts),

@@ -58,6 +58,11 @@ enum Template: String, CaseIterable, Sendable {
     case complaintForm = "complaint-form"
     case complaintIntake = "complaint-intake"
     case complaintTrack = "complaint-track"
+    case crossGroup = "cross-group"
+    case crossReport = "cross-report"
+    case crossRound = "cross-round"
+    case crossRoundForm = "cross-round-form"
+    case crossRounds = "cross-rounds"
     case dashboard
     case enforcement
     case error
