@@ -131,8 +131,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: log).addRoutes(to: router)
+    let selfInspections = SelfInspections(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     PublicController(estates: estates, records: records, history: history, log: log,
-                     regions: regions, questions: questions, vouchers: vouchers, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
+                     regions: regions, questions: questions, vouchers: vouchers, selfInspections: selfInspections, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
@@ -168,6 +169,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
+    SelfInspectionController(selfInspections: selfInspections, checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions,
+                             renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    ChecklistController(checklists: Checklists(database: db, clock: clock), regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router
 }

@@ -50,8 +50,8 @@ import Testing
     }
 
     @Test func fifteenRulesHaveCodesNamesAndClauses() {
-        #expect(WarningRules.all.count == 15)
-        #expect(Set(WarningRules.all.map(\.code)).count == 15)
+        #expect(WarningRules.all.count == 16)
+        #expect(Set(WarningRules.all.map(\.code)).count == 16)
         for rule in WarningRules.all {
             #expect(!rule.name.isEmpty && !rule.clause.isEmpty && ["high", "medium", "low"].contains(rule.severity), "\(rule.code)")
             for parameter in rule.parameters { #expect(parameter.range.contains(parameter.defaultValue), "\(rule.code).\(parameter.name)") }

@@ -31,7 +31,8 @@ import Testing
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
-            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"): parts.append("\(ids[parts.last!]!)")
+            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "self-inspections"):
+                parts.append("\(ids[parts.last!]!)")
             case ("code", "track"): parts.append("TS2345678923")
             case ("file", _): parts.append("1")
             case ("kind", _): parts.append("estates")
@@ -101,7 +102,11 @@ import Testing
             let campaign = Campaigns.NewCampaign(name: "台江区点题整治", region: world.b.county.code,
                                                  phaseDates: (0..<4).map { ("2024-0\($0 + 5)-01", "2024-0\($0 + 5)-20") })
             let bCampaign = try await Campaigns(database: world.database, clock: world.clock).create(campaign, scope: world.b.users[.regulator]!.scope)
-            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign]
+            let bSelfInspection = try await SelfInspections(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .file(SelfInspectionInput(estateId: world.b.estate.id, period: "2024Q3",
+                                          answers: Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, SelfInspectionAnswer(.conforms)) })),
+                      scope: world.b.users[.company]!.scope)
+            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign, "self-inspections": bSelfInspection]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)

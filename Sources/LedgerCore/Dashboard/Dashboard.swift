@@ -30,6 +30,9 @@ public struct Dashboard: Sendable {
         public var openWarnings: [String: Int] = [:]
         /// Estates verified by an inspection record in the quarter's year up to its end (`InspectionRecords.verifiedEstates`).
         public var verified = 0
+        /// Estates whose self-inspection of the quarter is owed and past due, and those of them filed (`SelfInspectionFigures`).
+        public var selfInspectionDue = 0
+        public var selfInspected = 0
 
         public init() {}
 
@@ -44,6 +47,8 @@ public struct Dashboard: Sendable {
         public var putRightRate: Double? { Self.rate(putRight, putRightFound) }
         /// 抽查核实率, annual: estates verified this year ÷ estates.
         public var spotCheckRate: Double? { Self.rate(verified, estates) }
+        /// 自查自纠率: self-inspections filed ÷ due.
+        public var selfInspectionRate: Double? { Self.rate(selfInspected, selfInspectionDue) }
         public var openWarningTotal: Int { openWarnings.values.reduce(0, +) }
 
         mutating func add(_ other: Figures) {
@@ -52,6 +57,7 @@ public struct Dashboard: Sendable {
             complaintsClosed += other.complaintsClosed; complaintsFixed += other.complaintsFixed; handlingDays += other.handlingDays
             problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
             putRight += other.putRight; verified += other.verified
+            selfInspectionDue += other.selfInspectionDue; selfInspected += other.selfInspected
             openWarnings.merge(other.openWarnings, uniquingKeysWith: +)
         }
     }
@@ -204,6 +210,8 @@ public struct Dashboard: Sendable {
                 guard index < window.count else { continue }
                 filed[packed / 100, default: [UInt8](repeating: 0, count: window.count)][index] = UInt8(packed % 10)
             }
+            let selfSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
+            let selfFiled = try await SelfInspections.filedEstates(under: path, period: quarter, on: db)
             var units: [String: Figures] = [:]
             var names: [String: String] = [:]
             var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
@@ -215,6 +223,11 @@ public struct Dashboard: Sendable {
                 f.estates += 1
                 if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
                 let held = contracts[id] ?? []
+                if SelfInspectionFigures.isDue(quarter, contracts: held, days: selfSettings.days(at: try row.decode(column: "region_path", as: String.self)),
+                                               today: today) {
+                    f.selfInspectionDue += 1
+                    if selfFiled.contains(id) { f.selfInspected += 1 }
+                }
                 if EstateFigures.manager(on: end, of: held) != nil {
                     f.managed += 1
                     if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
@@ -318,6 +331,8 @@ public struct Dashboard: Sendable {
                 note: "季度末在任期内"),
             KPI(key: "spotCheck", title: "抽查核实率", value: f.spotCheckRate, numerator: f.verified, denominator: f.estates, target: 0.5,
                 note: "本年度截至季度末经检查记录核实的小区占比，目标为年度不少于50%"),
+            KPI(key: "selfInspection", title: "自查自纠率", value: f.selfInspectionRate, numerator: f.selfInspected, denominator: f.selfInspectionDue,
+                target: 1, note: "本季度自查自纠已过提交期限的小区中已提交的比例"),
             KPI(key: "closure", title: "投诉办结率", value: f.closureRate, numerator: f.complaintsClosed, denominator: f.complaintsReceived, target: nil,
                 note: "本季度受理的投诉中已办结的比例"),
             KPI(key: "fix", title: "投诉问题解决率", value: f.fixRate, numerator: f.complaintsFixed, denominator: f.complaintsReceived, target: nil,

@@ -71,8 +71,11 @@ public struct DemoGenerator: Sendable {
         }
         let registryTruth = options.disclosureQuarters > 0 ? disclosures.registryTruth(current: current) : []
         if options.followUp && options.disclosureQuarters > 0 {
+            let selfInspections = DemoSelfInspections(database: database, clock: clock)
+            truth += try await selfInspections.load(seed: options.seed)
             truth += try await DemoFollowUp(database: database, clock: clock).run(random: &random)
             try await DemoInspections(database: database, clock: clock).run(random: &random)
+            try await selfInspections.recordOneFalse()
         }
         return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) })
     }

@@ -4,6 +4,7 @@ import SQLKit
 /// Where a problem came from.
 public enum ProblemSource: String, CaseCode, Codable {
     case complaint, warning, manual, inspection, audit
+    case selfInspectionFalse = "self_inspection_false"
 
     public var title: String {
         switch self {
@@ -12,6 +13,7 @@ public enum ProblemSource: String, CaseCode, Codable {
         case .manual: "人工录入"
         case .inspection: "检查发现"
         case .audit: "审计发现"
+        case .selfInspectionFalse: "自查自纠弄虚作假"
         }
     }
 
