@@ -190,6 +190,16 @@ import Testing
             let world = try await World.build(in: database)
             try await RegionSettings(database: database, clock: world.clock)
                 .set(regionCode: world.b.county.code, key: "self_inspection.days", value: "60", scope: world.b.users[.regulator]!.scope)
+            // The campaign's date is a month and day: 2/30 is refused with a message, 5/31 accepted.
+            do {
+                try await RegionSettings(database: database, clock: world.clock)
+                    .set(regionCode: world.b.county.code, key: "self_inspection.campaign_due", value: "230", scope: world.b.users[.regulator]!.scope)
+                Issue.record("2/30 was accepted as a date")
+            } catch let error as LedgerError {
+                #expect(error.code == "not_a_date" && error.message.contains("有效的月日"))
+            }
+            try await RegionSettings(database: database, clock: world.clock)
+                .set(regionCode: world.b.county.code, key: "self_inspection.campaign_due", value: "531", scope: world.b.users[.regulator]!.scope)
             let engine = WarningEngine(database: database, clock: world.clock)
             // MUT
             try await engine.run()
@@ -197,6 +207,11 @@ import Testing
             #expect(try await Self.warning("W16", estate: world.a.estate.id, Self.q3, on: database) == "open")
             #expect(try await Self.warning("W16", estate: world.b.estate.id, Self.q3, on: database) == nil)
             #expect(try await Self.warning("W16", estate: world.b.estate.id, Self.q3.previous, on: database) == "open")
+            let campaignDetail = try await database.read { db in
+                try await db.raw("SELECT detail FROM warnings WHERE rule = 'W16' AND estate_id = \(bind: world.b.estate.id) AND year = 2024 AND quarter = 2")
+                    .first(decodingColumn: "detail", as: String.self)
+            }
+            #expect(campaignDetail?.contains("2024-05-31") == true, "county B's campaign date is in its Q2 finding")
             #expect(try await Self.warning("W16", estate: world.a.estate.id, Quarter(year: 2023, quarter: 3)!, on: database) == nil,
                     "only the last four quarters are checked")
             // Filing clears it at the next run; the other estate's stays.
