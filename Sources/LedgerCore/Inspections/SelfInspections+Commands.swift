@@ -120,7 +120,7 @@ extension SelfInspections {
         let counts = ChecklistResult.allCases.map { result in clean.values.filter { $0.result == result }.count }
         let json = try InspectionPlans.json(clean)
         for (photo, checked) in zip(input.photos, checkedPhotos) { try files.write(checked, bytes: photo.bytes) }
-        return try await database.transaction { db in
+        let id = try await database.transaction { db in
             var campaignId: Int64?, phaseName: String?
             let phaseText = input.phase.trimmingCharacters(in: .whitespaces)
             if !phaseText.isEmpty {
@@ -154,6 +154,9 @@ extension SelfInspections {
                                               "fails": "\(counts[1])", "photos": "\(checkedPhotos.count)"])
             return id
         }
+        // The estate's warnings from that quarter on are looked at again at once (W16 closes), as after a publication.
+        await WarningEngine(database: database, clock: clock).afterPublishing([(estate.id, period)])
+        return id
     }
 
     /// Records that a self-inspection was false (弄虚作假): a problem for the company (source `self_inspection_false`) and
