@@ -60,6 +60,16 @@ import Testing
             #expect(!publicPage.text.contains("赵六"), "no personal details on the public page")
             let other = try await client.execute(uri: "/public/estates/\(world.b.estate.id)", method: .get)
             #expect(!other.text.contains("自查自纠结果"))
+            // The officials' ledger (自查自纠台账): the 不符合 item with its measure, deadline and responsible person, in scope only.
+            let regulator = harness.browser(try await harness.token(world.a.users[.regulator]!))
+            let csv = String(buffer: try await client.execute(uri: "/self-inspections/ledger.csv?period=2024Q3", method: .get, headers: regulator).body)
+            #expect(csv.contains("设立并使用公共收益专户") && csv.contains("十二月底前开立公共收益专户") && csv.contains("赵六") && csv.contains(world.a.estate.name))
+            let outsider = harness.browser(try await harness.token(world.b.users[.regulator]!))
+            let foreign = String(buffer: try await client.execute(uri: "/self-inspections/ledger.csv", method: .get, headers: outsider).body)
+            #expect(foreign.contains("整改措施") && !foreign.contains(world.a.estate.name))
+            let xlsx = try await client.execute(uri: "/self-inspections/ledger.xlsx", method: .get, headers: regulator)
+            #expect(xlsx.status == .ok && xlsx.body.readableBytes > 1_000)
+            #expect(try await client.execute(uri: "/self-inspections/ledger.csv?region=\(world.b.county.code)", method: .get, headers: regulator).status == .notFound)
         }
     }
 

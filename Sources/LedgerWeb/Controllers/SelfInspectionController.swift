@@ -15,6 +15,8 @@ struct SelfInspectionController {
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/self-inspections", use: list)
         router.get("/self-inspections/new", use: newForm)
+        router.get("/self-inspections/ledger.csv", use: ledgerCSV)
+        router.get("/self-inspections/ledger.xlsx", use: ledgerXLSX)
         router.post("/self-inspections/new", use: create)
         router.get("/self-inspections/:id", use: show)
         router.post("/self-inspections/:id/false", use: recordFalse)
@@ -24,12 +26,11 @@ struct SelfInspectionController {
     /// The company's estates due and filings, or the officials' filtered list.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
-        let query = request.uri.queryParameters
-        let region = String((query["region"] ?? "").prefix(20)), periodText = String((query["period"] ?? "").prefix(10))
-        let status = ["fails", "false"].contains(String(query["status"] ?? "")) ? String(query["status"]!) : ""
-        let period = Quarter(text: periodText)
-        let filter = SelfInspections.Filter(region: region, period: period, status: status, page: Int(query["page"] ?? "1") ?? 1)
+        let (filter, region, periodText) = Self.filter(request)
+        let period = filter.period, status = filter.status
         let page = try await selfInspections.list(scope: scope, filter: filter)
+        let pairs = [("region", region), ("period", periodText), ("status", status)].filter { !$0.1.isEmpty }
+        let query = pairs.isEmpty ? "" : "?" + pairs.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&")
         let due = try await selfInspections.due(scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         var quarter = Quarter(containing: today).previous
@@ -52,8 +53,44 @@ struct SelfInspectionController {
             regions: Option.regions(try await regions.subRegions(scope: scope), selected: region), periods: periods,
             statuses: [Option(value: "", label: "全部", selected: status.isEmpty), Option(value: "fails", label: "有不符合项", selected: status == "fails"),
                        Option(value: "false", label: "认定弄虚作假", selected: status == "false")],
-            isOfficial: scope.role.isRegional || scope.role == .admin)
+            isOfficial: scope.role.isRegional || scope.role == .admin,
+            ledgerCSV: "/self-inspections/ledger.csv" + query, ledgerXLSX: "/self-inspections/ledger.xlsx" + query)
         return renderer.render(.selfInspections, model)
+    }
+
+    /// The list's filter from the query (an unknown status or quarter is ignored), with the raw region and quarter.
+    static func filter(_ request: Request) -> (SelfInspections.Filter, String, String) {
+        let query = request.uri.queryParameters
+        let region = String((query["region"] ?? "").prefix(20)), periodText = String((query["period"] ?? "").prefix(10))
+        let status = ["fails", "false"].contains(String(query["status"] ?? "")) ? String(query["status"]!) : ""
+        return (SelfInspections.Filter(region: region, period: Quarter(text: periodText), status: status, page: Int(query["page"] ?? "1") ?? 1),
+                region, periodText)
+    }
+
+    /// 自查自纠台账 as CSV: one row per 不符合 item, in the list's filter.
+    @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "csv")
+        return LedgerQuery.csvStream(SelfInspectionLedger.layout, filename: name) { [selfInspections] each in
+            try await selfInspections.forEachLedgerRow(scope: scope, filter: filter, each)
+        }
+    }
+
+    /// 自查自纠台账 as XLSX.
+    @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "xlsx")
+        return try await LedgerQuery.xlsxStream(SelfInspectionLedger.layout, filename: name) { each in
+            try await selfInspections.forEachLedgerRow(scope: scope, filter: filter, each)
+        }
+    }
+
+    /// The export's scope and checked filter (a region outside the scope is refused before the download starts) and the file's name.
+    private func ledgerQuery(_ request: Request, _ context: AppRequestContext, extension ext: String) async throws -> (Scope, SelfInspections.Filter, String) {
+        let scope = try context.scope()
+        var (filter, _, _) = Self.filter(request)
+        filter.page = 1
+        _ = try await selfInspections.list(scope: scope, filter: filter, pageSize: 1)
+        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+        return (scope, filter, "自查自纠台账-\(unit)-\(Timestamp.shanghaiDay(clock.now())).\(ext)")
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -27,6 +27,8 @@ struct SelfInspectionListPage: Sendable {
     let periods: [Option]
     let statuses: [Option]
     let isOfficial: Bool
+    let ledgerCSV: String
+    let ledgerXLSX: String
 }
 
 /// The filing form: the estate, the quarter, a campaign phase, each checklist item with its answer and, for a 不符合,
