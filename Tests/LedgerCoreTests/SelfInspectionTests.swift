@@ -152,6 +152,27 @@ import Testing
                 try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'self_inspection' AND action = 'file'").first(decodingColumn: "n", as: Int.self)
             }
             #expect(audited == 1)
+            // A campaign phase of the estate's region may be named; one of another county's campaign may not.
+            let campaigns = Campaigns(database: database, clock: world.clock)
+            let ownCampaign = try await campaigns.create(Campaigns.NewCampaign(name: "鼓楼区点题整治", region: world.a.county.code,
+                                                                               phaseDates: (0..<4).map { ("2024-0\($0 + 5)-01", "2024-0\($0 + 5)-20") }),
+                                                         scope: world.a.users[.regulator]!.scope)
+            let otherCampaign = try await campaigns.create(Campaigns.NewCampaign(name: "台江区点题整治", region: world.b.county.code,
+                                                                                 phaseDates: (0..<4).map { ("2024-0\($0 + 5)-01", "2024-0\($0 + 5)-20") }),
+                                                           scope: world.b.users[.regulator]!.scope)
+            let phases = try await service.phases(estateId: world.a.estate.id, scope: companyA)
+            #expect(phases.count == 4 && phases.allSatisfy { $0.title.hasPrefix("鼓楼区点题整治") })
+            let foreignPhase = try await database.read { db in
+                try await db.raw("SELECT MIN(id) AS id FROM campaign_phases WHERE campaign_id = \(bind: otherCampaign)").first(decodingColumn: "id", as: Int64.self)
+            }
+            await #expect(throws: LedgerError.self) {
+                try await service.file(SelfInspectionInput(estateId: world.a.estate.id, period: "2024Q2", phase: "\(foreignPhase ?? 0)", answers: Self.allConform()),
+                                       scope: companyA)
+            }
+            let tied = try await service.file(SelfInspectionInput(estateId: world.a.estate.id, period: "2024Q2", phase: "\(phases[1].id)", answers: Self.allConform()),
+                                              scope: companyA)
+            let tiedRecord = try await service.detail(tied, scope: companyA).inspection
+            #expect(tiedRecord.campaignId == ownCampaign && tiedRecord.campaignPhase == phases[1].title.components(separatedBy: " · ").last)
         }
     }
 
