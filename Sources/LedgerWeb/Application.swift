@@ -171,7 +171,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     SelfInspectionController(selfInspections: selfInspections, checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions,
                              renderer: deps.renderer, clock: clock).addRoutes(to: protected)
-    ChecklistController(checklists: Checklists(database: db, clock: clock), regions: regions, renderer: deps.renderer).addRoutes(to: protected)
+    ChecklistController(checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions, renderer: deps.renderer)
+        .addRoutes(to: protected)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router
 }

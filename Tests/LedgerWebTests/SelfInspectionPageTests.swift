@@ -127,6 +127,8 @@ import Testing
             let company = harness.browser(try await harness.token(world.a.users[.company]!))
             let form = try await client.execute(uri: "/self-inspections/new?estate=\(world.a.estate.id)", method: .get, headers: company)
             #expect(form.text.contains("name=\"result.a1\"") && !form.text.contains("name=\"result.account_used\""))
+            let companyView = try await client.execute(uri: "/self-inspections/checklist", method: .get, headers: company)
+            #expect(companyView.status == .ok && companyView.text.contains("鼓楼区检查清单（第2版") && !companyView.text.contains("id=\"checklist-form\""))
             #expect(try await client.execute(uri: "/self-inspections/checklist", method: .post, headers: company,
                                              body: WebHarness.form(["region": world.a.county.code, "note": "企业"])).status == .forbidden)
         }

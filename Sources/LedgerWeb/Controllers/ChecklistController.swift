@@ -6,6 +6,7 @@ import LedgerCore
 /// which makes a new version. Under `/self-inspections` because companies read the list they answer.
 struct ChecklistController {
     let checklists: Checklists
+    let estates: EstateRepository
     let regions: RegionDirectory
     let renderer: Renderer
 
@@ -35,10 +36,19 @@ struct ChecklistController {
         let companyView = !(scope.role.isRegional || scope.role == .admin)
         var code = regionCode ?? ""
         if code.isEmpty && !companyView { code = try await regions.home(scope: scope) }
-        // Companies and committees read the built-in list here; the list of their estate's region is on the filing form.
-        let (region, inForce, own): (Region?, ChecklistVersion, [ChecklistVersion]) = companyView
-            ? (nil, .builtIn, []) : try await checklists.history(regionCode: code, scope: scope)
+        // A company reads the list in force for its first estate (each estate's own list is on its filing form).
+        var (region, inForce, own): (Region?, ChecklistVersion, [ChecklistVersion]) = (nil, .builtIn, [])
+        if companyView {
+            if let first = try await estates.estates(scope: scope, request: ListRequest(sort: .name, pageSize: 1)).items.first {
+                inForce = try await checklists.checklist(forEstate: first.id, scope: scope)
+            }
+        } else {
+            (region, inForce, own) = try await checklists.history(regionCode: code, scope: scope)
+        }
         var nameOf: [String: String] = [:], choices: [Region] = []
+        if let path = inForce.regionPath, region == nil {
+            for r in try await regions.names(onPath: path) { nameOf[r.code] = r.name }
+        }
         if let region {
             for r in try await regions.names(onPath: region.path) { nameOf[r.code] = r.name }
             choices = [region] + (try await regions.children(of: region.code, scope: scope)).filter { $0.level != .community }
@@ -57,7 +67,7 @@ struct ChecklistController {
                 categoryError: errors.message(for: "category.\(n)"))
         }
         let model = ChecklistPage(
-            layout: Layout(title: "检查清单", context: context, section: "/self-inspections"), regionCode: region?.code ?? "", regionName: region?.name ?? "全省通用",
+            layout: Layout(title: "检查清单", context: context, section: "/self-inspections"), regionCode: region?.code ?? "", regionName: region?.name ?? (companyView ? "本企业所管小区" : "全省通用"),
             regions: choices.map { Option(value: $0.code, label: "\($0.name)（\($0.level.title)）", selected: $0.code == region?.code) },
             hasRegions: !choices.isEmpty,
             inForce: inForce.title(regionName: inForce.regionCode.flatMap { nameOf[$0] }),
