@@ -24,41 +24,49 @@ struct DemoSelfInspections {
                  (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "region_path", as: String.self))
              })
         }
-        var rows: [[any Encodable & Sendable]] = []
-        for (id, path) in estates {
-            let days = settings.days(at: path)
-            for quarter in quarters {
-                guard let company = EstateFigures.filer(of: quarter, contracts: contracts[id] ?? []) else { continue }
-                let due = SelfInspectionFigures.dueDay(for: quarter, days: days)
-                if random.chance(0.06) {
-                    if due < today {
-                        truth.append(DemoTruth(rule: "W16", estateId: id, year: quarter.year, quarter: quarter.quarter, planted: "自查自纠逾期未提交"))
+        // In chunks of estates, each its own transaction, so that a province-sized registry never sits in memory.
+        var total = 0
+        for start in stride(from: 0, to: estates.count, by: 2_000) {
+            var rows: [[any Encodable & Sendable]] = []
+            for (id, path) in estates[start..<min(start + 2_000, estates.count)] {
+                let days = settings.days(at: path)
+                for quarter in quarters {
+                    guard let company = EstateFigures.filer(of: quarter, contracts: contracts[id] ?? []) else { continue }
+                    let due = SelfInspectionFigures.dueDay(for: quarter, days: days)
+                    if random.chance(0.06) {
+                        if due < today {
+                            truth.append(DemoTruth(rule: "W16", estateId: id, year: quarter.year, quarter: quarter.quarter, planted: "自查自纠逾期未提交"))
+                        }
+                        continue
                     }
-                    continue
+                    let filed = quarter.next.firstDay.adding(days: Int(random.next() % UInt64(max(1, days))))
+                    guard filed <= today else { continue }
+                    var answers: [String: SelfInspectionAnswer] = [:]
+                    for item in checklist.items { answers[item.code] = SelfInspectionAnswer(random.chance(0.1) ? .notApplicable : .conforms) }
+                    if random.chance(0.15) {
+                        let item = checklist.items[Int(random.next() % UInt64(checklist.items.count))]
+                        answers[item.code] = SelfInspectionAnswer(.fails, note: "自查发现：\(item.title)尚未落实", measure: "对照要求限期整改并在公告栏公示整改结果",
+                                                                  deadline: filed.adding(days: 30).description,
+                                                                  responsible: Self.people[Int(random.next() % UInt64(Self.people.count))])
+                    }
+                    let counts = ChecklistResult.allCases.map { result in answers.values.filter { $0.result == result }.count }
+                    rows.append([id, company, path, quarter.year, quarter.quarter, checklist.version, try InspectionPlans.json(answers),
+                                 counts[0], counts[1], counts[2], "\(filed)T02:00:00Z", "company-\(company)"])
                 }
-                let filed = quarter.next.firstDay.adding(days: Int(random.next() % UInt64(max(1, days))))
-                guard filed <= today else { continue }
-                var answers: [String: SelfInspectionAnswer] = [:]
-                for item in checklist.items { answers[item.code] = SelfInspectionAnswer(random.chance(0.1) ? .notApplicable : .conforms) }
-                if random.chance(0.15) {
-                    let item = checklist.items[Int(random.next() % UInt64(checklist.items.count))]
-                    answers[item.code] = SelfInspectionAnswer(.fails, note: "自查发现：\(item.title)尚未落实", measure: "对照要求限期整改并在公告栏公示整改结果",
-                                                              deadline: filed.adding(days: 30).description,
-                                                              responsible: Self.people[Int(random.next() % UInt64(Self.people.count))])
-                }
-                let counts = ChecklistResult.allCases.map { result in answers.values.filter { $0.result == result }.count }
-                rows.append([id, company, path, quarter.year, quarter.quarter, checklist.version, try InspectionPlans.json(answers),
-                             counts[0], counts[1], counts[2], "\(filed)T02:00:00Z", "company-\(company)"])
+            }
+            let filings = rows
+            total += filings.count
+            try await database.transaction { db in
+                var insert = BulkInsert(table: "self_inspections", columns: ["estate_id", "company_id", "region_path", "year", "quarter", "checklist_version",
+                                                                              "answers", "conforms", "fails", "not_applicable", "filed_at", "filed_by"])
+                for row in filings { try await insert.add(row, on: db) }
+                try await insert.flush(on: db)
             }
         }
-        let filings = rows
+        let filed = total
         try await database.transaction { db in
-            var insert = BulkInsert(table: "self_inspections", columns: ["estate_id", "company_id", "region_path", "year", "quarter", "checklist_version",
-                                                                          "answers", "conforms", "fails", "not_applicable", "filed_at", "filed_by"])
-            for row in filings { try await insert.add(row, on: db) }
-            try await insert.flush(on: db)
             try await AuditLog.record(on: db, scope: .system, at: clock.now(), action: "demo_load", entity: "self_inspections", entityId: "",
-                                      regionPath: nil, after: ["filed": "\(filings.count)"])
+                                      regionPath: nil, after: ["filed": "\(filed)"])
         }
         return truth
     }
