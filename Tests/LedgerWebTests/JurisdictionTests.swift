@@ -32,7 +32,7 @@ import Testing
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
             case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
-                 ("id", "cross"), ("id", "groups"):
+                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -133,7 +133,11 @@ import Testing
                 .record(.init(estateId: world.b.estate.id, planId: bPlan, inspectedOn: "2024-11-18", answers: answers), scope: bRegulator).id
             // County B holds a cross inspection between its two streets, in which county A takes no part.
             let (bRound, bGroup) = try await Self.crossInspection(in: world)
-            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
+            let bSelfInspection = try await SelfInspections(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .file(SelfInspectionInput(estateId: world.b.estate.id, period: "2024Q3",
+                                          answers: Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, SelfInspectionAnswer(.conforms)) })),
+                      scope: world.b.users[.company]!.scope)
+            let ids = ["self-inspections": bSelfInspection, "warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
                        "plans": bPlan, "visits": bVisit, "inspectors": bInspector, "cross": bRound, "groups": bGroup]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

@@ -33,6 +33,9 @@ public struct Dashboard: Sendable {
         /// 市级实地抽查 and 街道全面排查 in the year up to the quarter's end; cross-inspection reports of the quarter
         /// (`InspectionFigures`).
         public var cityChecked = 0, streetCovered = 0, crossDue = 0, crossFiled = 0
+        /// Estates whose self-inspection of the quarter is owed and past due, and those of them filed (`SelfInspectionFigures`).
+        public var selfInspectionDue = 0
+        public var selfInspected = 0
 
         public init() {}
 
@@ -47,6 +50,8 @@ public struct Dashboard: Sendable {
         public var putRightRate: Double? { Self.rate(putRight, putRightFound) }
         /// 抽查核实率, annual: estates verified this year ÷ estates.
         public var spotCheckRate: Double? { Self.rate(verified, estates) }
+        /// 自查自纠率: self-inspections filed ÷ due.
+        public var selfInspectionRate: Double? { Self.rate(selfInspected, selfInspectionDue) }
         public var openWarningTotal: Int { openWarnings.values.reduce(0, +) }
         public var cityCheckRate: Double? { Self.rate(cityChecked, estates) }
         public var streetCoverageRate: Double? { Self.rate(streetCovered, estates) }
@@ -59,6 +64,7 @@ public struct Dashboard: Sendable {
             problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
             putRight += other.putRight; verified += other.verified
             cityChecked += other.cityChecked; streetCovered += other.streetCovered; crossDue += other.crossDue; crossFiled += other.crossFiled
+            selfInspectionDue += other.selfInspectionDue; selfInspected += other.selfInspected
             openWarnings.merge(other.openWarnings, uniquingKeysWith: +)
         }
     }
@@ -211,6 +217,8 @@ public struct Dashboard: Sendable {
                 guard index < window.count else { continue }
                 filed[packed / 100, default: [UInt8](repeating: 0, count: window.count)][index] = UInt8(packed % 10)
             }
+            let selfSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
+            let selfFiled = try await SelfInspections.filedEstates(under: path, period: quarter, on: db)
             var units: [String: Figures] = [:]
             var names: [String: String] = [:]
             var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
@@ -222,6 +230,11 @@ public struct Dashboard: Sendable {
                 f.estates += 1
                 if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
                 let held = contracts[id] ?? []
+                if SelfInspectionFigures.isDue(quarter, contracts: held, days: selfSettings.days(at: try row.decode(column: "region_path", as: String.self)),
+                                               today: today) {
+                    f.selfInspectionDue += 1
+                    if selfFiled.contains(id) { f.selfInspected += 1 }
+                }
                 if EstateFigures.manager(on: end, of: held) != nil {
                     f.managed += 1
                     if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
@@ -337,6 +350,8 @@ public struct Dashboard: Sendable {
                 note: "季度末在任期内"),
             KPI(key: "spotCheck", title: "抽查核实率", value: f.spotCheckRate, numerator: f.verified, denominator: f.estates, target: 0.5,
                 note: "本年度截至季度末经检查记录核实的小区占比，目标为年度不少于50%"),
+            KPI(key: "selfInspection", title: "自查自纠率", value: f.selfInspectionRate, numerator: f.selfInspected, denominator: f.selfInspectionDue,
+                target: 1, note: "本季度自查自纠已过提交期限的小区中已提交的比例"),
             KPI(key: "closure", title: "投诉办结率", value: f.closureRate, numerator: f.complaintsClosed, denominator: f.complaintsReceived, target: nil,
                 note: "本季度受理的投诉中已办结的比例"),
             KPI(key: "fix", title: "投诉问题解决率", value: f.fixRate, numerator: f.complaintsFixed, denominator: f.complaintsReceived, target: nil,

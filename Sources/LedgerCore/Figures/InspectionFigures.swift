@@ -6,12 +6,14 @@ import SQLKit
 /// dashboard, the 情况汇总表 and the ledgers read them here; each has its test in `CrossInspectionTests`.
 public enum InspectionFigures {
     /// **Screened in a period** (全面排查): the estates under `path` with an inspection record dated from `from` to
-    /// `until`, with their region path. The 情况汇总表's 全面排查 小区数 counts these. (A company's self-inspection
-    /// filed in the period is meant to count too: add it to this one function.)
+    /// `until`, or with a company self-inspection (自查自纠) filed in those days, with their region path. The 情况汇总表's
+    /// 全面排查 小区数 counts these.
     static func screenedEstates(under path: String, from: Day, until: Day, on db: any SQLDatabase) async throws -> [(estate: Int64, path: String)] {
         try await db.raw("""
-            SELECT DISTINCT estate_id, region_path FROM inspection_records WHERE \(Scope.pathPredicate("region_path", path))
+            SELECT estate_id, region_path FROM inspection_records WHERE \(Scope.pathPredicate("region_path", path))
             AND inspected_on >= \(bind: from.description) AND inspected_on <= \(bind: until.description)
+            UNION SELECT estate_id, region_path FROM self_inspections WHERE \(Scope.pathPredicate("region_path", path))
+            AND filed_at >= \(bind: Timestamp.startOfShanghaiDay(from)) AND filed_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))
             """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
     }
 

@@ -6,6 +6,7 @@ public enum ProblemSource: String, CaseCode, Codable {
     case complaint, warning, manual, inspection, audit
     /// 交叉检查发现: a cross-inspection group's finding in the inspected region (`CrossInspections`).
     case crossInspection = "cross_inspection"
+    case selfInspectionFalse = "self_inspection_false"
 
     public var title: String {
         switch self {
@@ -15,6 +16,7 @@ public enum ProblemSource: String, CaseCode, Codable {
         case .inspection: "检查发现"
         case .audit: "审计发现"
         case .crossInspection: "交叉检查发现"
+        case .selfInspectionFalse: "自查自纠弄虚作假"
         }
     }
 

@@ -15,6 +15,7 @@ public enum RoutePermissions {
         ("/warnings", .viewWarnings), ("/api/v1/warnings", .viewWarnings),
         ("/complaints", .viewComplaints),
         ("/problems", .viewProblems),
+        ("/self-inspections", .viewSelfInspections),
         ("/dashboard", .viewDashboard), ("/api/v1/dashboard", .viewDashboard),
         ("/campaigns", .viewCampaigns),
         ("/inspections", .viewInspectionPlans), ("/api/v1/inspection-plans", .viewInspectionPlans),
