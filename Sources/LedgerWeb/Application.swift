@@ -131,9 +131,10 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: log).addRoutes(to: router)
+    let selfInspections = SelfInspections(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     PublicController(estates: estates, records: records, history: history, log: log,
                      regions: regions, questions: questions, vouchers: vouchers,
-                     inspections: InspectionRecords(database: db, clock: clock), publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
+                     inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
@@ -153,9 +154,11 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let inspectionPlans = InspectionPlans(database: db, clock: clock)
     let inspectionRecords = InspectionRecords(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     InspectionAPI(plans: inspectionPlans).addRoutes(to: protected)
-    InspectionController(plans: inspectionPlans, records: inspectionRecords, inspectors: Inspectors(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
+    InspectionController(plans: inspectionPlans, records: inspectionRecords, inspectors: Inspectors(database: db, clock: clock),
+                         checklists: Checklists(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     PublicInspectionController(plans: inspectionPlans, renderer: deps.renderer).addRoutes(to: router)
+    CrossInspectionAPI(cross: CrossInspections(database: db, clock: clock)).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),
@@ -165,6 +168,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), clock: clock).addRoutes(to: protected)
+    CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
                        companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)
@@ -173,6 +178,10 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     FilingController(repository: disclosures, history: history,
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
+        .addRoutes(to: protected)
+    SelfInspectionController(selfInspections: selfInspections, checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions,
+                             renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    ChecklistController(checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions, renderer: deps.renderer)
         .addRoutes(to: protected)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router

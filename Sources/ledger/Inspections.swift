@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 
-/// `ledger inspections redraw`: recomputes spot-check draws from what each plan published.
+/// `ledger inspections redraw`: recomputes spot-check draws from what each plan published (with `--all`, the pairings of
+/// the cross-inspection rounds too).
 struct InspectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inspections", abstract: "检查 (inspections and spot-check plans)",
                                                     subcommands: [Redraw.self])
@@ -29,6 +30,12 @@ struct InspectionsCommand: AsyncParsableCommand {
                     if let found = try await InspectionPlans.redraw(id, on: db) { difference = found; break }
                     checked += 1
                 }
+                // With --all, every cross-inspection round's pairing as well.
+                if all && difference == nil {
+                    for id in try await CrossInspections.ids(on: db) {
+                        if let found = try await CrossInspections.redraw(id, on: db) { difference = found; break }
+                    }
+                }
                 outcome = (checked, difference)
             } catch {
                 await db.close()
@@ -39,7 +46,7 @@ struct InspectionsCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("不一致：\(difference)\n".utf8))
                 throw ExitCode(2)
             }
-            print("已核对 \(outcome.checked) 个抽查计划：重新抽取的小区和检查人员与公布结果一致")
+            print("已核对 \(outcome.checked) 个抽查计划：重新抽取的小区和检查人员与公布结果一致" + (all ? "；交叉检查分组与公布结果一致" : ""))
         }
     }
 }

@@ -89,15 +89,24 @@ import Testing
             let world = try await Self.seeded(database)
             let report = SummaryReport(database: database, clock: world.clock)
             let (from, until) = try report.period(from: "2024-07-01", until: "2024-09-30")
-            let result = try await report.build(regionCode: "350100", from: from, until: until, scope: .system)
-            let book = try Openpyxl.read(try SummaryReport.xlsx(result))
             let sheet = "情况汇总表"
             // Independent counts from the database.
             func count(_ sql: SQLQueryString) async throws -> Int {
                 try await database.read { try await $0.raw(sql).first(decodingColumn: "n", as: Int.self) ?? -1 }
             }
             let aPath = world.a.county.path
-            let estatesA = try await count("SELECT COUNT(*) AS n FROM estates WHERE region_path LIKE \(bind: aPath + "%")")
+            // 全面排查 小区数: the estates with an inspection record in the period (A's, visited on 9 September).
+            var answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
+            answers["account_used"] = .init(.fails, note: "未设专户")
+            try await InspectionRecords(database: database, clock: world.clock)
+                .record(.init(estateId: world.a.estate.id, inspectedOn: "2024-09-09", answers: answers), scope: world.a.users[.regulator]!.scope)
+            let result = try await report.build(regionCode: "350100", from: from, until: until, scope: .system)
+            let book = try Openpyxl.read(try SummaryReport.xlsx(result))
+            let estatesA = try await count("""
+                SELECT COUNT(DISTINCT estate_id) AS n FROM inspection_records WHERE region_path LIKE \(bind: aPath + "%")
+                AND inspected_on BETWEEN '2024-07-01' AND '2024-09-30'
+                """)
+            let visits = try await count("SELECT COUNT(*) AS n FROM inspection_records WHERE inspected_on BETWEEN '2024-07-01' AND '2024-09-30'")
             let withProblemsA = try await count("SELECT COUNT(DISTINCT estate_id) AS n FROM problems WHERE region_path LIKE \(bind: aPath + "%")")
             let penaltiesA = try await count("SELECT COUNT(DISTINCT company_id) AS n FROM enforcement_actions WHERE kind = 'penalty' AND region_path LIKE \(bind: aPath + "%")")
             let received = try await count("SELECT COUNT(*) AS n FROM complaints")
@@ -109,14 +118,16 @@ import Testing
             #expect(book.text(sheet, "A7") == "鼓楼区" && book.text(sheet, "A9") == "合计")
             #expect(book.cells[sheet]?["B7"] == ["int", "\(estatesA)"] && book.cells[sheet]?["D7"] == ["int", "\(withProblemsA)"])
             #expect(book.cells[sheet]?["K7"] == ["int", "1"] && book.cells[sheet]?["L7"] == ["int", "1"], "违规侵占 and 擅自改变用房 each in one estate")
-            #expect(book.cells[sheet]?["B9"] == ["int", "2"], "合计: both estates")
+            #expect(book.cells[sheet]?["B9"] == ["int", "1"] && book.cells[sheet]?["B8"] == ["int", "0"], "合计: the one estate screened")
             // Block B: header rows 11–14, data 15–17.
             #expect(book.text(sheet, "B11") == "整改情况" && book.text(sheet, "P13") == "行政处罚企业数")
             #expect(book.cells[sheet]?["B15"] == ["int", "0"], "one of A's two problems is still open")
             #expect(book.cells[sheet]?["J15"] == ["int", "1"], "擅自改变用房: put right")
             #expect(book.cells[sheet]?["P15"] == ["int", "\(penaltiesA)"] && book.text(sheet, "O15") == "—", "重新核级 is not recorded")
             // Block C: header rows 19–21, data row 22.
-            #expect(book.text(sheet, "A19") == "督导检查情况" && book.text(sheet, "E20") == "县级受理" && book.text(sheet, "A22") == "—")
+            #expect(book.text(sheet, "A19") == "督导检查情况" && book.text(sheet, "E20") == "县级受理" && book.cells[sheet]?["A22"] == ["int", "\(visits)"])
+            #expect(book.cells[sheet]?["B22"] == ["int", "1"] && book.cells[sheet]?["C22"] == ["int", "1"] && book.cells[sheet]?["D22"] == ["int", "0"],
+                    "督导检查: one estate visited, with a problem not yet put right")
             #expect(book.cells[sheet]?["E22"] == ["int", "\(received)"] && book.cells[sheet]?["F22"] == ["int", "\(closed)"])
             #expect(book.cells[sheet]?["G22"] == ["int", "0"])
             // Bad periods.

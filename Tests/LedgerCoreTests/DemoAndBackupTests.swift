@@ -60,6 +60,23 @@ import Testing
             let plans = try await InspectionPlans.ids(on: database)
             #expect(plans.count == 14)
             for plan in plans { #expect(try await InspectionPlans.redraw(plan, on: database) == nil, "plan \(plan)") }
+            // Cross inspections: one round per quarter of the year so far, each pairing redrawn from its seed and list.
+            let rounds = try await CrossInspections.ids(on: database)
+            #expect(rounds.count == Quarter(containing: Day(Timestamp.shanghaiDay(clock.now()))!).quarter)
+            for round in rounds { #expect(try await CrossInspections.redraw(round, on: database) == nil, "round \(round)") }
+            // A year of self-inspections: most filed, each missing one warned (W16) as the truth says, one found false.
+            let (filed, w16, falseProblems) = try await database.read { db in
+                (try await db.raw("SELECT COUNT(*) AS n FROM self_inspections").first(decodingColumn: "n", as: Int.self) ?? 0,
+                 Set(try await db.raw("SELECT estate_id, year, quarter FROM warnings WHERE rule = 'W16'").all().map {
+                     "\(try $0.decode(column: "estate_id", as: Int64.self))/\(try $0.decode(column: "year", as: Int.self))Q\(try $0.decode(column: "quarter", as: Int.self))"
+                 }),
+                 try await db.raw("""
+                     SELECT COUNT(*) AS n FROM problems p JOIN self_inspections s ON s.false_problem_id = p.id
+                     WHERE p.source = 'self_inspection_false' AND s.false_at IS NOT NULL
+                     """).first(decodingColumn: "n", as: Int.self) ?? 0)
+            }
+            let plantedW16 = Set(result.truth.filter { $0.rule == "W16" }.map { "\($0.estateId)/\($0.year)Q\($0.quarter)" })
+            #expect(filed > 120 * 3 && !plantedW16.isEmpty && w16 == plantedW16 && falseProblems == 1)
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
                 EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",

@@ -24,7 +24,8 @@ import Testing
             let versions = try await database.read { db in
                 try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all(decodingColumn: "version", as: Int.self)
             }
-            #expect(versions == Array(1...Migrator.all.count))
+            // Each branch appends its own number, so the list may have gaps until they meet; it is in order and complete.
+            #expect(versions == Migrator.all.map(\.version) && versions == versions.sorted())
         }
     }
 

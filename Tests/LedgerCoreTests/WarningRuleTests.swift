@@ -50,8 +50,8 @@ import Testing
     }
 
     @Test func fifteenRulesHaveCodesNamesAndClauses() {
-        #expect(WarningRules.all.count == 15)
-        #expect(Set(WarningRules.all.map(\.code)).count == 15)
+        #expect(WarningRules.all.count == 16)
+        #expect(Set(WarningRules.all.map(\.code)).count == 16)
         for rule in WarningRules.all {
             #expect(!rule.name.isEmpty && !rule.clause.isEmpty && ["high", "medium", "low"].contains(rule.severity), "\(rule.code)")
             for parameter in rule.parameters { #expect(parameter.range.contains(parameter.defaultValue), "\(rule.code).\(parameter.name)") }
@@ -176,5 +176,34 @@ import Testing
     @Test func w14FlagsRectificationsPastTheirDeadline() {
         #expect(Self.fires("W14", Self.estate([], overdueRectifications: ["2024-11-18"])) != nil)
         #expect(Self.fires("W14", Self.estate([], overdueRectifications: [])) == nil)
+    }
+
+    @Test func w16FlagsAMissingSelfInspectionAfterItsDueDayAndTheCampaignDate() {
+        // Q3's self-inspection is due by 2024-10-30 (30 days into Q4): the day after, it is missing.
+        var estate = Self.estate([])
+        #expect(Self.fires("W16", estate, today: Day("2024-10-30")!) == nil, "the due day itself is still in time")
+        #expect(Self.fires("W16", estate, today: Day("2024-10-31")!)?.contains("2024-10-30") == true)
+        #expect(Self.fires("W16", estate, today: Day("2024-11-05")!, parameters: ["grace": 7]) == nil)
+        estate.selfInspectionDays = 60
+        #expect(Self.fires("W16", estate) == nil, "the region gives 60 days: due 2024-11-29")
+        estate.selfInspectionDays = 30
+        estate.selfInspected = [Self.q3]
+        #expect(Self.fires("W16", estate) == nil, "filed, even late")
+        // Older quarters than the lookback, and estates nobody managed, owe nothing.
+        #expect(Self.fires("W16", Self.estate([]), quarter: Quarter(year: 2023, quarter: 3)!) == nil)
+        #expect(Self.fires("W16", Self.estate([]), quarter: Quarter(year: 2023, quarter: 4)!) != nil)
+        #expect(Self.fires("W16", Self.estate([], contractStart: "2024-10-01")) == nil)
+        // The campaign's date (5/31) falls in Q2: nothing filed this year by then is a finding of Q2.
+        var campaign = Self.estate([])
+        campaign.selfInspected = [Quarter(year: 2024, quarter: 2)!]
+        campaign.campaignSelfInspectionDue = 531
+        let q2 = Quarter(year: 2024, quarter: 2)!
+        #expect(Self.fires("W16", campaign, quarter: q2)?.contains("2024-05-31") == true)
+        campaign.selfInspectionFiledOn = ["2024-07-10"]
+        #expect(Self.fires("W16", campaign, quarter: q2) == nil)
+        campaign.campaignSelfInspectionDue = 0
+        campaign.selfInspectionFiledOn = []
+        #expect(Self.fires("W16", campaign, quarter: q2) == nil)
+        #expect(SelfInspectionFigures.campaignDueDay(year: 2024, monthDay: 230) == nil && SelfInspectionFigures.campaignDueDay(year: 2024, monthDay: 229) != nil)
     }
 }

@@ -31,7 +31,8 @@ import Testing
             case ("id", "estates"): parts.append("\(world.b.estate.id)")
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
-            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"):
+            case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
+                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -79,6 +80,19 @@ import Testing
         ])
     }
 
+    /// A drawn cross-inspection round among county B's two streets (a second street is added): its id and a group's.
+    static func crossInspection(in world: World) async throws -> (Int64, Int64) {
+        let street = try await world.database.transaction { db in
+            try await RegionDirectory.insert(on: db, code: world.b.county.code + "002", name: "茶亭街道", level: .street, parentPath: world.b.county.path)
+        }
+        let cross = CrossInspections(database: world.database, clock: world.clock)
+        let scope = world.b.users[.regulator]!.scope
+        let id = try await cross.publish(.init(regionCode: world.b.county.code, year: 2024, quarter: 4, seedSource: "双色球2024年10月8日开奖号码",
+                                               participants: [world.b.street.code, street.code]), scope: scope)
+        let round = try await cross.draw(id, seed: "03 07 12 19 25 31 08", scope: scope)
+        return (id, round.groups[0].id)
+    }
+
     // MARK: Tests
 
     @Test(arguments: TestDatabase.available)
@@ -117,8 +131,14 @@ import Testing
             let answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
             let bVisit = try await InspectionRecords(database: world.database, clock: world.clock)
                 .record(.init(estateId: world.b.estate.id, planId: bPlan, inspectedOn: "2024-11-18", answers: answers), scope: bRegulator).id
-            let ids = ["warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
-                       "plans": bPlan, "visits": bVisit, "inspectors": bInspector]
+            // County B holds a cross inspection between its two streets, in which county A takes no part.
+            let (bRound, bGroup) = try await Self.crossInspection(in: world)
+            let bSelfInspection = try await SelfInspections(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .file(SelfInspectionInput(estateId: world.b.estate.id, period: "2024Q3",
+                                          answers: Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, SelfInspectionAnswer(.conforms)) })),
+                      scope: world.b.users[.company]!.scope)
+            let ids = ["self-inspections": bSelfInspection, "warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
+                       "plans": bPlan, "visits": bVisit, "inspectors": bInspector, "cross": bRound, "groups": bGroup]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)

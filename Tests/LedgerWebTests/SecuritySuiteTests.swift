@@ -20,7 +20,8 @@ import Testing
     }
 
     static func path(_ route: WebHarness.Route, _ harness: WebHarness) -> String {
-        JurisdictionTests.concretePath(route.path, harness.world, ids: ["warnings": 1, "complaints": 1, "problems": 1, "campaigns": 1, "plans": 1, "visits": 1, "inspectors": 1])
+        JurisdictionTests.concretePath(route.path, harness.world, ids: ["warnings": 1, "complaints": 1, "problems": 1, "campaigns": 1, "plans": 1, "visits": 1,
+                                                                        "inspectors": 1, "cross": 1, "groups": 1, "self-inspections": 1])
             ?? route.path
     }
 

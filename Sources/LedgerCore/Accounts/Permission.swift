@@ -16,6 +16,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewProblems, createProblem, rectifyProblem, verifyRectification, referProblem, decideReferredProblem, noteProblem
     case recordEnforcement
     case viewInspectionPlans, planSpotChecks
+    // Checklists and self-inspections (自查自纠)
+    case editChecklist, viewSelfInspections, fileSelfInspection, judgeSelfInspection
     // Oversight and reporting
     case viewDashboard, viewReports, viewCampaigns, manageCampaigns, reportCampaignTasks
     // Administration
@@ -52,6 +54,10 @@ public enum Permission: String, Sendable, CaseIterable {
         case .recordEnforcement: "记录约谈、通报、信用扣分等处理"
         case .viewInspectionPlans: "查看抽查计划"
         case .planSpotChecks: "制定抽查计划并随机抽取"
+        case .editChecklist: "修订检查清单"
+        case .viewSelfInspections: "查看自查自纠"
+        case .fileSelfInspection: "填报自查自纠"
+        case .judgeSelfInspection: "认定自查自纠弄虚作假"
         case .viewDashboard: "查看数据看板"
         case .viewReports: "查看报表"
         case .viewCampaigns: "查看专项整治"
@@ -70,16 +76,17 @@ extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .admin:
-            Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem,
+            Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection,
                                                    .decideTransferredComplaint, .decideReferredProblem])
         case .regulator:
             Self.officialReading.union([.editRegistry, .acknowledgeWarning, .resolveWarning, .dismissWarning, .escalateWarning,
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
-                                        .setRegionSettings, .manageAccounts, .planSpotChecks])
+                                        .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
-                                        .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks])
+                                        .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks,
+                                        .judgeSelfInspection])
         case .department:
             Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks])
         case .oversight:
@@ -88,7 +95,7 @@ extension Role {
             Self.officialReading.subtracting([.viewComplaints])
         case .company:
             [.viewRegistry, .viewCompanies, .viewFilings, .fileDisclosure, .answerQuestions, .viewWarnings, .acknowledgeWarning,
-             .explainWarning, .viewProblems, .rectifyProblem]
+             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection]
         case .committee:
             [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems]
         case .auditor:
@@ -99,7 +106,7 @@ extension Role {
     /// What every official of a region may read.
     static let officialReading: Set<Permission> = [
         .viewRegistry, .viewCompanies, .viewRegions, .viewFilings, .viewWarnings, .viewComplaints, .viewProblems,
-        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans,
+        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections,
     ]
 }
 

@@ -58,6 +58,7 @@ public struct ProblemCategory: Sendable, Hashable {
         case "W07": "revenue_unauthorized_use"
         case "W15": "committee_failure"
         case "W13": "service_contract"
+        case "W16": "information_duty"
         default: "revenue_misappropriated"
         }
     }

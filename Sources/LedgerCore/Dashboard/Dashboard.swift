@@ -30,6 +30,12 @@ public struct Dashboard: Sendable {
         public var openWarnings: [String: Int] = [:]
         /// Estates verified by an inspection record in the quarter's year up to its end (`InspectionRecords.verifiedEstates`).
         public var verified = 0
+        /// 市级实地抽查 and 街道全面排查 in the year up to the quarter's end; cross-inspection reports of the quarter
+        /// (`InspectionFigures`).
+        public var cityChecked = 0, streetCovered = 0, crossDue = 0, crossFiled = 0
+        /// Estates whose self-inspection of the quarter is owed and past due, and those of them filed (`SelfInspectionFigures`).
+        public var selfInspectionDue = 0
+        public var selfInspected = 0
 
         public init() {}
 
@@ -44,7 +50,12 @@ public struct Dashboard: Sendable {
         public var putRightRate: Double? { Self.rate(putRight, putRightFound) }
         /// 抽查核实率, annual: estates verified this year ÷ estates.
         public var spotCheckRate: Double? { Self.rate(verified, estates) }
+        /// 自查自纠率: self-inspections filed ÷ due.
+        public var selfInspectionRate: Double? { Self.rate(selfInspected, selfInspectionDue) }
         public var openWarningTotal: Int { openWarnings.values.reduce(0, +) }
+        public var cityCheckRate: Double? { Self.rate(cityChecked, estates) }
+        public var streetCoverageRate: Double? { Self.rate(streetCovered, estates) }
+        public var crossReportRate: Double? { Self.rate(crossFiled, crossDue) }
 
         mutating func add(_ other: Figures) {
             estates += other.estates; due += other.due; onTime += other.onTime; late += other.late; withAccount += other.withAccount
@@ -52,6 +63,8 @@ public struct Dashboard: Sendable {
             complaintsClosed += other.complaintsClosed; complaintsFixed += other.complaintsFixed; handlingDays += other.handlingDays
             problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
             putRight += other.putRight; verified += other.verified
+            cityChecked += other.cityChecked; streetCovered += other.streetCovered; crossDue += other.crossDue; crossFiled += other.crossFiled
+            selfInspectionDue += other.selfInspectionDue; selfInspected += other.selfInspected
             openWarnings.merge(other.openWarnings, uniquingKeysWith: +)
         }
     }
@@ -204,6 +217,8 @@ public struct Dashboard: Sendable {
                 guard index < window.count else { continue }
                 filed[packed / 100, default: [UInt8](repeating: 0, count: window.count)][index] = UInt8(packed % 10)
             }
+            let selfSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
+            let selfFiled = try await SelfInspections.filedEstates(under: path, period: quarter, on: db)
             var units: [String: Figures] = [:]
             var names: [String: String] = [:]
             var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
@@ -215,6 +230,11 @@ public struct Dashboard: Sendable {
                 f.estates += 1
                 if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
                 let held = contracts[id] ?? []
+                if SelfInspectionFigures.isDue(quarter, contracts: held, days: selfSettings.days(at: try row.decode(column: "region_path", as: String.self)),
+                                               today: today) {
+                    f.selfInspectionDue += 1
+                    if selfFiled.contains(id) { f.selfInspected += 1 }
+                }
                 if EstateFigures.manager(on: end, of: held) != nil {
                     f.managed += 1
                     if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
@@ -279,6 +299,18 @@ public struct Dashboard: Sendable {
             for (estate, rowPath) in try await InspectionRecords.verifiedEstates(under: path, year: quarter.year, until: end, on: db) {
                 units[unitKey(rowPath, estate), default: Figures()].verified += 1
             }
+            for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["city", "province"], under: path, year: quarter.year, until: end, on: db) {
+                units[unitKey(rowPath, estate), default: Figures()].cityChecked += 1
+            }
+            for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["street", "community"], under: path, year: quarter.year, until: end, on: db) {
+                units[unitKey(rowPath, estate), default: Figures()].streetCovered += 1
+            }
+            var groups = Figures()  // an estate-level view has no unit for a region's cross-inspection group: its total only
+            for (groupPath, filed) in try await InspectionFigures.crossInspectionGroups(under: path, quarter: quarter, on: db) {
+                var f = Figures()
+                (f.crossDue, f.crossFiled) = (1, filed ? 1 : 0)
+                if byEstate { groups.add(f) } else { units[unitKey(groupPath, 0), default: Figures()].add(f) }
+            }
             for row in try await db.raw("""
                 SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", path))
                 AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN (\(binds: EstateFigures.openWarningStatuses))
@@ -286,7 +318,7 @@ public struct Dashboard: Sendable {
                 let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
                 units[key, default: Figures()].openWarnings[try row.decode(column: "rule", as: String.self), default: 0] += 1
             }
-            var total = Figures()
+            var total = groups
             for f in units.values { total.add(f) }
             var list: [Unit]
             if byEstate {
@@ -318,6 +350,8 @@ public struct Dashboard: Sendable {
                 note: "季度末在任期内"),
             KPI(key: "spotCheck", title: "抽查核实率", value: f.spotCheckRate, numerator: f.verified, denominator: f.estates, target: 0.5,
                 note: "本年度截至季度末经检查记录核实的小区占比，目标为年度不少于50%"),
+            KPI(key: "selfInspection", title: "自查自纠率", value: f.selfInspectionRate, numerator: f.selfInspected, denominator: f.selfInspectionDue,
+                target: 1, note: "本季度自查自纠已过提交期限的小区中已提交的比例"),
             KPI(key: "closure", title: "投诉办结率", value: f.closureRate, numerator: f.complaintsClosed, denominator: f.complaintsReceived, target: nil,
                 note: "本季度受理的投诉中已办结的比例"),
             KPI(key: "fix", title: "投诉问题解决率", value: f.fixRate, numerator: f.complaintsFixed, denominator: f.complaintsReceived, target: nil,
@@ -328,6 +362,12 @@ public struct Dashboard: Sendable {
                 note: "本季度发现的问题中已核验销号的比例"),
             KPI(key: "putRight", title: "整治到位率", value: f.putRightRate, numerator: f.putRight, denominator: f.putRightFound, target: 1,
                 note: "占用公共空间、擅自改变物业服务用房用途"),
+            KPI(key: "cityCheck", title: "市级实地抽查率", value: f.cityCheckRate, numerator: f.cityChecked, denominator: f.estates, target: 0.15,
+                note: "本年度截至季度末市级抽查计划（或市级人员）实地检查的小区占比，目标不少于15%"),
+            KPI(key: "streetCoverage", title: "街道检查覆盖率", value: f.streetCoverageRate, numerator: f.streetCovered, denominator: f.estates, target: 1,
+                note: "本年度截至季度末街道（乡镇）检查过的小区占比，目标100%"),
+            KPI(key: "crossInspection", title: "交叉检查报告报送率", value: f.crossReportRate, numerator: f.crossFiled, denominator: f.crossDue, target: 1,
+                note: "本季度交叉检查各检查组应形成的报告中已报送的比例"),
         ]
     }
 }

@@ -73,9 +73,14 @@ public struct DemoGenerator: Sendable {
         }
         let registryTruth = options.disclosureQuarters > 0 ? disclosures.registryTruth(current: current) : []
         var forcedInclusions: [DemoForcedInclusion] = []
+        // Self-inspections before any rule runs (and in the benchmark's registry too, so that W16 finds only the few missing).
+        let selfInspections = DemoSelfInspections(database: database, clock: clock)
+        if options.disclosureQuarters > 0 { truth += try await selfInspections.load(seed: options.seed) }
         if options.followUp && options.disclosureQuarters > 0 {
             truth += try await DemoFollowUp(database: database, clock: clock).run(random: &random)
             forcedInclusions = try await DemoInspections(database: database, clock: clock).run(random: &random)
+            try await DemoCrossInspections(database: database, clock: clock).run(random: &random)
+            try await selfInspections.recordOneFalse()
         }
         return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) },
                       forcedInclusions: forcedInclusions)

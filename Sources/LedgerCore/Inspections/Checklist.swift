@@ -8,8 +8,16 @@ public struct ChecklistItem: Sendable, Codable, Equatable {
     public let clause: String
     /// The problem a 不符合 raises (`ProblemCategory`).
     public let category: String
+
+    public init(code: String, title: String, clause: String, category: String) {
+        self.code = code
+        self.title = title
+        self.clause = clause
+        self.category = category
+    }
 }
 
+/// The built-in checklist, version 1: in force wherever no region above an estate has its own (`Checklists`).
 public enum Checklist {
     public static let version = 1
 

@@ -37,13 +37,13 @@ public struct InspectionRecords: Sendable {
             self.photos = photos
         }
 
-        /// Every field error at once: the date, an answer for each item, a note for each 不符合.
-        public func problems(today: Day) -> FieldErrors {
+        /// Every field error at once: the date, an answer for each item of `checklist`, a note for each 不符合.
+        public func problems(today: Day, checklist: ChecklistVersion = .builtIn) -> FieldErrors {
             var reader = InputReader()
             if let day = reader.day(inspectedOn, field: "inspectedOn", label: "检查日期"), day > today {
                 reader.errors.add("inspectedOn", code: "future_date", "检查日期不能晚于今天")
             }
-            for item in Checklist.items {
+            for item in checklist.items {
                 guard let answer = answers[item.code] else {
                     reader.errors.add(item.code, code: "required", "请填写「\(item.title)」的检查结果")
                     continue
@@ -52,7 +52,7 @@ public struct InspectionRecords: Sendable {
                     _ = reader.text(answer.note, field: item.code, label: "不符合的具体情况", max: 500)
                 }
             }
-            for code in answers.keys where Checklist.item(code) == nil {
+            for code in answers.keys where checklist.item(code) == nil {
                 reader.errors.add(code, code: "unknown_item", "检查清单中没有该项")
             }
             for (code, files) in photos where !files.isEmpty {
@@ -89,10 +89,18 @@ public struct InspectionRecords: Sendable {
         try scope.require(.createProblem)
         let at = clock.now()
         let today = Day(Timestamp.shanghaiDay(at))!
-        try input.problems(today: today).throwIfAny()
+        // The checklist in force for the estate's region (an estate out of scope is refused below, inside the transaction).
+        let inForce = try await database.read { db in
+            try await EstateRepository.estate(input.estateId, scope: scope, at: at, on: db).asyncMap { try await Checklists.current(regionPath: $0.regionPath, on: db) }
+        }
+        try input.problems(today: today, checklist: inForce ?? .builtIn).throwIfAny()
         return try await database.transaction { db in
             guard let estate = try await EstateRepository.estate(input.estateId, scope: scope, at: at, on: db) else {
                 throw LedgerError.invalid("estate", code: "not_found", "小区不存在或不在您的管辖范围内")
+            }
+            let checklist = try await Checklists.current(regionPath: estate.regionPath, on: db)
+            guard checklist.version == (inForce ?? .builtIn).version else {
+                throw LedgerError(.conflict, code: "checklist_changed", message: "检查清单刚刚修订，请按新版清单重新填写", field: "inspectedOn")
             }
             if let plan = input.planId {
                 let drawn = try await db.raw("""
@@ -101,7 +109,7 @@ public struct InspectionRecords: Sendable {
                     """).first()
                 guard drawn != nil else { throw LedgerError.invalid("planId", code: "not_drawn", "该小区不在此抽查计划的抽取结果中") }
             }
-            let failed = Checklist.items.filter { input.answers[$0.code]?.result == .fails }
+            let failed = checklist.items.filter { input.answers[$0.code]?.result == .fails }
             let photos = try input.photos.mapValues { files in
                 try files.map { (checked: try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "现场照片", field: "photos"), bytes: $0.bytes) }
             }.filter { !$0.value.isEmpty }
@@ -113,7 +121,7 @@ public struct InspectionRecords: Sendable {
                 INSERT INTO inspection_records (plan_id, estate_id, company_id, region_path, inspected_on, checklist_version, answers, failed,
                                                 recorded_at, recorded_by)
                 VALUES (\(bind: input.planId), \(bind: input.estateId), \(bind: estate.companyId), \(bind: estate.regionPath),
-                        \(bind: Day(InputReader.halfWidth(input.inspectedOn.trimmingCharacters(in: .whitespaces)))!.description), \(bind: Checklist.version),
+                        \(bind: Day(InputReader.halfWidth(input.inspectedOn.trimmingCharacters(in: .whitespaces)))!.description), \(bind: checklist.version),
                         \(bind: try InspectionPlans.json(input.answers)), \(bind: failed.count), \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!

@@ -173,7 +173,8 @@ extension InspectionRecords {
         try scope.require(.viewInspectionPlans)
         return try await database.read { db in
             guard let row = try await db.raw("""
-                SELECT r.id, r.plan_id, r.estate_id, e.name AS estate_name, c.name AS company_name, r.inspected_on, r.recorded_at, r.recorded_by, r.answers
+                SELECT r.id, r.plan_id, r.estate_id, e.name AS estate_name, c.name AS company_name, r.inspected_on, r.recorded_at, r.recorded_by, r.answers,
+                       r.checklist_version
                 FROM inspection_records r JOIN estates e ON e.id = r.estate_id LEFT JOIN companies c ON c.id = r.company_id
                 WHERE r.id = \(bind: id) AND \(InspectionPlans.visible(scope, column: "r.region_path"))
                 """).first() else { throw LedgerError.notFound("检查记录") }
@@ -186,7 +187,9 @@ extension InspectionRecords {
                                   size: try file.decode(column: "size", as: Int.self))
                 photos[photo.id] = photo
             }
-            let items = Checklist.items.compactMap { item in
+            // The list the visit answered, whichever version is in force today.
+            let checklist = try await Checklists.version(try row.decode(column: "checklist_version", as: Int.self), on: db) ?? .builtIn
+            let items = checklist.items.compactMap { item in
                 answers[item.code].map { AnsweredItem(item: item, result: $0.result, note: $0.note, photos: ($0.photos ?? []).compactMap { photos[$0] }) }
             }
             let problems = try await db.raw("""
@@ -232,7 +235,7 @@ extension InspectionRecords {
     public func publicResults(estateId: Int64, limit: Int = 8) async throws -> [PublicResult] {
         try await database.read { db in
             let rows = try await db.raw("""
-                SELECT r.id, r.plan_id, r.inspected_on, r.answers, p.year, p.quarter, g.name AS region_name
+                SELECT r.id, r.plan_id, r.inspected_on, r.answers, r.checklist_version, p.year, p.quarter, g.name AS region_name
                 FROM inspection_records r LEFT JOIN inspection_plans p ON p.id = r.plan_id LEFT JOIN regions g ON g.code = p.region_code
                 WHERE r.estate_id = \(bind: estateId) ORDER BY r.inspected_on DESC, r.id DESC LIMIT \(bind: limit)
                 """).all()
@@ -246,8 +249,13 @@ extension InspectionRecords {
                     (try row.decode(column: "category", as: String.self), Problems.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
                      try row.decode(column: "deadline", as: String.self)))
             }
+            var lists: [Int: ChecklistVersion] = [:]
+            for version in Set(try rows.map { try $0.decode(column: "checklist_version", as: Int.self) }) {
+                lists[version] = try await Checklists.version(version, on: db) ?? .builtIn
+            }
             return try rows.map { row in
                 let id = try row.decode(column: "id", as: Int64.self)
+                let checklist = lists[try row.decode(column: "checklist_version", as: Int.self)] ?? .builtIn
                 let answers = try JSONDecoder().decode([String: Answer].self, from: Data(try row.decode(column: "answers", as: String.self).utf8))
                 let planId = try row.decode(column: "plan_id", as: Int64?.self)
                 var title = "日常检查"
@@ -255,7 +263,7 @@ extension InspectionRecords {
                     let quarter = try row.decode(column: "quarter", as: Int?.self)
                     title = "\(try row.decode(column: "region_name", as: String?.self) ?? "")\(year)年\(quarter.map { "第\($0)季度" } ?? "度")双随机抽查"
                 }
-                let failedItems = Checklist.items.filter { answers[$0.code]?.result == .fails }
+                let failedItems = checklist.items.filter { answers[$0.code]?.result == .fails }
                 let problems = raised[id] ?? []
                 let findings = failedItems.enumerated().map { index, item in
                     (title: item.title, status: index < problems.count ? problems[index].1 : .open, deadline: index < problems.count ? problems[index].2 : "")

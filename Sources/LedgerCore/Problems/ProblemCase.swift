@@ -4,6 +4,9 @@ import SQLKit
 /// Where a problem came from.
 public enum ProblemSource: String, CaseCode, Codable {
     case complaint, warning, manual, inspection, audit
+    /// 交叉检查发现: a cross-inspection group's finding in the inspected region (`CrossInspections`).
+    case crossInspection = "cross_inspection"
+    case selfInspectionFalse = "self_inspection_false"
 
     public var title: String {
         switch self {
@@ -12,6 +15,8 @@ public enum ProblemSource: String, CaseCode, Codable {
         case .manual: "人工录入"
         case .inspection: "检查发现"
         case .audit: "审计发现"
+        case .crossInspection: "交叉检查发现"
+        case .selfInspectionFalse: "自查自纠弄虚作假"
         }
     }
 

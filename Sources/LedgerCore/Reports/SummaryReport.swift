@@ -5,7 +5,7 @@ import SQLKit
 /// (the sub-regions of the chosen region) and a 合计 row; block C 督导检查情况 and 投诉举报受理情况 for the whole region.
 ///
 /// What each column counts (for problems created, actions decided and complaints received in the period):
-/// - 小区数: estates registered in the 辖区 (all are screened); 涉及企业数: the companies that managed them during the
+/// - 小区数: estates screened in the period (`InspectionFigures.screenedEstates`: an inspection record dated in it); 涉及企业数: the companies that managed them during the
 ///   period (`EstateFigures.managedDuringSQL`: a contract covering any day of it, so a company that handed an estate
 ///   over inside the period counts, and one that took it over after the period does not). The column belongs to
 ///   全面排查, the screening of every estate, not to the problems found, so it counts managers, not the company
@@ -14,7 +14,9 @@ import SQLKit
 /// - 完成整改小区数: estates whose problems of the period are all verified and closed; per category: estates with a closed one.
 /// - 责令整改小区数, 行政处罚企业数, 物业服务企业退出小区数, 媒体曝光企业数: from the enforcement actions (责令整改, 行政处罚, 清退, 通报曝光).
 /// - 县级受理: complaints of every source but 上级交办; 接收省市转办: 上级交办. 办结件数: those of them closed.
-/// - 重新核级 and 督导检查 are not recorded by the platform yet: shown as "—", never as 0.
+/// - 督导检查 (block C, from the inspection records dated in the period): 次数 the records, 小区数 the estates they visited,
+///   发现问题小区数 those with a 不符合, 完成整改小区数 those of them whose inspection problems are all put right.
+/// - 重新核级 is not recorded by the platform yet: shown as "—", never as 0.
 public struct SummaryReport: Sendable {
     /// One header cell: position in the block's header (0-based), spans and text.
     public struct HeaderCell: Sendable {
@@ -133,8 +135,8 @@ public struct SummaryReport: Sendable {
             }
             let inside = Scope.pathPredicate("e.region_path", region.path)
             var estates: [String: Int] = [:], companies: [String: Set<Int64>] = [:]
-            for row in try await db.raw("SELECT e.region_path FROM estates e WHERE \(inside)").all() {
-                estates[key(try row.decode(column: "region_path", as: String.self)), default: 0] += 1
+            for (_, path) in try await InspectionFigures.screenedEstates(under: region.path, from: from, until: until, on: db) {
+                estates[key(path), default: 0] += 1
             }
             for row in try await db.raw("""
                 SELECT DISTINCT e.region_path, k.company_id FROM estates e JOIN contracts k ON k.estate_id = e.id
@@ -178,8 +180,7 @@ public struct SummaryReport: Sendable {
                 default: break
                 }
             }
-            var c = [Int?](repeating: nil, count: 8)
-            c[4] = 0; c[5] = 0; c[6] = 0; c[7] = 0
+            var c = try await Self.supervision(under: region.path, from: from, until: until, on: db) + [0, 0, 0, 0]
             for row in try await db.raw("""
                 SELECT c.source, c.status FROM complaints c WHERE \(Scope.pathPredicate("c.region_path", region.path))
                 AND \(EstateFigures.within("c.received_at", from: from, until: until))
@@ -204,6 +205,32 @@ public struct SummaryReport: Sendable {
             return Result(title: "\(region.name)“整治物业服务履约不到位、侵占业主公共收益等问题”情况汇总表", region: region, from: from, until: until,
                           rows: rows, total: total, c: c)
         }
+    }
+
+    /// Block C's 督导检查情况 from the inspection records dated in the period: 次数, 小区数, 发现问题小区数, 完成整改小区数.
+    static func supervision(under path: String, from: Day, until: Day, on db: any SQLDatabase) async throws -> [Int?] {
+        var visits = 0, visited: Set<Int64> = [], failing: Set<Int64> = [], open: Set<Int64> = []
+        for row in try await db.raw("""
+            SELECT ir.estate_id, ir.failed, p.status, p.outcome FROM inspection_records ir
+            LEFT JOIN problems p ON p.source = 'inspection' AND p.source_id = ir.id
+            WHERE \(Scope.pathPredicate("ir.region_path", path)) AND ir.inspected_on >= \(bind: from.description) AND ir.inspected_on <= \(bind: until.description)
+            """).all() {
+            let estate = try row.decode(column: "estate_id", as: Int64.self)
+            visited.insert(estate)
+            visits += 1
+            guard try row.decode(column: "failed", as: Int.self) > 0 else { continue }
+            failing.insert(estate)
+            if let status = try row.decode(column: "status", as: String?.self),
+               !EstateFigures.problemPutRight(status: status, outcome: try row.decode(column: "outcome", as: String?.self)) {
+                open.insert(estate)
+            }
+        }
+        // One row per record and problem: a record with two problems counts once.
+        let records = try await db.raw("""
+            SELECT COUNT(*) AS n FROM inspection_records ir WHERE \(Scope.pathPredicate("ir.region_path", path))
+            AND ir.inspected_on >= \(bind: from.description) AND ir.inspected_on <= \(bind: until.description)
+            """).first(decodingColumn: "n", as: Int.self) ?? visits
+        return [records, visited.count, failing.count, failing.subtracting(open).count]
     }
 
     // MARK: Files

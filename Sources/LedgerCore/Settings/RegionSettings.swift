@@ -20,6 +20,9 @@ public struct RegionSettings: Sendable {
             Setting(key: "ladder.supervision", label: "逾期发督办函", unit: "天", defaultValue: 7, range: 1...90),
             Setting(key: "ladder.interview", label: "逾期约谈", unit: "天", defaultValue: 14, range: 1...180),
             Setting(key: "ranking.min_sample", label: "通报排名最少应公示小区数（不足的只列不排）", unit: "个", defaultValue: 5, range: 1...10_000),
+            Setting(key: "self_inspection.days", label: "季度自查自纠提交期限（下一季度开始后）", unit: "天", defaultValue: 30, range: 1...90),
+            Setting(key: "self_inspection.campaign_due", label: "专项整治自查自纠截止日（月×100+日，如531即5月31日；0为不设）", unit: "",
+                    defaultValue: 0, range: 0...1231),
         ]
 
     public static func setting(_ key: String) -> Setting? { all.first { $0.key == key } }
@@ -72,6 +75,9 @@ public struct RegionSettings: Sendable {
             guard setting.range.contains(number) else {
                 throw LedgerError.invalid("value", code: "out_of_range",
                                           "「\(setting.label)」须在 \(setting.range.lowerBound)–\(setting.range.upperBound)\(setting.unit) 之间")
+            }
+            if key == "self_inspection.campaign_due", number != 0, SelfInspectionFigures.campaignDueDay(year: 2024, monthDay: number) == nil {
+                throw LedgerError.invalid("value", code: "not_a_date", "「\(setting.label)」须为有效的月日，如531表示5月31日")
             }
             value = number
         }

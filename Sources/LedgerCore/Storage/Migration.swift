@@ -48,6 +48,8 @@ public struct Migrator: Sendable {
         M0015_ShareCaseEvents(),
         M0016_CreateInspectionPlans(),
         M0017_CreateInspectionRecords(),
+        M0018_CreateSelfInspections(),
+        M0019_CreateCrossInspections(),
         M0020_CreateCredit(),
     ]
 

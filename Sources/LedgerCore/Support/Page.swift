@@ -49,3 +49,11 @@ public enum LikePattern {
         return "%\(escaped)%"
     }
 }
+
+extension Optional {
+    /// `map` with an asynchronous transform.
+    public func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

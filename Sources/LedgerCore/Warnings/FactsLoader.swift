@@ -71,6 +71,19 @@ struct FactsLoader {
             """).all() {
             overdue[try row.decode(column: "estate_id", as: Int64.self), default: []].append(try row.decode(column: "deadline", as: String.self))
         }
+        // Self-inspections filed for the window's quarters and since the start of its first year (W16).
+        let selfPredicate: SQLQueryString = estateId.map { "s.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("s.region_path", path)
+        var selfInspected: [Int64: Set<Quarter>] = [:], selfFiled: [Int64: [String]] = [:]
+        for row in try await db.raw("""
+            SELECT s.estate_id, s.year, s.quarter, s.filed_at FROM self_inspections s WHERE \(selfPredicate) AND s.year >= \(bind: window.lowerBound.year - 1)
+            """).all() {
+            let estate = try row.decode(column: "estate_id", as: Int64.self)
+            if let quarter = Quarter(year: try row.decode(column: "year", as: Int.self), quarter: try row.decode(column: "quarter", as: Int.self)) {
+                selfInspected[estate, default: []].insert(quarter)
+            }
+            selfFiled[estate, default: []].append(Timestamp.shanghaiDay(Timestamp.parse(try row.decode(column: "filed_at", as: String.self)) ?? .distantPast))
+        }
+        let dueSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
         return try estateRows.map { row in
             let id = try row.decode(column: "id", as: Int64.self)
             var facts = EstateFacts(
@@ -81,6 +94,10 @@ struct FactsLoader {
                 contracts: contracts[id] ?? [], quarters: byEstate[id] ?? [:])
             facts.complaints = complaints[id] ?? []
             facts.overdueRectifications = overdue[id] ?? []
+            facts.selfInspected = selfInspected[id] ?? []
+            facts.selfInspectionFiledOn = selfFiled[id] ?? []
+            facts.selfInspectionDays = dueSettings.days(at: facts.regionPath)
+            facts.campaignSelfInspectionDue = dueSettings.campaignDue(at: facts.regionPath)
             return facts
         }
     }

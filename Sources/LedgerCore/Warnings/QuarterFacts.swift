@@ -37,6 +37,13 @@ public struct EstateFacts: Sendable {
     public var complaints: [String] = []
     /// Deadlines of the estate's rectifications still open (not even submitted) and past due (W14).
     public var overdueRectifications: [String] = []
+    /// The quarters whose self-inspection has been filed (W16).
+    public var selfInspected: Set<Quarter> = []
+    /// The days (Asia/Shanghai) self-inspections were filed, for a campaign's due date (W16).
+    public var selfInspectionFiledOn: [String] = []
+    /// The region's `self_inspection.days` and `self_inspection.campaign_due` (`SelfInspectionFigures`).
+    public var selfInspectionDays = 30
+    public var campaignSelfInspectionDue = 0
 
     /// The company that owes `quarter`'s filing: the one managing the estate on its last day (`EstateFigures.filer`).
     public func filer(of quarter: Quarter) -> Int64? { EstateFigures.filer(of: quarter, contracts: contracts) }

@@ -70,14 +70,14 @@ public struct RuleParameter: Sendable {
     }
 }
 
-/// The fifteen rules of docs/design.md §7.2.
+/// The rules of docs/design.md §7.2 (W01–W15) and W16 自查逾期.
 public enum WarningRules {
     public static func rule(_ code: String) -> (any WarningRule)? { all.first { $0.code == code } }
 
     public static let all: [any WarningRule] = [
         W01LateOrMissing(), W02DisplayPeriod(), W03ZeroRevenue(), W04ShareBelowRatio(), W05TransferShort(), W06NoAccount(),
         W07NoDecision(), W08VanishedCategory(), W09SuddenDrop(), W10CostRatio(), W11LowIncomePerHousehold(), W12Corrected(),
-        W13ComplaintCluster(), W14RectificationOverdue(), W15CommitteeExpired(),
+        W13ComplaintCluster(), W14RectificationOverdue(), W15CommitteeExpired(), W16SelfInspectionOverdue(),
     ]
 }
 

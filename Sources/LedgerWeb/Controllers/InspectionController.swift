@@ -8,6 +8,7 @@ struct InspectionController {
     let plans: InspectionPlans
     let records: InspectionRecords
     let inspectors: Inspectors
+    let checklists: Checklists
     let regions: RegionDirectory
     let renderer: Renderer
     let clock: any LedgerClock
@@ -220,14 +221,17 @@ struct InspectionController {
             planTitle = PlanRow(detail.plan).title
             estateName = detail.drawn.first { "\($0.id)" == values["estate"] }?.name
         }
-        let items = Checklist.items.enumerated().map { index, item in
+        // The checklist in force for the estate's region (the built-in one until an estate is named).
+        let checklist = try await values["estate"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            .asyncMap { try await checklists.checklist(forEstate: $0, scope: scope) } ?? .builtIn
+        let items = checklist.items.enumerated().map { index, item in
             let chosen = values["result.\(item.code)"] ?? ""
             return VisitFormPage.Item(
                 code: item.code, index: index + 1, title: item.title, clause: item.clause,
                 choices: ChecklistResult.allCases.map { .init(value: $0.rawValue, label: $0.title, checked: $0.rawValue == chosen) },
                 note: values["note.\(item.code)"] ?? "", error: errors.message(for: item.code), photoError: errors.message(for: "photo.\(item.code)"))
         }
-        let known = Set(Checklist.items.flatMap { [$0.code, "photo.\($0.code)"] } + ["inspectedOn", "estate"])
+        let known = Set(checklist.items.flatMap { [$0.code, "photo.\($0.code)"] } + ["inspectedOn", "estate"])
         let model = VisitFormPage(
             layout: Layout(title: "录入检查记录", context: context, section: "/inspections"), planId: values["plan"] ?? "", estateId: values["estate"] ?? "",
             estateName: estateName, planTitle: planTitle, inspectedOn: Field("inspectedOn", values, errors), estate: Field("estate", values, errors),
@@ -243,7 +247,7 @@ struct InspectionController {
                 throw LedgerError.invalid("estate", code: "required", "请填写被检查小区的编号")
             }
             var answers: [String: InspectionRecords.Answer] = [:], photos: [String: [Complaints.Upload]] = [:]
-            for item in Checklist.items {
+            for item in try await checklists.checklist(forEstate: estate, scope: scope).items {
                 if let result = ChecklistResult(rawValue: form["result.\(item.code)"] ?? "") {
                     answers[item.code] = .init(result, note: form["note.\(item.code)"] ?? "")
                 }

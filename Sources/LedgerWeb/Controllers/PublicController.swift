@@ -12,6 +12,7 @@ struct PublicController {
     let questions: OwnerQuestions
     let vouchers: VoucherStore
     let inspections: InspectionRecords
+    let selfInspections: SelfInspections
     let publicBaseURL: String?
     let renderer: Renderer
     let clock: any LedgerClock
@@ -71,7 +72,7 @@ struct PublicController {
         let head = try await log.treeHead()
         let answered = try await questions.answered(estateId: estate.id)
         let inspected = try await inspections.publicResults(estateId: estate.id).map(PublicInspectionRow.init)
-        let model = PublicEstatePage(
+        var model = PublicEstatePage(
             layout: Layout(title: "\(estate.name) 公共收益公示", context: context, notice: notice), estate: try await summary(estate, place: place),
             quarters: sheets, empty: sheets.isEmpty, treeSize: head.size, treeRoot: head.rootHash,
             questions: answered.map(PublicEstatePage.QuestionRow.init), hasQuestions: !answered.isEmpty,
@@ -79,6 +80,8 @@ struct PublicController {
             periods: sheets.map { Option(value: "\($0.year)Q\($0.quarter)", label: $0.period, selected: false) },
             item: Field("item", context.form.fields, questionErrors), content: Field("content", context.form.fields, questionErrors),
             questionError: questionErrors.items.first { $0.field != "item" && $0.field != "content" }?.message)
+        model.selfInspections = try await selfInspections.publicResults(estateId: estate.id).map(PublicSelfInspectionRow.init)
+        model.hasSelfInspections = !model.selfInspections.isEmpty
         return renderer.render(.publicEstate, model, status: status)
     }
 

@@ -9,7 +9,7 @@ struct FormMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "ledger_csrf"
     static let importLimit = 8 << 20
-    /// Up to three evidence files of 5 MB each, with the form around them.
+    /// Up to three evidence files (or self-inspection photos) of 5 MB each, with the form around them.
     static let evidenceLimit = 3 * StoredFiles.maxBytes + (256 << 10)
 
     let secureCookies: Bool
@@ -46,7 +46,8 @@ struct FormMiddleware: RouterMiddleware {
             }
             let limit = path.hasPrefix("/import/") || path == "/filings/import" ? Self.importLimit
                 : path.hasSuffix("/vouchers") ? VoucherStore.maxBytes + (64 << 10)
-                : path.hasPrefix("/public/complaints/") || path.hasPrefix("/complaints/") || path.hasPrefix("/problems/") ? Self.evidenceLimit
+                : path.hasPrefix("/public/complaints/") || path.hasPrefix("/complaints/") || path.hasPrefix("/problems/")
+                    || path == "/self-inspections/new" ? Self.evidenceLimit
                 : context.maxUploadSize
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
                 throw LedgerError(.tooLarge, code: "too_large", message: "提交的内容超过\(limit >> 20) MB 上限")

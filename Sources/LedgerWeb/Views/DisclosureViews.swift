@@ -116,6 +116,9 @@ struct PublicEstatePage: Sendable {
     let item: Field
     let content: Field
     let questionError: String?
+    /// 自查自纠结果 (`public-self-inspections` partial).
+    var selfInspections: [PublicSelfInspectionRow] = []
+    var hasSelfInspections = false
 }
 
 struct NoticePage: Sendable {

@@ -58,6 +58,11 @@ enum Template: String, CaseIterable, Sendable {
     case complaintForm = "complaint-form"
     case complaintIntake = "complaint-intake"
     case complaintTrack = "complaint-track"
+    case crossGroup = "cross-group"
+    case crossReport = "cross-report"
+    case crossRound = "cross-round"
+    case crossRoundForm = "cross-round-form"
+    case crossRounds = "cross-rounds"
     case dashboard
     case enforcement
     case error
@@ -87,6 +92,10 @@ enum Template: String, CaseIterable, Sendable {
     case regions
     case reportSummary = "report-summary"
     case reports
+    case checklist
+    case selfInspection = "self-inspection"
+    case selfInspectionForm = "self-inspection-form"
+    case selfInspections = "self-inspections"
     case settings
     case voucherUpload = "voucher-upload"
     case warning
@@ -94,7 +103,7 @@ enum Template: String, CaseIterable, Sendable {
     case warnings
 
     /// Partials the pages include.
-    static let partials = ["base", "case-list", "cell", "field", "import-errors", "pager", "sheet", "vouchers"]
+    static let partials = ["base", "case-list", "cell", "field", "import-errors", "pager", "public-self-inspections", "sheet", "vouchers"]
 }
 
 public enum TemplateError: Error, CustomStringConvertible {
