@@ -159,6 +159,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     PublicInspectionController(plans: inspectionPlans, renderer: deps.renderer).addRoutes(to: router)
     CrossInspectionAPI(cross: CrossInspections(database: db, clock: clock)).addRoutes(to: protected)
+    let credit = CreditFile(database: db, clock: clock)
+    PublicCreditController(credit: credit, renderer: deps.renderer).addRoutes(to: router)
+    CreditAPI(credit: credit).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),

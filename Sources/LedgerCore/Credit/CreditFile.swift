@@ -146,6 +146,17 @@ public struct CreditFile: Sendable {
                                         on: Timestamp.shanghaiDay(closed), basis: rule.basis, document: try row.decode(column: "tracking_code", as: String.self),
                                         note: "投诉举报经查属实并已整改")
                     }
+                case .falseSelfInspection:
+                    for row in try await db.raw("""
+                        SELECT s.id, s.company_id, s.region_path, s.false_at, s.year, s.quarter FROM self_inspections s
+                        WHERE s.false_at IS NOT NULL AND s.company_id IS NOT NULL AND \(fresh(.falseSelfInspection, rule.code, alias: "s")) ORDER BY s.id
+                        """).all() {
+                        let found = Timestamp.parse(try row.decode(column: "false_at", as: String.self)) ?? at
+                        try await raise(rule, company: try row.decode(column: "company_id", as: Int64.self), source: .falseSelfInspection,
+                                        id: try row.decode(column: "id", as: Int64.self), path: try row.decode(column: "region_path", as: String.self),
+                                        on: Timestamp.shanghaiDay(found), basis: rule.basis, document: "",
+                                        note: "\(try row.decode(column: "year", as: Int.self))年第\(try row.decode(column: "quarter", as: Int.self))季度自查结果经核查弄虚作假")
+                    }
                 case .manual:
                     break
                 }

@@ -11,6 +11,8 @@ public enum CreditSource: String, Sendable, Codable, CaseIterable {
     case undisclosed
     /// A complaint closed as substantiated and fixed (查实).
     case complaint
+    /// A self-inspection an official found false (弄虚作假).
+    case falseSelfInspection = "false_self_inspection"
     /// Recorded by hand by a regulator, with a document number.
     case manual
 
@@ -20,6 +22,7 @@ public enum CreditSource: String, Sendable, Codable, CaseIterable {
         case .overdueProblem: "问题逾期未整改"
         case .undisclosed: "逾期未公示"
         case .complaint: "投诉查实"
+        case .falseSelfInspection: "自查弄虚作假"
         case .manual: "人工记录"
         }
     }
@@ -63,6 +66,8 @@ public enum CreditRules {
               source: .undisclosed, enforcementKind: nil),
         .init(code: "C09", title: "投诉举报经查属实", points: -1, validityMonths: 12, basis: "福州方案四（四）",
               source: .complaint, enforcementKind: nil),
+        .init(code: "C11", title: "自查自纠弄虚作假", points: -10, validityMonths: 24, basis: "德化方案附件1第23项；莆田方案附件第22项；福州方案附件3第27项",
+              source: .falseSelfInspection, enforcementKind: nil),
         .init(code: "C10", title: "其他失信行为（按文书记录）", points: -3, validityMonths: 12, basis: "按记录文书", source: .manual, enforcementKind: nil),
         .init(code: "G01", title: "获评示范小区或受到表彰", points: 5, validityMonths: 24, basis: "福州方案四（六）；德化方案三", source: .manual, enforcementKind: nil),
         .init(code: "G02", title: "其他守信激励（按文书记录）", points: 3, validityMonths: 12, basis: "按记录文书", source: .manual, enforcementKind: nil),

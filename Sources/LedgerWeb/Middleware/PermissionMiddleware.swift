@@ -8,7 +8,7 @@ public enum RoutePermissions {
     /// Path prefixes (whole segments) and the permission they need.
     public static let table: [(prefix: String, permission: Permission)] = [
         ("/estates", .viewRegistry), ("/api/v1/estates", .viewRegistry),
-        ("/companies", .viewCompanies), ("/api/v1/companies", .viewCompanies),
+        ("/companies", .viewCompanies), ("/api/v1/companies", .viewCompanies), ("/api/v1/credit", .viewCompanies),
         ("/regions", .viewRegions), ("/api/v1/regions", .viewRegions),
         ("/import", .editRegistry),
         ("/filings", .viewFilings),

@@ -85,6 +85,8 @@ enum Template: String, CaseIterable, Sendable {
     case notice
     case problem
     case problemForm = "problem-form"
+    case publicCompany = "public-company"
+    case publicCredit = "public-credit"
     case publicEstate = "public-estate"
     case publicHistory = "public-history"
     case publicInspectionPlan = "public-inspection-plan"
