@@ -19,9 +19,13 @@ import Testing
     /// officer's visit on 11-06. A cross round for 2024 Q4 with A's report filed (one finding in B) and B's pending.
     static func inspected(_ world: World) async throws -> (plan: Int64, record: Int64, problem: Int64) {
         let city = CrossInspectionTests.city(world)
+        // The plan is published and drawn on 1 November, before the visits (a visit never predates its draw).
+        let now = world.clock.now()
+        world.clock.set(Date(timeIntervalSince1970: 1_730_419_200))
         let plans = InspectionPlans(database: world.database, clock: world.clock)
         let plan = try await plans.publish(.init(regionCode: "350100", year: 2024, ratio: "100", seedSource: "双色球2024年10月8日开奖号码"), scope: city)
         try await plans.draw(plan, seed: "01 02 03 04 05 06 07", scope: city)
+        world.clock.set(now)
         let records = InspectionRecords(database: world.database, clock: world.clock)
         let (record, raised) = try await records.record(.init(estateId: world.a.estate.id, planId: plan, inspectedOn: "2024-11-05",
                                                               answers: answers(failing: "account_used")), scope: city)

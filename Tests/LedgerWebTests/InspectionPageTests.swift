@@ -68,7 +68,16 @@ import Testing
             let planId = try #require(Int64(planPath.split(separator: "/").last ?? ""))
             let waiting = try await client.execute(uri: location, method: .get, headers: regulator)
             #expect(waiting.text.contains("已公布待抽取") && waiting.text.contains("id=\"draw-form\"") && waiting.text.contains(world.a.estate.name))
-            #expect(try await client.execute(uri: "/public/inspection-plans/\(planId)", method: .get).status == .notFound)
+            // Public from its publication: the commitment (hash, seed source) before the seed exists; no result yet.
+            let committed = try await client.execute(uri: "/public/inspection-plans/\(planId)", method: .get)
+            #expect(committed.status == .ok && committed.text.contains("尚未抽取") && committed.text.contains("双色球2024年11月21日开奖号码"))
+            #expect(committed.text.contains(world.a.estate.name) && !committed.text.contains("id=\"public-drawn\""))
+            let hash = try #require(waiting.text.range(of: "[0-9a-f]{64}", options: .regularExpression).map { String(waiting.text[$0]) })
+            #expect(committed.text.contains(hash))
+            // A second plan for the same region and period is refused (no choosing among several draws).
+            let twice = try await client.execute(uri: "/inspections/plans/new", method: .post, headers: regulator, body: WebHarness.form([
+                "region": world.a.county.code, "year": "2024", "quarter": "4", "seedSource": "双色球2024年11月24日开奖号码", "confirm": "1"]))
+            #expect(twice.status == .badRequest && twice.text.contains("同一期间只能有一个计划"))
             let unconfirmed = try await client.execute(uri: "\(planPath)/draw", method: .post, headers: regulator, body: WebHarness.form(["seed": ""]))
             #expect(unconfirmed.status == .badRequest && unconfirmed.text.contains("请填写随机种子") && unconfirmed.text.contains("请确认种子已按公布的来源产生"))
             let drawn = try await client.execute(uri: "\(planPath)/draw", method: .post, headers: regulator,
@@ -100,7 +109,7 @@ import Testing
             #expect(visitForm.status == .ok && visitForm.text.contains("name=\"photo.account_used\"") && visitForm.text.contains(world.a.estate.name))
             var headers = regulator
             headers[.contentType] = "multipart/form-data; boundary=----inspectionboundary"
-            let base: [String: String] = ["_csrf": WebHarness.csrf, "plan": "\(planId)", "estate": "\(world.a.estate.id)", "inspectedOn": "2024-11-18"]
+            let base: [String: String] = ["_csrf": WebHarness.csrf, "plan": "\(planId)", "estate": "\(world.a.estate.id)", "inspectedOn": "2024-11-19"]
             let before2 = try await world.fingerprint()
             let incomplete = try await client.execute(uri: "/inspections/visits/new", method: .post, headers: headers,
                                                       body: Self.multipart(base.merging(["result.account_used": "fails"]) { $1 }, files: []))
@@ -109,6 +118,11 @@ import Testing
             #expect(incomplete.text.contains("不符合的具体情况"))
             #expect(try await world.fingerprint() == before2)
 
+            var early = base
+            for item in Checklist.items { early["result.\(item.code)"] = "conforms" }
+            early["inspectedOn"] = "2024-11-18"
+            let beforeDraw = try await client.execute(uri: "/inspections/visits/new", method: .post, headers: headers, body: Self.multipart(early, files: []))
+            #expect(beforeDraw.status == .badRequest && beforeDraw.text.contains("检查日期不能早于抽查计划的抽取日期"))
             var answers = base
             for item in Checklist.items { answers["result.\(item.code)"] = item.code == "account_used" ? "fails" : "conforms" }
             answers["note.account_used"] = "公共收益仍存入物业企业基本户"

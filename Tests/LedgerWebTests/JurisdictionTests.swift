@@ -130,7 +130,7 @@ import Testing
             try await plans.draw(bPlan, seed: "01 02 03", scope: bRegulator)
             let answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
             let bVisit = try await InspectionRecords(database: world.database, clock: world.clock)
-                .record(.init(estateId: world.b.estate.id, planId: bPlan, inspectedOn: "2024-11-18", answers: answers), scope: bRegulator).id
+                .record(.init(estateId: world.b.estate.id, planId: bPlan, inspectedOn: "2024-11-19", answers: answers), scope: bRegulator).id
             // County B holds a cross inspection between its two streets, in which county A takes no part.
             let (bRound, bGroup) = try await Self.crossInspection(in: world)
             let bSelfInspection = try await SelfInspections(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())

@@ -103,14 +103,16 @@ struct DemoCrossInspections {
     func cityFieldChecks(scope: Scope, today: Day, random: inout SeededRandom) async throws {
         let drawn = try await database.read { db in
             try await db.raw("""
-                SELECT pe.plan_id, pe.estate_id FROM inspection_plan_estates pe JOIN inspection_plans p ON p.id = pe.plan_id
+                SELECT pe.plan_id, pe.estate_id, p.drawn_at FROM inspection_plan_estates pe JOIN inspection_plans p ON p.id = pe.plan_id
                 JOIN regions r ON r.code = p.region_code WHERE r.level = 'city' AND p.year = \(bind: today.year) ORDER BY pe.plan_id, pe.estate_id
-                """).all().map { (plan: try $0.decode(column: "plan_id", as: Int64.self), estate: try $0.decode(column: "estate_id", as: Int64.self)) }
+                """).all().map { (plan: try $0.decode(column: "plan_id", as: Int64.self), estate: try $0.decode(column: "estate_id", as: Int64.self),
+                                  drawn: Day(Timestamp.shanghaiDay(Timestamp.parse(try $0.decode(column: "drawn_at", as: String?.self) ?? "") ?? clock.now())) ?? today) }
         }
         let records = InspectionRecords(database: database, clock: clock)
-        let elapsed = Day(year: today.year, month: 1, day: 1).days(until: today)
         for pick in drawn where random.chance(0.33) {
-            let day = today.adding(days: -Int(random.next() % UInt64(max(1, elapsed + 1))))
+            // Visited after the plan's draw.
+            let elapsed = max(0, pick.drawn.days(until: today))
+            let day = today.adding(days: -Int(random.next() % UInt64(elapsed + 1)))
             let answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
             try await records.record(.init(estateId: pick.estate, planId: pick.plan, inspectedOn: day.description, answers: answers), scope: scope)
         }

@@ -45,27 +45,31 @@ struct DemoInspections {
                 }
             }
         }
-        let plans = InspectionPlans(database: database, clock: clock)
+        // Each plan is published on 2 January, naming a lottery draw a few days later as its seed source; it is drawn the
+        // evening that draw is held, and its visits follow (a visit never predates its draw).
+        let publishDay = min(today, Day(year: today.year, month: 1, day: 2))
+        func moment(_ day: Day, hour: Double) -> Date { (Timestamp.parse(Timestamp.startOfShanghaiDay(day)) ?? clock.now()).addingTimeInterval(hour * 3_600) }
+        let publishing = InspectionPlans(database: database, clock: ManualClock(moment(publishDay, hour: 10)))
         for region in counties + [city] {
             let scope = Scope(userId: nil, username: "\(region.name)住建局", role: .regulator, regionPath: region.path, companyId: nil, estateId: nil)
             let proposals = region.level == "county"
-                ? try await plans.proposals(regionCode: region.code, year: today.year, quarter: nil, scope: scope) : []
+                ? try await publishing.proposals(regionCode: region.code, year: today.year, quarter: nil, scope: scope) : []
             let forced = proposals.map(\.id)
-            let drawDay = Day(year: today.year, month: 1, day: 4 + Int(random.next() % 20))
-            let id = try await plans.publish(.init(regionCode: region.code, year: today.year, ratio: "",
-                                                   seedSource: "中国福利彩票双色球\(drawDay.year)年\(drawDay.month)月\(drawDay.day)日开奖号码（红球在前、蓝球在后，以空格分隔）",
-                                                   forced: forced), scope: scope)
+            let drawDay = min(today, Day(year: today.year, month: 1, day: 4 + Int(random.next() % 20)))
+            let id = try await publishing.publish(.init(regionCode: region.code, year: today.year, ratio: "",
+                                                        seedSource: "中国福利彩票双色球\(drawDay.year)年\(drawDay.month)月\(drawDay.day)日开奖号码（红球在前、蓝球在后，以空格分隔）",
+                                                        forced: forced), scope: scope)
             var balls = Set<Int>()
             while balls.count < 6 { balls.insert(1 + Int(random.next() % 33)) }
             let seed = balls.sorted().map { String(format: "%02d", $0) }.joined(separator: " ") + " " + String(format: "%02d", 1 + Int(random.next() % 16))
-            let drawn = try await plans.draw(id, seed: seed, scope: scope)
+            let drawn = try await InspectionPlans(database: database, clock: ManualClock(moment(drawDay, hour: 21.5))).draw(id, seed: seed, scope: scope)
             inclusions += proposals.map { DemoForcedInclusion(planId: id, region: region.name, estateId: $0.id, estate: $0.name, reasons: $0.reasons) }
             guard region.level == "county" else { continue }
-            // About 60% of the drawn estates visited so far this year; one visit in eight finds an item not in order.
+            // About 60% of the drawn estates visited since the draw; one visit in eight finds an item not in order.
             let records = InspectionRecords(database: database, clock: clock)
+            let span = drawDay.days(until: today)
             for estate in drawn.estates where random.chance(0.6) {
-                let elapsed = Day(year: today.year, month: 1, day: 1).days(until: today)
-                let day = today.adding(days: -Int(random.next() % UInt64(max(1, elapsed + 1))))
+                let day = drawDay.adding(days: min(span, 1 + Int(random.next() % UInt64(max(1, span)))))
                 var answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
                 if random.chance(0.125) {
                     let item = Checklist.items[Int(random.next() % UInt64(Checklist.items.count))]

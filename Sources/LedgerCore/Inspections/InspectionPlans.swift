@@ -119,6 +119,15 @@ public struct InspectionPlans: Sendable {
                                      companyId: try $0.decode(column: "company_id", as: Int64?.self))
             }
             guard !estates.isEmpty else { throw LedgerError.invalid("region", code: "no_estates", "该辖区没有登记的小区，无法制定抽查计划") }
+            // One plan per region and period: otherwise several could be published and the one with the liked result drawn.
+            let period: SQLQueryString = input.quarter.map { "quarter = \(bind: $0)" } ?? "quarter IS NULL"
+            if let existing = try await db.raw("""
+                SELECT id FROM inspection_plans WHERE region_code = \(bind: region.code) AND year = \(bind: input.year) AND \(period)
+                """).first(decodingColumn: "id", as: Int64.self) {
+                throw LedgerError(.conflict, code: "plan_exists",
+                                  message: "\(region.name)\(input.year)年\(input.quarter.map { "第\($0)季度" } ?? "全年")的抽查计划已公布（计划 #\(existing)），同一期间只能有一个计划",
+                                  field: "year")
+            }
             let eligible = Set(estates.map(\.id))
             let strays = forcedIds.filter { !eligible.contains($0) }
             guard strays.isEmpty else {

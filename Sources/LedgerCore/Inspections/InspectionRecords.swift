@@ -104,10 +104,15 @@ public struct InspectionRecords: Sendable {
             }
             if let plan = input.planId {
                 let drawn = try await db.raw("""
-                    SELECT 1 AS n FROM inspection_plan_estates pe JOIN inspection_plans p ON p.id = pe.plan_id
+                    SELECT p.drawn_at FROM inspection_plan_estates pe JOIN inspection_plans p ON p.id = pe.plan_id
                     WHERE pe.plan_id = \(bind: plan) AND pe.estate_id = \(bind: input.estateId) AND \(InspectionPlans.visible(scope))
-                    """).first()
-                guard drawn != nil else { throw LedgerError.invalid("planId", code: "not_drawn", "该小区不在此抽查计划的抽取结果中") }
+                    """).first(decodingColumn: "drawn_at", as: String?.self)
+                guard let drawnAt = drawn ?? nil else { throw LedgerError.invalid("planId", code: "not_drawn", "该小区不在此抽查计划的抽取结果中") }
+                // A visit of a plan happens after its draw: the estate was not known to be sampled before.
+                let drawnOn = Timestamp.shanghaiDay(Timestamp.parse(drawnAt) ?? at)
+                if let day = Day(InputReader.halfWidth(input.inspectedOn.trimmingCharacters(in: .whitespaces))), day.description < drawnOn {
+                    throw LedgerError.invalid("inspectedOn", code: "before_draw", "检查日期不能早于抽查计划的抽取日期（\(drawnOn)）")
+                }
             }
             let failed = checklist.items.filter { input.answers[$0.code]?.result == .fails }
             let photos = try input.photos.mapValues { files in

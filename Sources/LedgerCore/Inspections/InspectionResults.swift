@@ -45,10 +45,11 @@ extension InspectionPlans {
         }
     }
 
-    /// A drawn plan as the public sees it (双随机一公开); a plan not yet drawn is not public.
+    /// A plan as the public sees it (双随机一公开): public from its publication — the hash and the announced seed source
+    /// are the commitment, made before the seed exists — and with its result once drawn.
     public func publicDetail(_ id: Int64) async throws -> PlanDetail {
         try await database.read { db in
-            guard let plan = try await Self.plans(condition: "p.id = \(bind: id) AND p.status = 'drawn'", on: db).first else {
+            guard let plan = try await Self.plans(condition: "p.id = \(bind: id)", on: db).first else {
                 throw LedgerError.notFound("抽查计划")
             }
             return try await Self.detail(plan, on: db)
@@ -56,11 +57,10 @@ extension InspectionPlans {
     }
 
     /// The exact text whose SHA-256 the plan published (`SpotCheckDraw.eligibleText`), for anyone to check and redraw;
-    /// public once the plan is drawn.
+    /// public from the plan's publication.
     public func publicEligibleText(_ id: Int64) async throws -> String {
         try await database.read { db in
-            guard try await db.raw("SELECT 1 AS n FROM inspection_plans WHERE id = \(bind: id) AND status = 'drawn'").first() != nil,
-                  let stored = try await Self.stored(id, scope: .system, on: db) else { throw LedgerError.notFound("抽查计划") }
+            guard let stored = try await Self.stored(id, scope: .system, on: db) else { throw LedgerError.notFound("抽查计划") }
             return SpotCheckDraw.eligibleText(estates: stored.estates, pool: stored.pool)
         }
     }
@@ -125,6 +125,7 @@ extension InspectionPlans {
                 UNION SELECT estate_id, '期内收到投诉举报' AS reason FROM complaints WHERE \(inRegion) AND received_at >= \(bind: Timestamp.startOfShanghaiDay(from))
                     AND received_at < \(bind: Timestamp.startOfShanghaiDay(until))
                 UNION SELECT estate_id, '上级交办' AS reason FROM complaints WHERE \(inRegion) AND source = 'superior'
+                    AND received_at < \(bind: Timestamp.startOfShanghaiDay(until)) AND (status <> 'closed' OR received_at >= \(bind: Timestamp.startOfShanghaiDay(from)))
                 """).all() {
                 reasons[try row.decode(column: "estate_id", as: Int64.self), default: []].append(try row.decode(column: "reason", as: String.self))
             }

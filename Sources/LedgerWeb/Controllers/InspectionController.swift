@@ -301,7 +301,9 @@ struct PublicInspectionController {
         let detail = try await plans.publicDetail(try RegistryAPI.id(context))
         let row = PlanRow(detail.plan)
         let model = PublicPlanPage(
-            layout: Layout(title: row.title + "结果公示", context: context), plan: row, seedSource: detail.plan.seedSource, seed: detail.plan.seed ?? "",
+            layout: Layout(title: row.title + (row.drawn ? "结果公示" : "公示"), context: context), plan: row,
+            forced: detail.forcedEstates.map { PlanEstateRow($0, publicView: true) }, hasForced: !detail.forcedEstates.isEmpty,
+            seedSource: detail.plan.seedSource, seed: detail.plan.seed ?? "",
             eligibleHash: detail.plan.eligibleHash, method: detail.plan.method, poolSize: detail.poolSize,
             drawnAt: detail.plan.drawnAt.map(Timestamp.display(stored:)) ?? "", rows: detail.drawn.map { PlanEstateRow($0, publicView: true) })
         return renderer.render(.publicInspectionPlan, model)

@@ -162,6 +162,8 @@ struct VisitPage: Sendable {
 struct PublicPlanPage: Sendable {
     let layout: Layout
     let plan: PlanRow
+    let forced: [PlanEstateRow]
+    let hasForced: Bool
     let seedSource: String
     let seed: String
     let eligibleHash: String
