@@ -64,6 +64,10 @@ import Testing
             await #expect(throws: FieldErrors.self) {
                 try await credit.record(companyId: company, rule: "C01", occurredOn: "2030-01-01", documentNumber: "", note: "", scope: regulator)
             }
+            await #expect(throws: LedgerError.notFound("物业服务企业"), "another county's company is not this regulator's to record") {
+                try await credit.record(companyId: world.b.company.id, rule: "G01", occurredOn: "2024-12-01", documentNumber: "鼓建〔2024〕89号",
+                                        note: "越权", scope: regulator)
+            }
             func expected(on day: Day) async throws -> Int {
                 let valid = try await credit.events(companyId: company).filter { $0.status == .valid && $0.occurredOn <= day.description && day.description < $0.expiresOn }
                 let good = min(40, valid.filter { $0.points > 0 }.map(\.points).reduce(0, +))

@@ -37,7 +37,8 @@ import Testing
             #expect(page.text.contains("−8") || page.text.contains("−5"))
             let other = try await client.execute(uri: "/public/companies/\(world.b.company.id)", method: .get)
             let score = try #require(try await credit.scores()[world.b.company.id])
-            #expect(other.status == .ok && other.text.contains(score.grade.title) && other.text.contains("暂无有效期内的信用记录"))
+            #expect(other.status == .ok && other.text.contains(score.grade.title) && other.text.contains("暂无有效期内的信用记录") && !other.text.contains("已列入"))
+            #expect(page.text.contains("已列入黑名单"))
             for user in world.a.users.values {  // no person's name or phone on the public pages
                 #expect(!page.text.contains(user.displayName))
             }

@@ -90,6 +90,12 @@ public struct Scope: Sendable {
         return "(\(below) OR \(column).code IN (\(binds: ancestors)))"
     }
 
+    /// Rows of an officials' area (plans, visits, inspectors, credit events): everything for the admin, the scope's
+    /// region and below for a regional official, nothing for anyone else.
+    func officialPredicate(_ column: SQLQueryString) -> SQLQueryString {
+        role == .admin ? "1 = 1" : role.isRegional ? Self.pathPredicate(column, regionPath) : "1 = 0"
+    }
+
     /// `column` starts with `path`, written as a range so both databases use the index.
     static func pathPredicate(_ column: SQLQueryString, _ path: String?) -> SQLQueryString {
         guard let path, !path.isEmpty else { return "1 = 0" }

@@ -190,10 +190,8 @@ public struct CreditFile: Sendable {
         if let day, day > Day(Timestamp.shanghaiDay(at))! { reader.errors.add("occurredOn", code: "future_date", "发生日期不能晚于今天") }
         try reader.errors.throwIfAny()
         return try await database.transaction { db in
-            guard let path = try await db.raw("""
-                SELECT region_path FROM companies WHERE id = \(bind: companyId)
-                """).first(decodingColumn: "region_path", as: String.self) else { throw LedgerError.notFound("物业服务企业") }
-            guard let home = scope.regionPath, scope.role == .admin || scope.role.isRegional else { throw LedgerError.forbidden }
+            guard let path = try await Self.companyPath(companyId, scope: scope, on: db) else { throw LedgerError.notFound("物业服务企业") }
+            guard let home = scope.regionPath, scope.role.isRegional else { throw LedgerError.forbidden }
             let applied = CreditRules.resolve(rule!, path: home, settings: try await CreditRules.settings(on: db))
             let id = try await db.raw("""
                 INSERT INTO credit_events (company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on,
@@ -209,6 +207,15 @@ public struct CreditFile: Sendable {
         }
     }
 
+    /// The region path of a company the scope's officials deal with — registered in their region or managing an estate
+    /// there — else nil (another region's company is "not found").
+    static func companyPath(_ companyId: Int64, scope: Scope, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("""
+            SELECT c.region_path FROM companies c WHERE c.id = \(bind: companyId) AND (\(scope.officialPredicate("c.region_path"))
+                OR EXISTS (SELECT 1 FROM estates e WHERE e.company_id = c.id AND \(scope.officialPredicate("e.region_path"))))
+            """).first(decodingColumn: "region_path", as: String.self)
+    }
+
     /// Withdraws an event (an objection upheld): it stops counting and stays visible as withdrawn.
     public func withdraw(_ id: Int64, reason: String, scope: Scope) async throws {
         try scope.require(.recordEnforcement)
@@ -218,7 +225,7 @@ public struct CreditFile: Sendable {
         let at = clock.now()
         try await database.transaction { db in
             guard let row = try await db.raw("""
-                SELECT region_path, status FROM credit_events WHERE id = \(bind: id) AND \(InspectionPlans.visible(scope, column: "region_path"))
+                SELECT region_path, status FROM credit_events WHERE id = \(bind: id) AND \(scope.officialPredicate("region_path"))
                 """).first() else { throw LedgerError.notFound("信用记录") }
             guard try row.decode(column: "status", as: String.self) == Status.valid.rawValue else {
                 throw LedgerError(.conflict, code: "already_withdrawn", message: "该信用记录已撤销", field: "reason")

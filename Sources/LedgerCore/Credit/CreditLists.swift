@@ -35,7 +35,7 @@ extension CreditFile {
         try reader.errors.throwIfAny()
         let at = clock.now()
         return try await database.transaction { db in
-            guard try await db.raw("SELECT 1 AS n FROM companies WHERE id = \(bind: companyId)").first() != nil else { throw LedgerError.notFound("物业服务企业") }
+            guard try await Self.companyPath(companyId, scope: scope, on: db) != nil else { throw LedgerError.notFound("物业服务企业") }
             guard let home = scope.regionPath, scope.role.isRegional else { throw LedgerError.forbidden }
             let id = try await db.raw("""
                 INSERT INTO credit_lists (company_id, list, reason, document_number, decided_on, until, region_path, created_at, created_by)
@@ -110,7 +110,7 @@ extension CreditFile {
     public func events(since: Day, scope: Scope, limit: Int = 5_000) async throws -> [Event] {
         try scope.require(.viewCompanies)
         return try await database.read { db in
-            try await Self.events(condition: "occurred_on >= \(bind: since.description) AND \(InspectionPlans.visible(scope, column: "region_path"))",
+            try await Self.events(condition: "occurred_on >= \(bind: since.description) AND \(scope.officialPredicate("region_path"))",
                                   limit: max(1, min(limit, 5_000)), on: db)
         }
     }

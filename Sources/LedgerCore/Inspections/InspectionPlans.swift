@@ -214,9 +214,7 @@ public struct InspectionPlans: Sendable {
     }
 
     /// Plans of the scope's region and below; a plan is public once drawn (双随机一公开), but the list is for officials.
-    static func visible(_ scope: Scope, column: SQLQueryString = "p.region_path") -> SQLQueryString {
-        scope.role == .admin ? "1 = 1" : scope.role.isRegional ? Scope.pathPredicate(column, scope.regionPath) : "1 = 0"
-    }
+    static func visible(_ scope: Scope) -> SQLQueryString { scope.officialPredicate("p.region_path") }
 
     /// Recomputes a drawn plan from its published list, pool, forced inclusions, ratio and seed: nil when it matches,
     /// otherwise what differs.

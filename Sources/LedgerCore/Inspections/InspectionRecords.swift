@@ -171,16 +171,13 @@ public struct InspectionRecords: Sendable {
             """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
     }
 
-    /// The annual 抽查核实率 under a region (nil: everywhere): estates verified by an inspection record this year up to
-    /// `until` ÷ registered estates; nil when there are no estates ("—", nothing is due).
-    public static func annualRate(under path: String?, year: Int, until: Day, on database: Database) async throws -> (verified: Int, estates: Int, rate: Double?) {
+    /// The annual 抽查核实率 under a region, as the dashboard's `spotCheck` counts it (`verifiedEstates` ÷ registered
+    /// estates); nil when there are no estates ("—", nothing is due).
+    public static func annualRate(under path: String, year: Int, until: Day, on database: Database) async throws -> (verified: Int, estates: Int, rate: Double?) {
         try await database.read { db in
-            let inside: SQLQueryString = path.map { Scope.pathPredicate("region_path", $0) } ?? "1 = 1"
-            let verified = try await db.raw("""
-                SELECT COUNT(DISTINCT estate_id) AS n FROM inspection_records WHERE \(inside)
-                AND inspected_on >= \(bind: Day(year: year, month: 1, day: 1).description) AND inspected_on <= \(bind: until.description)
-                """).first(decodingColumn: "n", as: Int.self) ?? 0
-            let estates = try await db.raw("SELECT COUNT(*) AS n FROM estates WHERE \(inside)").first(decodingColumn: "n", as: Int.self) ?? 0
+            let verified = try await verifiedEstates(under: path, year: year, until: until, on: db).count
+            let estates = try await db.raw("SELECT COUNT(*) AS n FROM estates WHERE \(Scope.pathPredicate("region_path", path))")
+                .first(decodingColumn: "n", as: Int.self) ?? 0
             return (verified, estates, estates == 0 ? nil : Double(verified) / Double(estates))
         }
     }

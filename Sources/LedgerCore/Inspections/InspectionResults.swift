@@ -177,7 +177,7 @@ extension InspectionRecords {
                 SELECT r.id, r.plan_id, r.estate_id, e.name AS estate_name, c.name AS company_name, r.inspected_on, r.recorded_at, r.recorded_by, r.answers,
                        r.checklist_version
                 FROM inspection_records r JOIN estates e ON e.id = r.estate_id LEFT JOIN companies c ON c.id = r.company_id
-                WHERE r.id = \(bind: id) AND \(InspectionPlans.visible(scope, column: "r.region_path"))
+                WHERE r.id = \(bind: id) AND \(scope.officialPredicate("r.region_path"))
                 """).first() else { throw LedgerError.notFound("检查记录") }
             let answers = try JSONDecoder().decode([String: Answer].self, from: Data(try row.decode(column: "answers", as: String.self).utf8))
             var photos: [Int64: Photo] = [:]

@@ -49,7 +49,7 @@ public struct Inspectors: Sendable {
         try scope.require(.viewInspectionPlans)
         let size = max(1, min(pageSize, 200)), number = max(1, min(page, 1_000_000))
         return try await database.read { db in
-            let visible = InspectionPlans.visible(scope, column: "r.path")
+            let visible = scope.officialPredicate("r.path")
             let total = try await db.raw("""
                 SELECT COUNT(*) AS n FROM inspectors i JOIN regions r ON r.code = i.region_code WHERE \(visible)
                 """).first(decodingColumn: "n", as: Int.self) ?? 0
@@ -117,7 +117,7 @@ public struct Inspectors: Sendable {
         let at = clock.now()
         try await database.transaction { db in
             guard let path = try await db.raw("""
-                SELECT r.path FROM inspectors i JOIN regions r ON r.code = i.region_code WHERE i.id = \(bind: id) AND \(InspectionPlans.visible(scope, column: "r.path"))
+                SELECT r.path FROM inspectors i JOIN regions r ON r.code = i.region_code WHERE i.id = \(bind: id) AND \(scope.officialPredicate("r.path"))
                 """).first(decodingColumn: "path", as: String.self) else { throw LedgerError.notFound("检查人员") }
             try await db.raw("UPDATE inspectors SET active = \(bind: active ? 1 : 0) WHERE id = \(bind: id)").run()
             try await AuditLog.record(on: db, scope: scope, at: at, action: active ? "activate" : "deactivate", entity: "inspector", entityId: "\(id)",

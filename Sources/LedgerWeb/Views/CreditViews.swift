@@ -38,6 +38,7 @@ struct PublicCompanyPage: Sendable {
     let goodCounted: Int
     let bad: Int
     let lists: String
+    let listed: Bool
     let black: Bool
     let events: [EventRow]
     let noEvents: Bool
@@ -51,6 +52,7 @@ struct PublicCompanyPage: Sendable {
         (registration, managing, filing, basic) = (s.registration, s.managing, s.filing, s.basic)
         (good, goodCounted, bad) = (s.good, min(s.good, CreditFile.Score.goodCap), s.bad)
         lists = profile.lists.map(\.title).joined(separator: "、")
+        listed = !profile.lists.isEmpty
         black = profile.lists.contains(.black)
         events = profile.valid.map { e in
             EventRow(date: e.occurredOn, title: CreditRules.rule(e.rule)?.title ?? e.rule, points: e.points > 0 ? "+\(e.points)" : "\(e.points)",
