@@ -23,6 +23,10 @@ import Testing
         let now = world.clock.now()
         world.clock.set(Date(timeIntervalSince1970: 1_730_419_200))
         let plans = InspectionPlans(database: world.database, clock: world.clock)
+        // Two inspectors of the city: every drawn estate is sent two.
+        for name in ["市检查员甲", "市检查员乙"] {
+            try await Inspectors(database: world.database, clock: world.clock).add(.init(regionCode: "350100", name: name, organisation: "福州市住建局"), scope: city)
+        }
         let plan = try await plans.publish(.init(regionCode: "350100", year: 2024, ratio: "100", seedSource: "双色球2024年10月8日开奖号码"), scope: city)
         try await plans.draw(plan, seed: "01 02 03 04 05 06 07", scope: city)
         world.clock.set(now)

@@ -141,4 +141,57 @@ import Testing
             #expect(before.kpis.first { $0.key == "spotCheck" }?.numerator == 0)
         }
     }
+
+    @Test(arguments: kinds)
+    func aPlanNeedsTwoInspectorsPerEstateTakesTheRegionsRatioAndASupervisorMayJoinAVisit(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let plans = InspectionPlans(database: database, clock: world.clock)
+            let inspectors = Inspectors(database: database, clock: world.clock)
+            let regulator = world.a.users[.regulator]!.scope
+            let input = InspectionPlans.PlanInput(regionCode: world.a.county.code, year: 2024, seedSource: "双色球2024年11月21日开奖号码")
+            func planCount() async throws -> Int {
+                try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM inspection_plans").first(decodingColumn: "n", as: Int.self) ?? -1 }
+            }
+            // No inspector, then two of whom one serves the estate's street, then a conduct supervisor (never drawn):
+            // each time fewer than two may go, and nothing is published.
+            await #expect(throws: LedgerError.self) { try await plans.publish(input, scope: regulator) }
+            try await inspectors.add(.init(regionCode: world.a.county.code, name: "甲", organisation: "住建局"), scope: regulator)
+            try await inspectors.add(.init(regionCode: world.a.county.code, name: "乙", organisation: "住建局", streetCode: world.a.street.code), scope: regulator)
+            let supervisor = try await inspectors.add(.init(regionCode: world.a.county.code, name: "丙", organisation: "行风监督员", kind: "supervisor"),
+                                                      scope: regulator)
+            do {
+                _ = try await plans.publish(input, scope: regulator)
+                Issue.record("a plan that cannot send two inspectors was published")
+            } catch let error as LedgerError {
+                #expect(error.code == "too_few_inspectors" && error.message.contains("只有1名"))
+            }
+            #expect(try await planCount() == 0)
+            let third = try await inspectors.add(.init(regionCode: world.a.county.code, name: "丁", organisation: "住建局"), scope: regulator)
+            await #expect(throws: FieldErrors.self) {
+                try await inspectors.add(.init(regionCode: world.a.county.code, name: "戊", organisation: "住建局", kind: "boss"), scope: regulator)
+            }
+            // The county set its own default ratio: 60%.
+            try await RegionSettings(database: database, clock: world.clock)
+                .set(regionCode: world.a.county.code, key: "spot_check.ratio.county", value: "60", scope: regulator)
+            #expect(try await plans.defaultRatio(regionCode: world.a.county.code, scope: regulator) == 6_000)
+            #expect(try await plans.defaultRatio(regionCode: world.b.county.code, scope: world.b.users[.regulator]!.scope) == 5_000)
+            let id = try await plans.publish(input, scope: regulator)
+            #expect(try await plans.list(scope: regulator).items.first { $0.id == id }?.ratioBasisPoints == 6_000)
+            let drawn = try await plans.draw(id, seed: "01 02 03", scope: regulator)
+            #expect(drawn.inspectors.values.allSatisfy { !$0.contains(supervisor) && $0.count == 2 })
+
+            // A visit with the supervisor records them; an inspector is not a supervisor.
+            let records = InspectionRecords(database: database, clock: world.clock)
+            let answers = Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, InspectionRecords.Answer(.conforms)) })
+            #expect(try await records.supervisors(forEstate: world.a.estate.id, scope: regulator).map(\.id) == [supervisor])
+            #expect(try await records.supervisors(forEstate: world.b.estate.id, scope: regulator).isEmpty)
+            await #expect(throws: LedgerError.self) {
+                try await records.record(.init(estateId: world.a.estate.id, inspectedOn: "2024-11-19", answers: answers, supervisorId: third), scope: regulator)
+            }
+            let visit = try await records.record(.init(estateId: world.a.estate.id, inspectedOn: "2024-11-19", answers: answers, supervisorId: supervisor),
+                                                 scope: regulator).id
+            #expect(try await records.visit(visit, scope: regulator).supervisor == "丙（行风监督员）")
+        }
+    }
 }

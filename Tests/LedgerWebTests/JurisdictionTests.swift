@@ -219,6 +219,11 @@ import Testing
         try await WebHarness.run { harness, client in
             let world = harness.world
             let regulator = harness.browser(try await harness.token(world.a.users[.regulator]!))
+            // A plan needs two inspectors for every estate it may draw.
+            for name in ["鼓楼检查员甲", "鼓楼检查员乙"] {
+                try await Inspectors(database: world.database, clock: world.clock)
+                    .add(.init(regionCode: world.a.county.code, name: name, organisation: "鼓楼区住建局"), scope: world.a.users[.regulator]!.scope)
+            }
             for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors"] {
                 var fields = Self.formFields(world, path: path)
                 fields["estate"] = "\(world.a.estate.id)"

@@ -70,13 +70,24 @@ public struct InspectionPlans: Sendable {
         public let drawnAt: String?
     }
 
-    /// The default ratio of a level, in basis points (docs/policy.md §2: county 50%/year, city 15%/year, street 100%).
-    public static func defaultRatio(_ level: Region.Level) -> Int {
+    /// The region setting that holds a level's default ratio (docs/policy.md §2: county 50%/year, city 15%/year,
+    /// street 100%), in percent.
+    static func ratioSetting(_ level: Region.Level) -> String {
         switch level {
-        case .city, .province: 1_500
-        case .county: 5_000
-        case .street, .community: 10_000
+        case .city, .province: "spot_check.ratio.city"
+        case .county: "spot_check.ratio.county"
+        case .street, .community: "spot_check.ratio.street"
         }
+    }
+
+    /// The default ratio of a plan for `region`, in basis points: the level's setting in force there.
+    static func defaultRatio(_ region: Region, on db: any SQLDatabase) async throws -> Int {
+        try await RegionSettings.value(ratioSetting(region.level), at: region.path, on: db) * 100
+    }
+
+    /// The default ratio of a plan for a region the scope covers, in basis points (for the form's hint).
+    public func defaultRatio(regionCode: String, scope: Scope) async throws -> Int {
+        try await database.read { db in try await Self.defaultRatio(try await RegionDirectory.covered(regionCode, scope: scope, on: db), on: db) }
     }
 
     let database: Database
@@ -134,8 +145,12 @@ public struct InspectionPlans: Sendable {
                 throw LedgerError.invalid("extraForced", code: "outside_region", "必查小区须在本辖区内（编号 \(strays.map(String.init).joined(separator: "、")) 不在）")
             }
             let pool = try await Self.pool(regionPath: region.path, on: db)
+            if let short = Self.understaffed(estates, pool: pool) {
+                throw LedgerError.invalid("pool", code: "too_few_inspectors", short)
+            }
             let hash = SpotCheckDraw.eligibleHash(estates: estates, pool: pool)
-            let ratioBP = ratio ?? Self.defaultRatio(region.level)
+            let ratioBP: Int
+            if let ratio { ratioBP = ratio } else { ratioBP = try await Self.defaultRatio(region, on: db) }
             let id = try await db.raw("""
                 INSERT INTO inspection_plans (region_code, region_path, year, quarter, ratio_bp, seed_source, eligible, forced, pool, eligible_hash,
                                               method, status, published_at, published_by)
@@ -150,15 +165,34 @@ public struct InspectionPlans: Sendable {
         }
     }
 
-    /// The active inspectors registered in the region or below it.
+    /// The active inspectors registered in the region, below it, or above it (a street's plan may send the county's
+    /// inspectors: its own serve the street and are recused from its estates).
     static func pool(regionPath: String, on db: any SQLDatabase) async throws -> [SpotCheckDraw.Inspector] {
-        try await db.raw("""
+        let above = regionPath.split(separator: "/").map(String.init)
+        return try await db.raw("""
             SELECT i.id, i.street_code, i.conflicts FROM inspectors i JOIN regions r ON r.code = i.region_code
-            WHERE i.active = 1 AND \(Scope.pathPredicate("r.path", regionPath)) ORDER BY i.id
+            WHERE i.active = 1 AND i.kind = 'inspector' AND (\(Scope.pathPredicate("r.path", regionPath)) OR i.region_code IN (\(binds: above)))
+            ORDER BY i.id
             """).all().map {
             SpotCheckDraw.Inspector(id: try $0.decode(column: "id", as: Int64.self), street: try $0.decode(column: "street_code", as: String?.self) ?? "",
                                     conflicts: try $0.decode(column: "conflicts", as: String.self).split(separator: ",").compactMap { Int64($0) })
         }
+    }
+
+    /// Why the pool cannot send two inspectors to every estate that may be drawn (recusal applied), or nil when it can.
+    static func understaffed(_ estates: [SpotCheckDraw.Estate], pool: [SpotCheckDraw.Inspector]) -> String? {
+        var seen = Set<String>()
+        for estate in estates {
+            // Recusal depends only on the street and the company: each pair is counted once.
+            guard seen.insert("\(estate.street)|\(estate.companyId ?? 0)").inserted else { continue }
+            let available = pool.lazy.filter { $0.mayInspect(estate) }.prefix(SpotCheckDraw.inspectorsPerEstate).count
+            if available < SpotCheckDraw.inspectorsPerEstate {
+                return pool.isEmpty
+                    ? "本辖区检查人员名录中没有在岗的检查人员。每个抽中小区须随机派出至少\(SpotCheckDraw.inspectorsPerEstate)名检查人员，请先在检查人员名录中登记"
+                    : "回避所服务街道和有利害关系的企业后，可派往小区 #\(estate.id) 的检查人员只有\(available)名（每个抽中小区至少\(SpotCheckDraw.inspectorsPerEstate)名），请先在检查人员名录中补充人员"
+            }
+        }
+        return nil
     }
 
     // MARK: Drawing

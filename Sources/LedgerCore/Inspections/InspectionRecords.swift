@@ -28,8 +28,12 @@ public struct InspectionRecords: Sendable {
         public var answers: [String: Answer]
         /// Photos per item code (JPEG or PNG, at most 3 per item); on a 不符合 they also become the problem's evidence.
         public var photos: [String: [Complaints.Upload]]
+        /// A 行风监督员 from the register who came along (any visit may have one; never drawn).
+        public var supervisorId: Int64?
 
-        public init(estateId: Int64, planId: Int64? = nil, inspectedOn: String, answers: [String: Answer], photos: [String: [Complaints.Upload]] = [:]) {
+        public init(estateId: Int64, planId: Int64? = nil, inspectedOn: String, answers: [String: Answer], photos: [String: [Complaints.Upload]] = [:],
+                    supervisorId: Int64? = nil) {
+            self.supervisorId = supervisorId
             self.estateId = estateId
             self.planId = planId
             self.inspectedOn = inspectedOn
@@ -114,6 +118,13 @@ public struct InspectionRecords: Sendable {
                     throw LedgerError.invalid("inspectedOn", code: "before_draw", "检查日期不能早于抽查计划的抽取日期（\(drawnOn)）")
                 }
             }
+            if let supervisor = input.supervisorId {
+                let codes = estate.regionPath.split(separator: "/").map(String.init)
+                let found = try await db.raw("""
+                    SELECT 1 AS n FROM inspectors WHERE id = \(bind: supervisor) AND kind = 'supervisor' AND active = 1 AND region_code IN (\(binds: codes))
+                    """).first()
+                guard found != nil else { throw LedgerError.invalid("supervisor", code: "not_found", "所选行风监督员不在名录中或已停用") }
+            }
             let failed = checklist.items.filter { input.answers[$0.code]?.result == .fails }
             let photos = try input.photos.mapValues { files in
                 try files.map { (checked: try StoredFiles.check(filename: $0.filename, bytes: $0.bytes, label: "现场照片", field: "photos"), bytes: $0.bytes) }
@@ -124,10 +135,11 @@ public struct InspectionRecords: Sendable {
             }
             let id = try await db.raw("""
                 INSERT INTO inspection_records (plan_id, estate_id, company_id, region_path, inspected_on, checklist_version, answers, failed,
-                                                recorded_at, recorded_by)
+                                                recorded_at, recorded_by, supervisor_id)
                 VALUES (\(bind: input.planId), \(bind: input.estateId), \(bind: estate.companyId), \(bind: estate.regionPath),
                         \(bind: Day(InputReader.halfWidth(input.inspectedOn.trimmingCharacters(in: .whitespaces)))!.description), \(bind: checklist.version),
-                        \(bind: try InspectionPlans.json(input.answers)), \(bind: failed.count), \(bind: Timestamp.storage(at)), \(bind: scope.username))
+                        \(bind: try InspectionPlans.json(input.answers)), \(bind: failed.count), \(bind: Timestamp.storage(at)), \(bind: scope.username),
+                        \(bind: input.supervisorId))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
             var answers = input.answers
@@ -159,6 +171,15 @@ public struct InspectionRecords: Sendable {
             try await AuditLog.record(on: db, scope: scope, at: at, action: "record", entity: "inspection_record", entityId: "\(id)",
                                       regionPath: estate.regionPath, after: ["estate": "\(input.estateId)", "failed": "\(failed.count)"])
             return (id, problems)
+        }
+    }
+
+    /// The 行风监督员 who may join a visit to an estate the scope covers (registered in its region or above); empty for
+    /// an estate out of scope.
+    public func supervisors(forEstate id: Int64, scope: Scope) async throws -> [(id: Int64, name: String, organisation: String)] {
+        try await database.read { db in
+            guard let estate = try await EstateRepository.estate(id, scope: scope, at: clock.now(), on: db) else { return [] }
+            return try await Inspectors.supervisors(for: estate.regionPath, on: db)
         }
     }
 

@@ -164,6 +164,8 @@ extension InspectionRecords {
         public let inspectedOn: String
         public let recordedAt: String
         public let recordedBy: String
+        /// The 行风监督员 who came along (name and organisation), if any.
+        public let supervisor: String?
         public let items: [AnsweredItem]
         /// Problems raised by the visit: id, category, status.
         public let problems: [(id: Int64, description: String, status: Problems.Status, deadline: String)]
@@ -175,8 +177,9 @@ extension InspectionRecords {
         return try await database.read { db in
             guard let row = try await db.raw("""
                 SELECT r.id, r.plan_id, r.estate_id, e.name AS estate_name, c.name AS company_name, r.inspected_on, r.recorded_at, r.recorded_by, r.answers,
-                       r.checklist_version
+                       r.checklist_version, s.name AS supervisor_name, s.organisation AS supervisor_organisation
                 FROM inspection_records r JOIN estates e ON e.id = r.estate_id LEFT JOIN companies c ON c.id = r.company_id
+                LEFT JOIN inspectors s ON s.id = r.supervisor_id
                 WHERE r.id = \(bind: id) AND \(scope.officialPredicate("r.region_path"))
                 """).first() else { throw LedgerError.notFound("检查记录") }
             let answers = try JSONDecoder().decode([String: Answer].self, from: Data(try row.decode(column: "answers", as: String.self).utf8))
@@ -203,7 +206,11 @@ extension InspectionRecords {
             return Visit(id: id, planId: try row.decode(column: "plan_id", as: Int64?.self), estateId: try row.decode(column: "estate_id", as: Int64.self),
                          estateName: try row.decode(column: "estate_name", as: String.self), companyName: try row.decode(column: "company_name", as: String?.self),
                          inspectedOn: try row.decode(column: "inspected_on", as: String.self), recordedAt: try row.decode(column: "recorded_at", as: String.self),
-                         recordedBy: try row.decode(column: "recorded_by", as: String.self), items: items, problems: problems)
+                         recordedBy: try row.decode(column: "recorded_by", as: String.self),
+                         supervisor: try row.decode(column: "supervisor_name", as: String?.self).map {
+                             "\($0)（\(try row.decode(column: "supervisor_organisation", as: String?.self) ?? "")）"
+                         },
+                         items: items, problems: problems)
         }
     }
 

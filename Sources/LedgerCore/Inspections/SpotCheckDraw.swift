@@ -21,6 +21,8 @@ import Foundation
 ///    `inspectors` stream, which runs on across estates; the first `inspectorsPerEstate` go.
 public enum SpotCheckDraw {
     public static let method = "sha256-ctr-v1"
+    /// Inspectors sent to each sampled estate (双随机: at least two); a plan whose pool cannot send them is refused.
+    public static let inspectorsPerEstate = 2
 
     public struct Estate: Sendable, Hashable, Codable {
         public let id: Int64
@@ -76,7 +78,7 @@ public enum SpotCheckDraw {
 
     /// The draw (steps 2–4). `forced` ids not in the eligible list are ignored.
     public static func draw(seed: String, estates: [Estate], forced: Set<Int64>, ratioBasisPoints: Int, pool: [Inspector],
-                            inspectorsPerEstate: Int = 2) -> Result {
+                            inspectorsPerEstate: Int = SpotCheckDraw.inspectorsPerEstate) -> Result {
         let eligible = estates.sorted { $0.id < $1.id }
         let hash = eligibleHash(estates: eligible, pool: pool)
         let forcedIn = eligible.filter { forced.contains($0.id) }.map(\.id)

@@ -23,6 +23,9 @@ public struct RegionSettings: Sendable {
             Setting(key: "self_inspection.days", label: "季度自查自纠提交期限（下一季度开始后）", unit: "天", defaultValue: 30, range: 1...90),
             Setting(key: "self_inspection.campaign_due", label: "专项整治自查自纠截止日（月×100+日，如531即5月31日；0为不设）", unit: "",
                     defaultValue: 0, range: 0...1231),
+            Setting(key: "spot_check.ratio.county", label: "县级抽查计划默认比例（每年抽查核实）", unit: "%", defaultValue: 50, range: 1...100),
+            Setting(key: "spot_check.ratio.city", label: "市级抽查计划默认比例（每年实地检查）", unit: "%", defaultValue: 15, range: 1...100),
+            Setting(key: "spot_check.ratio.street", label: "街道抽查计划默认比例（检查覆盖）", unit: "%", defaultValue: 100, range: 1...100),
         ]
 
     public static func setting(_ key: String) -> Setting? { all.first { $0.key == key } }

@@ -49,9 +49,10 @@ struct InspectionController {
             canEdit: scope.can(.planSpotChecks), regionCode: values["region"] ?? home,
             streets: [Option(value: "", label: "不服务具体街道", selected: (values["streetCode"] ?? "").isEmpty)]
                 + streets.map { Option(value: $0.code, label: $0.name, selected: $0.code == values["streetCode"]) },
+            kinds: Inspectors.Kind.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == (values["inspectorKind"] ?? "inspector")) },
             name: Field("name", values, errors), organisation: Field("organisation", values, errors), streetCode: Field("streetCode", values, errors),
-            conflicts: Field("conflicts", values, errors),
-            formError: errors.items.first { !["name", "organisation", "streetCode", "conflicts"].contains($0.field ?? "") }?.message)
+            conflicts: Field("conflicts", values, errors), kind: Field("inspectorKind", values, errors),
+            formError: errors.items.first { !["name", "organisation", "streetCode", "conflicts", "inspectorKind"].contains($0.field ?? "") }?.message)
         return renderer.render(.inspectionInspectors, model, status: status)
     }
 
@@ -60,7 +61,8 @@ struct InspectionController {
         let form = context.form
         return try await submitting {
             try await inspectors.add(.init(regionCode: form["region"] ?? "", name: form["name"] ?? "", organisation: form["organisation"] ?? "",
-                                           streetCode: form["streetCode"] ?? "", conflicts: form["conflicts"] ?? ""), scope: scope)
+                                           streetCode: form["streetCode"] ?? "", conflicts: form["conflicts"] ?? "",
+                                           kind: form["inspectorKind"] ?? "inspector"), scope: scope)
             return .redirect(to: "/inspections/inspectors?added=1", type: .normal)
         } reshow: { errors in
             try await inspectorPage(request, context, errors: errors, status: .badRequest)
@@ -111,7 +113,7 @@ struct InspectionController {
             covered.append(region)
         }
         let regionCode = covered.contains { $0.code == values["region"] } ? values["region"]! : home
-        let level = covered.first { $0.code == regionCode }?.level ?? .county
+        let defaultRatio = try await plans.defaultRatio(regionCode: regionCode, scope: scope)
         let thisYear = Day(Timestamp.shanghaiDay(clock.now()))!.year
         let year = values["year"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? thisYear
         let quarter = values["quarter"].flatMap(Int.init).flatMap { (1...4).contains($0) ? $0 : nil }
@@ -125,7 +127,7 @@ struct InspectionController {
             quarters: [Option(value: "", label: "全年", selected: quarter == nil)]
                 + (1...4).map { (n: Int) in Option(value: "\(n)", label: "第\(n)季度", selected: n == quarter) },
             ratio: Field("ratio", shown, errors),
-            ratioHint: "空则按本级默认 \(PlanRow.percent(InspectionPlans.defaultRatio(level)))（县级每年不少于50%，市级15%，街道100%）",
+            ratioHint: "空则按本级默认 \(PlanRow.percent(defaultRatio))（政策要求：县级每年抽查核实不少于50%，市级实地检查15%，街道100%；默认值可在「时限与参数」中按辖区调整）",
             seedSource: Field("seedSource", shown, errors),
             proposals: proposals.map { .init(id: $0.id, name: $0.name, reasons: $0.reasons.joined(separator: "；"), checked: checked?.contains($0.id) ?? true) },
             hasProposals: !proposals.isEmpty, extraForced: Field("extraForced", shown, errors), confirm: Field("confirm", shown, errors),
@@ -231,10 +233,15 @@ struct InspectionController {
                 choices: ChecklistResult.allCases.map { .init(value: $0.rawValue, label: $0.title, checked: $0.rawValue == chosen) },
                 note: values["note.\(item.code)"] ?? "", error: errors.message(for: item.code), photoError: errors.message(for: "photo.\(item.code)"))
         }
-        let known = Set(checklist.items.flatMap { [$0.code, "photo.\($0.code)"] } + ["inspectedOn", "estate"])
+        let supervisors = try await values["estate"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            .asyncMap { try await records.supervisors(forEstate: $0, scope: scope) } ?? []
+        let known = Set(checklist.items.flatMap { [$0.code, "photo.\($0.code)"] } + ["inspectedOn", "estate", "supervisor"])
         let model = VisitFormPage(
             layout: Layout(title: "录入检查记录", context: context, section: "/inspections"), planId: values["plan"] ?? "", estateId: values["estate"] ?? "",
             estateName: estateName, planTitle: planTitle, inspectedOn: Field("inspectedOn", values, errors), estate: Field("estate", values, errors),
+            supervisors: supervisors.isEmpty ? [] : [Option(value: "", label: "无", selected: (values["supervisor"] ?? "").isEmpty)]
+                + supervisors.map { Option(value: "\($0.id)", label: "\($0.name)（\($0.organisation)）", selected: "\($0.id)" == values["supervisor"]) },
+            hasSupervisors: !supervisors.isEmpty, supervisor: Field("supervisor", values, errors),
             items: items, formError: errors.items.first { !known.contains($0.field ?? "") }?.message)
         return renderer.render(.inspectionVisitForm, model, status: status)
     }
@@ -255,7 +262,8 @@ struct InspectionController {
                 if !files.isEmpty { photos[item.code] = files.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) } }
             }
             let input = InspectionRecords.VisitInput(estateId: estate, planId: (form["plan"]).flatMap { Int64($0) }, inspectedOn: form["inspectedOn"] ?? "",
-                                                     answers: answers, photos: photos)
+                                                     answers: answers, photos: photos,
+                                                     supervisorId: (form["supervisor"]).flatMap { Int64($0) })
             let (id, _) = try await records.record(input, scope: scope)
             return .redirect(to: "/inspections/visits/\(id)", type: .normal)
         } reshow: { errors in
@@ -268,7 +276,7 @@ struct InspectionController {
         let model = VisitPage(
             layout: Layout(title: "检查记录 #\(visit.id)", context: context, section: "/inspections"), id: visit.id, planId: visit.planId,
             estateId: visit.estateId, estateName: visit.estateName, company: visit.companyName ?? "（无物业服务企业）", inspectedOn: visit.inspectedOn,
-            recordedAt: Timestamp.display(stored: visit.recordedAt), recordedBy: visit.recordedBy,
+            recordedAt: Timestamp.display(stored: visit.recordedAt), recordedBy: visit.recordedBy, supervisor: visit.supervisor,
             items: visit.items.map { answered in
                 .init(title: answered.item.title, clause: answered.item.clause, result: answered.result.title, failed: answered.result == .fails,
                       note: answered.note, photos: answered.photos.map { .init(href: "/inspections/visits/\(visit.id)/photos/\($0.id)", filename: $0.filename) })

@@ -130,6 +130,9 @@ struct VisitFormPage: Sendable {
     let planTitle: String?
     let inspectedOn: Field
     let estate: Field
+    let supervisors: [Option]
+    let hasSupervisors: Bool
+    let supervisor: Field
     let items: [Item]
     let formError: String?
 }
@@ -154,6 +157,7 @@ struct VisitPage: Sendable {
     let inspectedOn: String
     let recordedAt: String
     let recordedBy: String
+    let supervisor: String?
     let items: [Item]
     let problems: [Raised]
     let hasProblems: Bool
@@ -200,9 +204,11 @@ struct InspectorPage: Sendable {
         let street: String
         let conflicts: String
         let active: Bool
+        let kind: String
 
         init(_ inspector: Inspectors.Inspector) {
             id = inspector.id
+            kind = inspector.kind.title
             name = inspector.name
             organisation = inspector.organisation
             region = inspector.regionName
@@ -218,9 +224,11 @@ struct InspectorPage: Sendable {
     let canEdit: Bool
     let regionCode: String
     let streets: [Option]
+    let kinds: [Option]
     let name: Field
     let organisation: Field
     let streetCode: Field
     let conflicts: Field
+    let kind: Field
     let formError: String?
 }

@@ -34,7 +34,7 @@ struct Layout: Sendable {
         ("问题整改", "/problems", .viewProblems), ("自查自纠", "/self-inspections", .viewSelfInspections), ("专项整治", "/campaigns", .viewCampaigns),
         ("监督检查", "/inspections", .viewInspectionPlans), ("交叉检查", "/inspections/cross", .viewInspectionPlans), ("报表", "/reports", .viewReports),
         ("物业企业", "/companies", .viewCompanies), ("行政区划", "/regions", .viewRegions), ("批量导入", "/import", .editRegistry),
-        ("时限设置", "/settings", .setRegionSettings), ("账号管理", "/accounts", .manageAccounts), ("审计日志", "/audit", .readAuditLog),
+        ("时限与参数", "/settings", .setRegionSettings), ("账号管理", "/accounts", .manageAccounts), ("审计日志", "/audit", .readAuditLog),
     ]
 
     static func navigation(for role: Role) -> [(String, String)] {
