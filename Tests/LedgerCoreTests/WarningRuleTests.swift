@@ -204,6 +204,13 @@ import Testing
         campaign.campaignSelfInspectionDue = 0
         campaign.selfInspectionFiledOn = []
         #expect(Self.fires("W16", campaign, quarter: q2) == nil)
+        // A campaign's 自查自纠 phase (4/1–5/20) is a due date of its own: a filing before the phase does not count.
+        campaign.selfInspectionPhases = [.init(campaign: "鼓楼区点题整治", name: "自查自纠阶段", startsOn: Day("2024-04-01")!, endsOn: Day("2024-05-20")!)]
+        campaign.selfInspectionFiledOn = ["2024-03-15"]
+        #expect(Self.fires("W16", campaign, quarter: q2)?.contains("「鼓楼区点题整治」自查自纠阶段（2024-04-01至2024-05-20）") == true)
+        #expect(Self.fires("W16", campaign, quarter: Quarter(year: 2024, quarter: 1)!)?.contains("自查自纠阶段") == false, "the phase ends in Q2")
+        campaign.selfInspectionFiledOn = ["2024-03-15", "2024-05-21"]
+        #expect(Self.fires("W16", campaign, quarter: q2) == nil, "filed, even late")
         #expect(SelfInspectionFigures.campaignDueDay(year: 2024, monthDay: 230) == nil && SelfInspectionFigures.campaignDueDay(year: 2024, monthDay: 229) != nil)
     }
 }

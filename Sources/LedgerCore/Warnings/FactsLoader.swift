@@ -98,6 +98,7 @@ struct FactsLoader {
             facts.selfInspectionFiledOn = selfFiled[id] ?? []
             facts.selfInspectionDays = dueSettings.days(at: facts.regionPath)
             facts.campaignSelfInspectionDue = dueSettings.campaignDue(at: facts.regionPath)
+            facts.selfInspectionPhases = dueSettings.phases(at: facts.regionPath)
             return facts
         }
     }

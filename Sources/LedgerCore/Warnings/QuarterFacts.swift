@@ -44,6 +44,8 @@ public struct EstateFacts: Sendable {
     /// The region's `self_inspection.days` and `self_inspection.campaign_due` (`SelfInspectionFigures`).
     public var selfInspectionDays = 30
     public var campaignSelfInspectionDue = 0
+    /// The 自查自纠 phases of the campaigns covering the estate's region: each is a due date of its own (W16).
+    public var selfInspectionPhases: [SelfInspectionFigures.Phase] = []
 
     /// The company that owes `quarter`'s filing: the one managing the estate on its last day (`EstateFigures.filer`).
     public func filer(of quarter: Quarter) -> Int64? { EstateFigures.filer(of: quarter, contracts: contracts) }

@@ -2,7 +2,8 @@ import Foundation
 
 /// W16 自查逾期: the company that owed a quarter's self-inspection (`SelfInspectionFigures`) has not filed it by its due
 /// day (the region's days into the next quarter), or no self-inspection at all by the campaign's date in that quarter
-/// (5/31 Dehua and Fuzhou, 7/20 Putian). Filing, even late, clears it; the filing date stays on the record.
+/// (5/31 Dehua and Fuzhou, 7/20 Putian), or none filed within a campaign's 自查自纠 phase by its last day (the phase
+/// ending in that quarter). Filing, even late, clears it; the filing date stays on the record.
 struct W16SelfInspectionOverdue: WarningRule {
     let code = "W16", name = "自查逾期", severity = "medium"
     let clause = "莆田§四(二)：下一季度初开展上一季度的自查自纠；德化、福州§五(二)：5月31日前公示自查结果；莆田§五(二)：7月20日前"
@@ -24,6 +25,12 @@ struct W16SelfInspectionOverdue: WarningRule {
            Quarter(containing: campaign) == quarter, campaign.adding(days: grace) < input.today,
            !estate.selfInspectionFiledOn.contains(where: { $0.hasPrefix("\(quarter.year)-") }) {
             reasons.append("专项整治自查自纠阶段要求 \(campaign) 前提交自查结果，本年度至今未提交")
+        }
+        for phase in estate.selfInspectionPhases where Quarter(containing: phase.endsOn) == quarter && phase.endsOn.adding(days: grace) < input.today {
+            // Filed from the phase's first day on (late filing clears it, as above).
+            if !estate.selfInspectionFiledOn.contains(where: { $0 >= phase.startsOn.description }) {
+                reasons.append("「\(phase.campaign)」\(phase.name)（\(phase.startsOn)至\(phase.endsOn)）要求提交自查结果，至今未提交")
+            }
         }
         return reasons.isEmpty ? nil : reasons.joined(separator: "；")
     }
