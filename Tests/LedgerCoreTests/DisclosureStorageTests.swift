@@ -43,6 +43,27 @@ import Testing
         }
     }
 
+    /// Publishing refuses a display period shorter than the region's W02 `days` — the one setting both hold.
+    @Test(arguments: kinds)
+    func publishingHoldsTheRegionsMinimumDisplayPeriod(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let repo = DisclosureRepository(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            try await WarningParameters(database: database, clock: world.clock)
+                .set(regionCode: world.a.county.code, rule: "W02", name: "days", value: "60", scope: world.a.users[.regulator]!.scope)
+            do {
+                _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), reason: nil, scope: company)
+                Issue.record("a display shorter than the region's 60 days was published")
+            } catch let errors as FieldErrors {
+                #expect(errors.items.contains { $0.code == "display_too_short" && $0.message.contains("不得少于60天") })
+            }
+            // County B keeps the default 30 days.
+            _ = try await repo.publish(estateId: world.b.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), reason: nil,
+                                       scope: world.b.users[.company]!.scope)
+        }
+    }
+
     @Test(arguments: kinds)
     func verifyNamesATamperedAmount(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in

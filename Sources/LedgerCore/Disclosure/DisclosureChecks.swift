@@ -81,7 +81,9 @@ public enum DisclosureChecks {
     }
 
     /// What publishing adds to `parse`: the refusals of docs/design.md §5.2, each with its own code and field.
-    public static func checkPublishable(_ content: DisclosureContent, sentClosingBalance: String?) throws {
+    /// `minimumDisplayDays`: the region's W02 `days` in force (`WarningParameters.displayDays`): publishing and the
+    /// warning rule hold the same figure.
+    public static func checkPublishable(_ content: DisclosureContent, sentClosingBalance: String?, minimumDisplayDays: Int = minimumDisplayDays) throws {
         var errors = FieldErrors()
         if content.ownersShare == nil {
             errors.add("distribution", code: "missing_distribution", "请填写结余分配（业主分成与企业分成）")

@@ -87,7 +87,8 @@ public struct DisclosureRepository: Sendable {
             source = try JSONDecoder().decode(DisclosureDocument.self, from: Data(text.utf8))
         }
         let content = try DisclosureChecks.parse(source)
-        try DisclosureChecks.checkPublishable(content, sentClosingBalance: source.closingBalance)
+        try DisclosureChecks.checkPublishable(content, sentClosingBalance: source.closingBalance,
+                                              minimumDisplayDays: try await WarningParameters.displayDays(at: estate.regionPath, on: db))
         let previous = try await db.raw("""
             SELECT MAX(version) AS v FROM disclosure_versions WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
             AND quarter = \(bind: quarter.quarter)

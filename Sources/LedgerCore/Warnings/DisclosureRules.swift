@@ -3,7 +3,7 @@ import Foundation
 /// W01 逾期未公示: a quarter owed (`EstateFigures.filer`) with nothing published by the deadline, or first published
 /// after it; the warning is the owing company's, whether or not it manages the estate today.
 struct W01LateOrMissing: WarningRule {
-    let code = "W01", name = "逾期未公示", severity = "high", clause = "莆田§四(二)、福州§二(一)：季度结束后次月最后一日前公示"
+    let code = "W01", name = "逾期未公示", severity = "high", clause = "莆田§二(一)：每季度第一个月的月底前公示上一季度公共收益收支情况；福州§二(一)"
     func evaluate(_ input: RuleInput) -> String? {
         let due = input.quarter.dueDate
         guard EstateFigures.isPastDue(input.quarter, today: input.today), input.estate.filer(of: input.quarter) != nil else { return nil }
@@ -16,7 +16,7 @@ struct W01LateOrMissing: WarningRule {
 /// W02 公示期不足: displayed less than the required days, or the display started after the deadline.
 struct W02DisplayPeriod: WarningRule {
     let code = "W02", name = "公示期不足", severity = "medium", clause = "莆田§四(二)：公示期不少于30天"
-    let parameters = [RuleParameter("days", "公示期最少天数", unit: "天", default: 30, range: 1...365)]
+    let parameters = [RuleParameter("days", "公示期最少天数（发布公示时同样校验）", unit: "天", default: 30, range: 1...365)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, let from = Day(facts.displayFrom), let until = Day(facts.displayUntil) else { return nil }
         let required = Int(input.parameter("days", 30))
@@ -50,7 +50,7 @@ struct W04ShareBelowRatio: WarningRule {
 
 /// W05 结余未转存: transfer smaller than the owners' share, or later than N days after the quarter's end.
 struct W05TransferShort: WarningRule {
-    let code = "W05", name = "结余未转存", severity = "high", clause = "德化§二(一)：业主分成及时转存专户"
+    let code = "W05", name = "结余未转存", severity = "high", clause = "德化§二(三)：按规定时限及时转存公共收益资金；莆田§二(二)：结余及时存入维修资金专户"
     let parameters = [RuleParameter("days", "季度结束后转存期限", unit: "天", default: 30, range: 1...365)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.ownersShare > 0 else { return nil }
@@ -64,7 +64,7 @@ struct W05TransferShort: WarningRule {
 
 /// W07 支出无决议: an expenditure with no owners' decision cited.
 struct W07NoDecision: WarningRule {
-    let code = "W07", name = "支出无决议", severity = "high", clause = "莆田§四(二)：经营支出须经业主共同决定"
+    let code = "W07", name = "支出无决议", severity = "high", clause = "莆田§二(二)：未按规定经业主共同决定擅自使用公共收益"
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.undecidedExpenditures > 0 else { return nil }
         return "\(facts.undecidedExpenditures) 笔经营支出未注明业主大会或业委会决议"

@@ -2,7 +2,7 @@ import Foundation
 
 /// W06 未设专户: a managed estate has no dedicated public-revenue account.
 struct W06NoAccount: WarningRule {
-    let code = "W06", name = "未设专户", severity = "high", clause = "福州§二(一)、德化：公共收益设立专户"
+    let code = "W06", name = "未设专户", severity = "high", clause = "福州§二(三)、§四(一)：以住宅小区物业服务区域为单位单独开设公共收益银行账户"
     let aboutTheEstateNow = true
     func evaluate(_ input: RuleInput) -> String? {
         guard input.quarter == input.currentQuarter, input.estate.companyId != nil, !input.estate.hasAccount else { return nil }
@@ -12,7 +12,7 @@ struct W06NoAccount: WarningRule {
 
 /// W15 业委会任期届满: the owners' committee's term has ended without a new one.
 struct W15CommitteeExpired: WarningRule {
-    let code = "W15", name = "业委会任期届满", severity = "low", clause = "盘锦§六：业委会（物管会）运行失效"
+    let code = "W15", name = "业委会任期届满", severity = "low", clause = "盘锦§三(三)6：业主委员会任期届满后未及时组织召开业主大会会议进行换届选举"
     let aboutTheEstateNow = true
     func evaluate(_ input: RuleInput) -> String? {
         guard input.quarter == input.currentQuarter, input.estate.companyId != nil,
@@ -40,7 +40,7 @@ struct W13ComplaintCluster: WarningRule {
 
 /// W14 整改逾期: a rectification still open after its deadline.
 struct W14RectificationOverdue: WarningRule {
-    let code = "W14", name = "整改逾期", severity = "high", clause = "盘锦§六(五)：逾期不整改的约谈、通报、信用减分"
+    let code = "W14", name = "整改逾期", severity = "high", clause = "莆田附件第22项、福州附件3第27项、德化附件1第23项：逾期不整改的约谈、通报、信用减分"
     let aboutTheEstateNow = true
     func evaluate(_ input: RuleInput) -> String? {
         guard input.quarter == input.currentQuarter, let earliest = input.estate.overdueRectifications.min() else { return nil }

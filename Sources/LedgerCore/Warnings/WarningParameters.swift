@@ -46,6 +46,21 @@ public struct WarningParameters: Sendable {
         return values
     }
 
+    /// The minimum display period in force at `path`: W02's `days`, which publishing enforces too (one setting).
+    static func displayDays(at path: String, on db: any SQLDatabase) async throws -> Int {
+        let codes = path.split(separator: "/").map(String.init)
+        var days = W02DisplayPeriod().defaults["days"] ?? Double(DisclosureChecks.minimumDisplayDays)
+        guard !codes.isEmpty else { return Int(days) }
+        var set: [String: Double] = [:]
+        for row in try await db.raw("""
+            SELECT region_code, value FROM warning_parameters WHERE rule = 'W02' AND name = 'days' AND region_code IN (\(binds: codes))
+            """).all() {
+            set[try row.decode(column: "region_code", as: String.self)] = Double(try row.decode(column: "value", as: String.self))
+        }
+        for code in codes { if let value = set[code] { days = value } }
+        return Int(days)
+    }
+
     /// Every rule's parameters as they apply to one region, for the parameter page.
     public func effective(regionCode: String, scope: Scope) async throws -> (Region, [Effective]) {
         try await database.read { db in
