@@ -83,6 +83,34 @@ import Testing
         }
     }
 
+    /// The credit block: grades of the companies managing estates per sub-region, the black-listed among them, and the
+    /// quarter's events — each equal to what the credit file and the tables say.
+    @Test(arguments: kinds)
+    func creditBlockCountsGradesBlackListedCompaniesAndTheQuartersEvents(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let credit = CreditFile(database: database, clock: world.clock)
+            try await credit.record(companyId: world.a.company.id, rule: "C10", occurredOn: "2024-08-01", documentNumber: "鼓住建〔2024〕8号",
+                                    note: "拒不配合检查", scope: world.a.users[.regulator]!.scope)
+            try await credit.record(companyId: world.a.company.id, rule: "G02", occurredOn: "2024-10-08", documentNumber: "鼓住建〔2024〕9号",
+                                    note: "主动整改", scope: world.a.users[.regulator]!.scope)
+            try await credit.decide(.black, companyId: world.b.company.id, reason: "侵占公共收益拒不退还", documentNumber: "台住建〔2024〕3号",
+                                    decidedOn: "2024-09-01", until: "2025-09-01", scope: world.b.users[.regulator]!.scope)
+            let dashboard = Dashboard(database: database, clock: world.clock)
+            let city = try await dashboard.view(regionCode: "350100", quarter: Quarter(year: 2024, quarter: 3)!, scope: .system).credit
+            let scores = try await credit.scores()
+            let unitA = try #require(city.units.first { $0.code == world.a.county.code })
+            #expect(unitA.companies == 1 && unitA.grades == [scores[world.a.company.id]!.grade.rawValue: 1])
+            #expect(city.blackListed.map(\.companyId) == [world.b.company.id] && city.blackListed[0].estates == 1)
+            // Q3 has the bad event only (the good one is in Q4); county A alone sees no black-listed company.
+            #expect(city.badEvents == 1 && city.goodEvents == 0)
+            let countyA = try await dashboard.view(regionCode: world.a.county.code, quarter: Quarter(year: 2024, quarter: 3)!, scope: .system).credit
+            #expect(countyA.blackListed.isEmpty && countyA.badEvents == 1)
+            let countyB = try await dashboard.view(regionCode: world.b.county.code, quarter: Quarter(year: 2024, quarter: 3)!, scope: .system).credit
+            #expect(countyB.badEvents == 0 && countyB.blackListed.count == 1)
+        }
+    }
+
     @Test(arguments: kinds)
     func summaryReportCellsMatchTheDatabase(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in

@@ -18,6 +18,7 @@ import Testing
             #expect(page.status == .ok && page.text.contains("数据看板 · 鼓楼区 · 2024年第3季度") && page.text.contains("<svg"))
             #expect(page.text.contains(world.a.street.name) && !page.text.contains(world.b.county.name))
             #expect(page.text.contains("样本不足，不排名"))
+            #expect(page.text.contains("id=\"credit-grades\"") && page.text.contains("本季度记录失信事件 0 件") && page.text.contains("id=\"no-black-listed\""))
             let future = try await client.execute(uri: "/dashboard?year=2024&quarter=4", method: .get, headers: regulator)
             #expect(future.status == .notFound && future.text.contains("尚未结束"))
             let api = harness.api(try await harness.token(world.a.users[.regulator]!))

@@ -109,6 +109,8 @@ public struct Dashboard: Sendable {
         public let minimumSample: Int
         /// Campaign task periods past their due day without completion, in the region.
         public let overdueTasks: [Campaigns.Overdue]
+        /// Company credit in the region (`CreditSummary`).
+        public var credit: CreditSummary = .empty
     }
 
     let database: Database
@@ -168,7 +170,9 @@ public struct Dashboard: Sendable {
         }
         let key = "\(region.path)|\(quarter)"
         if let cached = await cache.get(key, stamp: stamp) { return cached }
-        let view = try await compute(region: region, quarter: quarter, today: today)
+        var view = try await compute(region: region, quarter: quarter, today: today)
+        let units = view.units.first?.kind == "estate" ? [(code: region.code, name: region.name)] : view.units.map { (code: $0.code, name: $0.name) }
+        view.credit = try await CreditSummary.compute(region: region, units: units, quarter: quarter, database: database, clock: clock)
         await cache.put(key, stamp: stamp, view: view)
         return view
     }

@@ -74,6 +74,7 @@ struct DashboardBody: Encodable {
     let trend: [Dashboard.TrendPoint]
     let minimumSample: Int
     let overdueTasks: [Campaigns.Overdue]
+    let credit: CreditSummary
 
     init(_ v: Dashboard.View) {
         region = v.region.code
@@ -93,6 +94,7 @@ struct DashboardBody: Encodable {
         trend = v.trend
         minimumSample = v.minimumSample
         overdueTasks = v.overdueTasks
+        credit = v.credit
     }
 }
 
@@ -123,6 +125,13 @@ struct DashboardPage: Sendable {
     let overdueTasks: [OverdueRow]
     let overdueCount: Int
     let hasOverdue: Bool
+    let creditRows: [CreditRow]
+    let blackListed: [BlackRow]
+    let hasBlackListed: Bool
+    let creditEvents: String
+
+    struct CreditRow: Sendable { let name: String; let companies: Int; let grades: [Int] }
+    struct BlackRow: Sendable { let id: Int64; let name: String; let estates: Int; let until: String }
 
     struct OverdueRow: Sendable { let campaignId: Int64; let campaign: String; let content: String; let responsible: String; let period: String; let due: String }
 
@@ -172,5 +181,11 @@ struct DashboardPage: Sendable {
         }
         overdueCount = view.overdueTasks.count
         hasOverdue = !view.overdueTasks.isEmpty
+        creditRows = view.credit.units.map { unit in
+            CreditRow(name: unit.name, companies: unit.companies, grades: CreditFile.Grade.allCases.map { unit.grades[$0.rawValue] ?? 0 })
+        }
+        blackListed = view.credit.blackListed.map { BlackRow(id: $0.companyId, name: $0.name, estates: $0.estates, until: $0.until ?? "—") }
+        hasBlackListed = !view.credit.blackListed.isEmpty
+        creditEvents = "本季度记录失信事件 \(view.credit.badEvents) 件、守信激励 \(view.credit.goodEvents) 件"
     }
 }
