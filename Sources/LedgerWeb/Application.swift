@@ -173,6 +173,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), clock: clock).addRoutes(to: protected)
     CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    SupervisionController(letters: RegionLetters(database: db, clock: clock), bulletins: MonthlyBulletin(database: db, clock: clock), regions: regions,
+                          renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),
                        companies: companies, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegistryAPI(regions: regions, estates: estates, records: records, companies: companies).addRoutes(to: protected)

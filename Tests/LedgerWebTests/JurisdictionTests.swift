@@ -32,7 +32,7 @@ import Testing
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
             case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
-                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"):
+                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -69,7 +69,8 @@ import Testing
             "csv": "name,address,community,households,floorArea,ownersShare\n越权导入,某路,\(world.b.community.code),10,100,70\n",
             "rule": "W02", "value": "20", "action": "resolve", "note": "越权办结", "task": "1", "period": "once", "status": "done",
             "year": "2024", "seedSource": "双色球2024年11月21日开奖号码", "confirm": "1", "seed": "01 02 03 04 05 06 07",
-            "organisation": "越权单位", "inspectedOn": "2024-11-18", "active": "0",
+            "organisation": "越权单位", "inspectedOn": "2024-11-18", "active": "0", "to": world.b.street.code, "letterKind": "reminder",
+            "replyDue": "2024-11-30", "reply": "越权答复",
         ]
     }
 
@@ -137,7 +138,10 @@ import Testing
                 .file(SelfInspectionInput(estateId: world.b.estate.id, period: "2024Q3",
                                           answers: Dictionary(uniqueKeysWithValues: Checklist.items.map { ($0.code, SelfInspectionAnswer(.conforms)) })),
                       scope: world.b.users[.company]!.scope)
-            let ids = ["self-inspections": bSelfInspection, "warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
+            // County B's letter to its street (提醒函), which county A may not see or answer.
+            let bLetter = try await RegionLetters(database: world.database, clock: world.clock)
+                .issue(.init(kind: "reminder", toCode: world.b.street.code, replyDue: "2024-11-30"), scope: bRegulator)
+            let ids = ["letters": bLetter, "self-inspections": bSelfInspection, "warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
                        "plans": bPlan, "visits": bVisit, "inspectors": bInspector, "cross": bRound, "groups": bGroup]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -224,8 +228,9 @@ import Testing
                 try await Inspectors(database: world.database, clock: world.clock)
                     .add(.init(regionCode: world.a.county.code, name: name, organisation: "鼓楼区住建局"), scope: world.a.users[.regulator]!.scope)
             }
-            for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors"] {
+            for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors", "/supervision/letters/new"] {
                 var fields = Self.formFields(world, path: path)
+                fields["to"] = world.a.street.code
                 fields["estate"] = "\(world.a.estate.id)"
                 fields["region"] = world.a.street.code
                 fields["username"] = "created.\(path.split(separator: "/")[0])"

@@ -15,6 +15,7 @@ public enum Permission: String, Sendable, CaseIterable {
     // Problems
     case viewProblems, createProblem, rectifyProblem, verifyRectification, referProblem, decideReferredProblem, noteProblem
     case recordEnforcement
+    case superviseRegions, answerSupervision
     case viewInspectionPlans, planSpotChecks
     // Checklists and self-inspections (自查自纠)
     case editChecklist, viewSelfInspections, fileSelfInspection, judgeSelfInspection
@@ -52,6 +53,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .decideReferredProblem: "对移交的问题提出处理意见"
         case .noteProblem: "记录问题进展"
         case .recordEnforcement: "记录约谈、通报、信用扣分等处理"
+        case .superviseRegions: "向下级辖区发提醒函、督办函"
+        case .answerSupervision: "答复上级的提醒函、督办函"
         case .viewInspectionPlans: "查看抽查计划"
         case .planSpotChecks: "制定抽查计划并随机抽取"
         case .editChecklist: "修订检查清单"
@@ -76,19 +79,20 @@ extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .admin:
-            Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection,
+            Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection, .answerSupervision,
                                                    .decideTransferredComplaint, .decideReferredProblem])
         case .regulator:
             Self.officialReading.union([.editRegistry, .acknowledgeWarning, .resolveWarning, .dismissWarning, .escalateWarning,
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
-                                        .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection])
+                                        .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection,
+                                        .superviseRegions, .answerSupervision])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
                                         .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks,
-                                        .judgeSelfInspection])
+                                        .judgeSelfInspection, .answerSupervision])
         case .department:
-            Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks])
+            Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks, .answerSupervision])
         case .oversight:
             Self.officialReading.union([.decideTransferredComplaint, .readAuditLog])
         case .supervisor:

@@ -52,6 +52,7 @@ public struct Migrator: Sendable {
         M0019_CreateCrossInspections(),
         M0020_CreateCredit(),
         M0022_InspectionSupervisors(),
+        M0023_CreateRegionLetters(),
     ]
 
     let database: Database
