@@ -32,6 +32,39 @@ import Testing
         }
     }
 
+    /// 拒不公示: a W01 left open past the region's days becomes a problem whose company is called to a 约谈 directly, once.
+    @Test(arguments: kinds)
+    func aW01LeftOpenPastTheRegionsDaysCallsTheCompanyToAnInterview(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let (world, inbox) = try await Self.warned(database)
+            try await RegionSettings(database: database, clock: world.clock)
+                .set(regionCode: world.a.county.code, key: "ladder.undisclosed_interview", value: "10", scope: world.a.users[.regulator]!.scope)
+            let escalation = Escalation(database: database, clock: world.clock)
+            world.clock.advance(by: 9 * 86_400)
+            #expect(try await escalation.runUndisclosed() == 0, "nine days: not yet")
+            world.clock.advance(by: 2 * 86_400)
+            #expect(try await escalation.runUndisclosed() == 1, "eleven days in county A (10); county B keeps 30")
+            #expect(try await escalation.runUndisclosed() == 0, "once")
+            let w01 = try await Self.warningId(database, rule: "W01", estate: world.a.estate.id)
+            let regulator = world.a.users[.regulator]!.scope
+            let (warning, _) = try await inbox.warning(w01, scope: regulator)
+            #expect(warning.status == .escalated)
+            let (problemId, letters) = try await database.read { db in
+                let id = try await db.raw("SELECT problem_id FROM warnings WHERE id = \(bind: w01)").first(decodingColumn: "problem_id", as: Int64.self)!
+                let kinds = try await db.raw("SELECT kind FROM letters WHERE problem_id = \(bind: id)").all(decodingColumn: "kind", as: String.self)
+                return (id, kinds)
+            }
+            #expect(letters == ["interview"])
+            let (problem, letter) = try await escalation.letter(problemId: problemId, kind: "interview", scope: regulator)
+            #expect(problem.source == .warning && problem.escalationLevel == 3 && letter.facts["undisclosed"] == "2024年第3季度")
+            #expect(letter.number == "鼓楼区物业约谈〔2024〕1号")
+            // The ladder does not write to it again.
+            world.clock.advance(by: 60 * 86_400)
+            _ = try await escalation.run()
+            #expect(try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM letters WHERE problem_id = \(bind: problemId)").first(decodingColumn: "n", as: Int.self) } == 1)
+        }
+    }
+
     @Test(arguments: kinds)
     func lifecycleFollowsTheAllowedSteps(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in

@@ -26,7 +26,9 @@ public struct DailyJobs: Sendable {
     /// (so that W14 sees today's overdue rectifications), then the credit events those raised.
     public static let standard: [Job] = [
         Job(name: "escalation", hour: 1) { database, clock in
-            "发出文书 \(try await Escalation(database: database, clock: clock).run()) 份"
+            let escalation = Escalation(database: database, clock: clock)
+            let letters = try await escalation.run()
+            return "发出文书 \(letters) 份，拒不公示直接约谈 \(try await escalation.runUndisclosed()) 家次"
         },
         Job(name: "warnings", hour: 2) { database, clock in
             let summary = try await WarningEngine(database: database, clock: clock).run()

@@ -44,33 +44,85 @@ public struct Escalation: Sendable {
         let county = names.first { $0.level == .county }?.name ?? names.last?.name ?? ""
         while level < steps.count && overdue >= thresholds[level] {
             let kind = steps[level]
-            let prefix = "\(county)物业\(numberPrefixes[kind]!)〔\(today.year)〕"
-            let count = try await db.raw("""
-                SELECT COUNT(*) AS n FROM letters WHERE kind = \(bind: kind) AND number LIKE \(bind: prefix + "%")
-                """).first(decodingColumn: "n", as: Int.self) ?? 0
-            let number = "\(prefix)\(count + 1)号"
             let facts: [String: String] = [
                 "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
                 "description": problem.description, "deadline": problem.deadline, "overdueDays": "\(overdue)", "issuer": "\(county)物业主管部门",
                 "region": names.map(\.name).joined(separator: ""), "problemId": "\(problem.id)", "createdAt": Timestamp.display(stored: problem.createdAt),
                 "nextStep": level + 1 < steps.count ? "逾期\(thresholds[level + 1])天仍未整改的，将\(letterTitles[steps[level + 1]]!.replacingOccurrences(of: "通知书", with: ""))" : "仍不整改的，将依法予以通报曝光、信用扣分直至行政处罚",
             ]
-            let json = String(decoding: try JSONEncoder.sorted.encode(facts), as: UTF8.self)
-            try await db.raw("""
-                INSERT INTO letters (problem_id, kind, number, issued_on, facts, created_at)
-                VALUES (\(bind: id), \(bind: kind), \(bind: number), \(bind: today.description), \(bind: json), \(bind: Timestamp.storage(at)))
-                """).run()
+            let number = try await Self.issue(kind, problem: problem, county: county, facts: facts, today: today, at: at, on: db)
             level += 1
             issued += 1
             try await Problems.event(id, at: at, scope: .system, action: "escalate",
                                      note: "逾期 \(overdue) 天，发出\(letterTitles[kind]!)（\(number)）", on: db)
-            try await AuditLog.record(on: db, scope: .system, at: at, action: "escalate", entity: "problem", entityId: "\(id)",
-                                      regionPath: problem.regionPath, after: ["letter": kind, "number": number])
         }
         if issued > 0 {
             try await db.raw("UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: id)").run()
         }
         return issued
+    }
+
+    /// Records one letter of a problem (its number running per county, kind and year) and audits it; returns the number.
+    static func issue(_ kind: String, problem: Problems.Problem, county: String, facts: [String: String], today: Day, at: Date,
+                      on db: any SQLDatabase) async throws -> String {
+        let prefix = "\(county)物业\(numberPrefixes[kind]!)〔\(today.year)〕"
+        let count = try await db.raw("""
+            SELECT COUNT(*) AS n FROM letters WHERE kind = \(bind: kind) AND number LIKE \(bind: prefix + "%")
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
+        let number = "\(prefix)\(count + 1)号"
+        let json = String(decoding: try JSONEncoder.sorted.encode(facts), as: UTF8.self)
+        try await db.raw("""
+            INSERT INTO letters (problem_id, kind, number, issued_on, facts, created_at)
+            VALUES (\(bind: problem.id), \(bind: kind), \(bind: number), \(bind: today.description), \(bind: json), \(bind: Timestamp.storage(at)))
+            """).run()
+        try await AuditLog.record(on: db, scope: .system, at: at, action: "escalate", entity: "problem", entityId: "\(problem.id)",
+                                  regionPath: problem.regionPath, after: ["letter": kind, "number": number])
+        return number
+    }
+
+    /// 拒不公示 (Dehua 附件1 #23, Putian 附件 #22): a W01 still open (not disclosed) longer than the region's
+    /// `ladder.undisclosed_interview` days becomes a problem and its company gets a 约谈通知书 directly, without waiting
+    /// for a rectification deadline to pass; returns how many were called.
+    @discardableResult
+    public func runUndisclosed() async throws -> Int {
+        let at = clock.now()
+        let today = Day(Timestamp.shanghaiDay(at))!
+        let candidates = try await database.read { db in
+            try await db.raw("""
+                SELECT id, region_path, opened_at FROM warnings WHERE rule = 'W01' AND status IN ('open', 'acknowledged') AND problem_id IS NULL
+                AND company_id IS NOT NULL ORDER BY id
+                """).all().map {
+                (id: try $0.decode(column: "id", as: Int64.self), path: try $0.decode(column: "region_path", as: String.self),
+                 opened: Day(Timestamp.shanghaiDay(Timestamp.parse(try $0.decode(column: "opened_at", as: String.self)) ?? at))!)
+            }
+        }
+        var days: [String: Int] = [:], called = 0
+        for candidate in candidates {
+            if days[candidate.path] == nil {
+                days[candidate.path] = try await database.read { try await RegionSettings.value("ladder.undisclosed_interview", at: candidate.path, on: $0) }
+            }
+            let open = candidate.opened.days(until: today)
+            guard open >= days[candidate.path]! else { continue }
+            called += try await database.transaction { db in
+                let (warning, raised) = try await WarningInbox.act(.escalate, on: candidate.id, note: "逾期未公示预警持续\(open)天仍未公示，直接约谈",
+                                                                   scope: .system, at: at, on: db)
+                guard let id = raised, let problem = try await Problems.find(id, scope: .system, on: db) else { return 0 }
+                let names = try await RegionDirectory.names(onPath: problem.regionPath, on: db)
+                let county = names.first { $0.level == .county }?.name ?? names.last?.name ?? ""
+                let facts: [String: String] = [
+                    "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
+                    "description": problem.description, "issuer": "\(county)物业主管部门", "region": names.map(\.name).joined(separator: ""),
+                    "problemId": "\(problem.id)", "createdAt": Timestamp.display(stored: problem.createdAt), "deadline": problem.deadline,
+                    "overdueDays": "\(open)", "undisclosed": warning.quarter.title,
+                ]
+                let number = try await Self.issue("interview", problem: problem, county: county, facts: facts, today: today, at: at, on: db)
+                try await db.raw("UPDATE problems SET escalation_level = 3, updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: id)").run()
+                try await Problems.event(id, at: at, scope: .system, action: "escalate",
+                                         note: "\(warning.quarter.title)逾期未公示\(open)天，直接发出约谈通知书（\(number)）", on: db)
+                return 1
+            }
+        }
+        return called
     }
 
     /// One letter of a problem the scope may see, for the printable page.

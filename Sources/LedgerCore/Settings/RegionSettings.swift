@@ -19,6 +19,8 @@ public struct RegionSettings: Sendable {
             Setting(key: "ladder.reminder", label: "逾期发提醒函", unit: "天（截止日起）", defaultValue: 0, range: 0...30),
             Setting(key: "ladder.supervision", label: "逾期发督办函", unit: "天", defaultValue: 7, range: 1...90),
             Setting(key: "ladder.interview", label: "逾期约谈", unit: "天", defaultValue: 14, range: 1...180),
+            Setting(key: "ladder.undisclosed_interview", label: "逾期未公示预警持续未公示，直接约谈（拒不公示）", unit: "天（预警产生起）",
+                    defaultValue: 30, range: 1...365),
             Setting(key: "ranking.min_sample", label: "通报排名最少应公示小区数（不足的只列不排）", unit: "个", defaultValue: 5, range: 1...10_000),
             Setting(key: "self_inspection.days", label: "季度自查自纠提交期限（下一季度开始后）", unit: "天", defaultValue: 30, range: 1...90),
             Setting(key: "self_inspection.campaign_due", label: "专项整治自查自纠截止日（月×100+日，如531即5月31日；0为不设）", unit: "",

@@ -202,41 +202,45 @@ public struct WarningInbox: Sendable {
             throw LedgerError.invalid("note", code: "bad_char", "\(action.noteLabel)含有不可见的控制字符")
         }
         let at = clock.now()
-        return try await database.transaction { db in
-            try await db.lockRow("warnings", id: id)
-            guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("预警") }
-            guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
-            guard let target = action.next(from: before.status) else {
-                throw LedgerError(.conflict, code: "transition_not_allowed",
-                                  message: "该预警当前为「\(before.status.title)」，不能\(action.title)", field: "action")
-            }
-            let now = Timestamp.storage(at)
-            var recorded = note
-            if action == .escalate {
-                let problemId = try await Problems.insert(ProblemInput(
-                    estateId: before.estateId, category: ProblemCategory.forRule(before.rule),
-                    description: String("预警 \(before.rule) \(WarningRules.rule(before.rule)?.name ?? "")（\(before.quarter.title)）：\(before.detail)。\(note)".prefix(2_000)),
-                    severity: ProblemSeverity(rawValue: before.severity) ?? .medium, source: .warning), sourceId: id, scope: scope, at: at, on: db)
-                try await db.raw("UPDATE warnings SET problem_id = \(bind: problemId) WHERE id = \(bind: id)").run()
-                recorded = "转为问题 #\(problemId)：\(note)"
-            }
-            let note = recorded
-            let reason: String? = target.isActive ? nil : note
-            try await db.raw("""
-                UPDATE warnings SET status = \(bind: target.rawValue), updated_at = \(bind: now), closed_reason = \(bind: reason)
-                WHERE id = \(bind: id) AND status = \(bind: before.status.rawValue)
-                """).run()
-            try await db.raw("""
-                INSERT INTO warning_events (warning_id, at, username, role, action, from_status, to_status, note)
-                VALUES (\(bind: id), \(bind: now), \(bind: scope.username), \(bind: scope.role.rawValue), \(bind: action.rawValue),
-                        \(bind: before.status.rawValue), \(bind: target.rawValue), \(bind: note))
-                """).run()
-            let after = try await Self.find(id, scope: .system, on: db)!
-            try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "warning", entityId: "\(id)",
-                                      regionPath: before.regionPath, before: ["status": before.status.rawValue],
-                                      after: ["status": target.rawValue, "note": note])
-            return after
+        return try await database.transaction { db in try await Self.act(action, on: id, note: note, scope: scope, at: at, on: db).warning }
+    }
+
+    /// `act` inside the caller's transaction, the note checked; also returns the problem an escalation raised.
+    static func act(_ action: Action, on id: Int64, note: String, scope: Scope, at: Date, on db: any SQLDatabase) async throws -> (warning: Warning, problem: Int64?) {
+        try await db.lockRow("warnings", id: id)
+        guard let before = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("预警") }
+        guard action.permitted(for: scope.role) else { throw LedgerError.forbidden }
+        guard let target = action.next(from: before.status) else {
+            throw LedgerError(.conflict, code: "transition_not_allowed",
+                              message: "该预警当前为「\(before.status.title)」，不能\(action.title)", field: "action")
         }
+        let now = Timestamp.storage(at)
+        var recorded = note, raised: Int64?
+        if action == .escalate {
+            let problemId = try await Problems.insert(ProblemInput(
+                estateId: before.estateId, category: ProblemCategory.forRule(before.rule),
+                description: String("预警 \(before.rule) \(WarningRules.rule(before.rule)?.name ?? "")（\(before.quarter.title)）：\(before.detail)。\(note)".prefix(2_000)),
+                severity: ProblemSeverity(rawValue: before.severity) ?? .medium, source: .warning), sourceId: id, scope: scope, at: at, on: db)
+            try await db.raw("UPDATE warnings SET problem_id = \(bind: problemId) WHERE id = \(bind: id)").run()
+            recorded = "转为问题 #\(problemId)：\(note)"
+            raised = problemId
+        }
+        let note = recorded
+        let reason: String? = target.isActive ? nil : note
+        try await db.raw("""
+            UPDATE warnings SET status = \(bind: target.rawValue), updated_at = \(bind: now), closed_reason = \(bind: reason)
+            WHERE id = \(bind: id) AND status = \(bind: before.status.rawValue)
+            """).run()
+        try await db.raw("""
+            INSERT INTO warning_events (warning_id, at, username, role, action, from_status, to_status, note)
+            VALUES (\(bind: id), \(bind: now), \(bind: scope.username), \(bind: scope.role.rawValue), \(bind: action.rawValue),
+                    \(bind: before.status.rawValue), \(bind: target.rawValue), \(bind: note))
+            """).run()
+        let after = try await Self.find(id, scope: .system, on: db)!
+        try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "warning", entityId: "\(id)",
+                                  regionPath: before.regionPath, before: ["status": before.status.rawValue],
+                                  after: ["status": target.rawValue, "note": note])
+        return (after, raised)
     }
 
     static func find(_ id: Int64, scope: Scope, on db: any SQLDatabase) async throws -> Warning? {

@@ -132,7 +132,8 @@ struct ProblemController {
                                company: f["company"] ?? "", estate: f["estate"] ?? problem.estateName, region: f["region"] ?? "",
                                category: f["category"] ?? "", description: f["description"] ?? "", deadline: f["deadline"] ?? "",
                                overdueDays: f["overdueDays"] ?? "", issuer: f["issuer"] ?? "", nextStep: f["nextStep"] ?? "",
-                               isInterview: letter.kind == "interview", problemId: "\(problem.id)")
+                               isInterview: letter.kind == "interview", problemId: "\(problem.id)", undisclosed: f["undisclosed"] ?? "",
+                               isUndisclosed: f["undisclosed"] != nil)
         return renderer.render(.letter, model)
     }
 

@@ -98,6 +98,9 @@ struct LetterPage: Sendable {
     let nextStep: String
     let isInterview: Bool
     let problemId: String
+    /// The quarter left undisclosed, for a 约谈 called directly on a W01 (拒不公示).
+    let undisclosed: String
+    let isUndisclosed: Bool
 }
 
 extension CaseListing where Kind == Problems {
