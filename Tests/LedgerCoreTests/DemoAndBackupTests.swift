@@ -77,6 +77,29 @@ import Testing
             }
             let plantedW16 = Set(result.truth.filter { $0.rule == "W16" }.map { "\($0.estateId)/\($0.year)Q\($0.quarter)" })
             #expect(filed > 120 * 3 && !plantedW16.isEmpty && w16 == plantedW16 && falseProblems == 1)
+            // A credit history made from the planted faults: companies with more of their own faults (not the committee's
+            // term, not signals such as zero revenue or a correction) grade lower, third by third.
+            let own: Set<String> = ["W01", "W02", "W04", "W05", "W06", "W07", "W08", "W09", "W10", "W14", "W16"]
+            let scores = try await CreditFile(database: database, clock: clock).scores()
+            let owners = try await database.read { db in
+                Dictionary(uniqueKeysWithValues: try await db.raw("SELECT id, company_id FROM estates WHERE company_id IS NOT NULL").all().map {
+                    (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "company_id", as: Int64.self))
+                })
+            }
+            var faults: [Int64: Int] = [:]
+            for planted in result.truth where own.contains(planted.rule) { if let company = owners[planted.estateId] { faults[company, default: 0] += 1 } }
+            let managing = Set(owners.values).sorted { (faults[$0] ?? 0, $0) < (faults[$1] ?? 0, $1) }
+            let third = managing.count / 3
+            func mean(_ ids: ArraySlice<Int64>) -> Double { Double(ids.map { scores[$0]!.total }.reduce(0, +)) / Double(ids.count) }
+            let (few, some, many) = (mean(managing.prefix(third)), mean(managing.dropFirst(third).prefix(third)), mean(managing.suffix(third)))
+            #expect(few > some && some > many, "mean scores by planted faults: \(few), \(some), \(many)")
+            let (sources, blackListed, letters, replied) = try await database.read { db in
+                (Set(try await db.raw("SELECT DISTINCT rule FROM credit_events").all(decodingColumn: "rule", as: String.self)),
+                 try await db.raw("SELECT COUNT(*) AS n FROM credit_lists WHERE list = 'black'").first(decodingColumn: "n", as: Int.self) ?? 0,
+                 try await db.raw("SELECT COUNT(*) AS n FROM region_letters").first(decodingColumn: "n", as: Int.self) ?? 0,
+                 try await db.raw("SELECT COUNT(*) AS n FROM region_letters WHERE reply IS NOT NULL").first(decodingColumn: "n", as: Int.self) ?? 0)
+            }
+            #expect(sources.isSuperset(of: ["C01", "C03", "C06", "C07"]) && blackListed == 2 && letters == 2 && replied == 1, "\(sources)")
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
                 EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",

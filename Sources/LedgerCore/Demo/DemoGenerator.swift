@@ -81,6 +81,7 @@ public struct DemoGenerator: Sendable {
             forcedInclusions = try await DemoInspections(database: database, clock: clock).run(random: &random)
             try await DemoCrossInspections(database: database, clock: clock).run(random: &random)
             try await selfInspections.recordOneFalse()
+            try await DemoCredit(database: database, clock: clock).run()
         }
         return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) },
                       forcedInclusions: forcedInclusions)
