@@ -171,7 +171,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
-    InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), clock: clock).addRoutes(to: protected)
+    InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), publicity: DoublePublicity(database: db), clock: clock).addRoutes(to: protected)
     CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SupervisionController(letters: RegionLetters(database: db, clock: clock), bulletins: MonthlyBulletin(database: db, clock: clock), regions: regions,
                           renderer: deps.renderer, clock: clock).addRoutes(to: protected)

@@ -112,6 +112,41 @@ import Testing
         }
     }
 
+    /// 双公示: a row per penalty and per inspection record in the region and period, naming companies and never a person.
+    @Test(arguments: kinds)
+    func doublePublicityHasARowPerPenaltyAndPerInspection(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            _ = try await Self.inspected(world)
+            try await Enforcement(database: database, clock: world.clock).record(companyId: world.a.company.id, EnforcementInput(
+                kind: .penalty, decidedOn: "2024-11-10", basis: "《福建省物业管理条例》第七十九条", documentNumber: "鼓住建罚〔2024〕1号",
+                note: "擅自将共有部分出租经营，收益未入公共收益专户"), scope: world.a.users[.regulator]!.scope)
+            try await Enforcement(database: database, clock: world.clock).record(companyId: world.a.company.id, EnforcementInput(
+                kind: .interview, decidedOn: "2024-11-11", basis: "约谈", documentNumber: "鼓住建约〔2024〕1号"), scope: world.a.users[.regulator]!.scope)
+            let ledgers = InspectionLedgers(database: database, clock: world.clock)
+            let publicity = DoublePublicity(database: database)
+            let city = CrossInspectionTests.city(world)
+            let region = try await ledgers.region("350100", scope: city)
+            let november = try ledgers.period(from: "2024-11-01", until: "2024-11-19")
+            let penalties = try await publicity.penalties(region: region, period: november, scope: city)
+            #expect(penalties.map(\.documentNumber) == ["鼓住建罚〔2024〕1号"] && penalties[0].uscc == world.a.company.uscc
+                    && penalties[0].authority == "鼓楼区住房和城乡建设局")
+            #expect(try await publicity.penalties(region: region, period: try ledgers.period(from: "2024-10-01", until: "2024-10-31"), scope: city).isEmpty)
+            let inspections = try await publicity.inspections(region: region, period: november, scope: city)
+            let counted = try await Self.count(database, "SELECT COUNT(*) AS n FROM inspection_records WHERE inspected_on >= '2024-11-01'")
+            #expect(inspections.count == counted && counted == 2)
+            let spot = try #require(inspections.first { $0.kind == "双随机抽查" })
+            #expect(spot.company == world.a.company.name && spot.result.hasPrefix("发现问题1项") && spot.authority == "福州市住房和城乡建设局")
+            #expect(inspections.first { $0.kind == "日常检查" }?.result == "未发现问题")
+            let cells = DoublePublicity.inspectionLayout(unit: "福州市住房和城乡建设局").row(spot, 1)
+            #expect(cells.count == DoublePublicity.inspectionHeaders.count)
+            // County B's regulator sees nothing of the city's.
+            await #expect(throws: LedgerError.self) {
+                try await publicity.penalties(region: region, period: november, scope: world.b.users[.regulator]!.scope)
+            }
+        }
+    }
+
     @Test(arguments: kinds)
     func summaryReportCountsScreenedEstatesAndSupervisionFromRecords(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in

@@ -6,6 +6,7 @@ import LedgerCore
 /// as streamed CSV and XLSX named with the region and the period.
 struct InspectionLedgerController {
     let ledgers: InspectionLedgers
+    let publicity: DoublePublicity
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -13,6 +14,8 @@ struct InspectionLedgerController {
         router.get("/reports/inspections/work.xlsx", use: workXLSX)
         router.get("/reports/inspections/spot-checks.csv", use: spotCheckCSV)
         router.get("/reports/inspections/spot-checks.xlsx", use: spotCheckXLSX)
+        router.get("/reports/double-publicity/penalties.csv", use: penaltiesCSV)
+        router.get("/reports/double-publicity/inspections.csv", use: inspectionsCSV)
     }
 
     private var today: Day { Day(Timestamp.shanghaiDay(clock.now()))! }
@@ -67,6 +70,26 @@ struct InspectionLedgerController {
         return try await LedgerQuery.xlsxStream(InspectionLedgers.spotCheckLayout(unit: region.name, period: period, filledOn: today),
                                                 filename: "抽查核实台账-\(region.name)-\(period.fileLabel).xlsx") { each in
             try await ledgers.forEach(region: region, period: period, crossInspections: false, scope: scope, each)
+        }
+    }
+
+    // MARK: 双公示 (for the provincial credit platform)
+
+    @Sendable func penaltiesCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (scope, region, period) = try await query(request, context)
+        let rows = try await publicity.penalties(region: region, period: period, scope: scope)
+        return LedgerQuery.csvStream(DoublePublicity.penaltyLayout(unit: "\(region.name)住房和城乡建设局"),
+                                     filename: "双公示-行政处罚-\(region.name)-\(period.fileLabel).csv") { each in
+            for row in rows { try await each(row) }
+        }
+    }
+
+    @Sendable func inspectionsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (scope, region, period) = try await query(request, context)
+        let rows = try await publicity.inspections(region: region, period: period, scope: scope)
+        return LedgerQuery.csvStream(DoublePublicity.inspectionLayout(unit: "\(region.name)住房和城乡建设局"),
+                                     filename: "双公示-抽查检查结果-\(region.name)-\(period.fileLabel).csv") { each in
+            for row in rows { try await each(row) }
         }
     }
 }
