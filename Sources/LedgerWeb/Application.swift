@@ -173,6 +173,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), publicity: DoublePublicity(database: db), clock: clock).addRoutes(to: protected)
     CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    AccountRegisterController(register: AccountRegister(database: db), ledgers: InspectionLedgers(database: db, clock: clock), regions: regions,
+                              renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SupervisionController(letters: RegionLetters(database: db, clock: clock), bulletins: MonthlyBulletin(database: db, clock: clock), regions: regions,
                           renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),

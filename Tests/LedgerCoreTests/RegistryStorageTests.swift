@@ -14,6 +14,51 @@ import Testing
 
     // MARK: Tests
 
+    /// 单独开户: a number another estate holds is refused — naming it only to those who may see it — and the register
+    /// lists each account, masked for those who neither keep the register nor manage the estate.
+    @Test(arguments: kinds)
+    func accountNumbersAreUniqueAndTheRegisterListsThem(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let records = EstateRecords(database: database, clock: world.clock)
+            let aRegulator = world.a.users[.regulator]!.scope, bRegulator = world.b.users[.regulator]!.scope
+            _ = try await records.setAccount(estateId: world.a.estate.id, AccountInput(bank: "兴业银行", accountNumber: "6222000011112222", openedOn: "2024-01-05"),
+                                             scope: aRegulator)
+            // Re-registering the same estate's own number is fine.
+            _ = try await records.setAccount(estateId: world.a.estate.id, AccountInput(bank: "兴业银行", accountNumber: "6222000011112222", openedOn: "2024-01-05"),
+                                             scope: aRegulator)
+            let before = try await world.fingerprint()
+            do {
+                _ = try await records.setAccount(estateId: world.b.estate.id, AccountInput(bank: "某银行", accountNumber: "6222000011112222", openedOn: "2024-02-01"),
+                                                 scope: bRegulator)
+                Issue.record("a second estate registered the same account")
+            } catch let error as LedgerError {
+                #expect(error.code == "account_taken" && error.message.hasPrefix("该账号已登记") && !error.message.contains(world.a.estate.name))
+            }
+            do {
+                _ = try await records.setAccount(estateId: world.b.estate.id, AccountInput(bank: "某银行", accountNumber: "6222000011112222", openedOn: "2024-02-01"),
+                                                 scope: world.admin.scope)
+                Issue.record("a second estate registered the same account")
+            } catch let error as LedgerError {
+                #expect(error.code == "account_taken" && error.message.contains("「\(world.a.estate.name)」"))
+            }
+            #expect(try await world.fingerprint() == before)
+            _ = try await records.setAccount(estateId: world.b.estate.id, AccountInput(bank: "某银行", accountNumber: "6222000033334444", openedOn: "2024-02-01"),
+                                             scope: bRegulator)
+            let register = AccountRegister(database: database)
+            let city = try await RegionDirectory(database: database).region("350100", scope: world.admin.scope)
+            let full = try await register.list(region: city, scope: world.admin.scope).items
+            #expect(full.map(\.accountNumber) == ["6222000011112222", "6222000033334444"] && full[0].county == world.a.county.name)
+            let county = try await RegionDirectory(database: database).region(world.a.county.code, scope: aRegulator)
+            let department = try await register.list(region: county, scope: world.a.users[.department]!.scope).items
+            #expect(department.map(\.accountNumber) == ["6222 **** 2222"])
+            #expect(try await register.list(region: county, query: "兴业", scope: aRegulator).total == 1)
+            #expect(try await register.list(region: county, query: "工商", scope: aRegulator).total == 0)
+            #expect(try await register.completeness(region: city, scope: world.admin.scope) == .init(managed: 2, registered: 2))
+            await #expect(throws: LedgerError.notFound("行政区划")) { try await register.list(region: county, scope: bRegulator) }
+        }
+    }
+
     @Test(arguments: kinds)
     func migrationsAreRecordedAndIdempotent(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in

@@ -82,7 +82,25 @@ import Testing
             let spot = try await client.execute(uri: "/reports/inspections/spot-checks.xlsx", method: .get, headers: regulator)
             #expect(spot.status == .ok && (spot.headers[.contentDisposition] ?? "").lowercased().contains("%e7%b4%af%e8%ae%a1"))
             let reports = try await client.execute(uri: "/reports", method: .get, headers: regulator)
-            #expect(reports.text.contains("/reports/inspections/work.xlsx") && reports.text.contains("/reports/inspections/spot-checks.csv"))
+            #expect(reports.text.contains("/reports/inspections/work.xlsx") && reports.text.contains("/reports/inspections/spot-checks.csv")
+                    && reports.text.contains("/reports/accounts") && reports.text.contains("/reports/double-publicity/penalties.csv"))
+            // 双公示 and the account register: a header row in the documented layout, named with the region and period.
+            let inspections = try await client.execute(uri: "/reports/double-publicity/inspections.csv?from=2024-11-01&until=2024-11-19", method: .get,
+                                                       headers: regulator)
+            #expect(inspections.status == .ok && inspections.text.contains(DoublePublicity.inspectionHeaders.joined(separator: ","))
+                    && (inspections.headers[.contentDisposition] ?? "").contains("2024-11"))
+            let penalties = try await client.execute(uri: "/reports/double-publicity/penalties.csv", method: .get, headers: regulator)
+            #expect(penalties.status == .ok && penalties.text.contains("行政处罚决定书文号"))
+            _ = try await EstateRecords(database: world.database, clock: world.clock).setAccount(
+                estateId: world.a.estate.id, AccountInput(bank: "兴业银行", accountNumber: "6222000011112222", openedOn: "2024-01-05"), scope: .system)
+            let register = try await client.execute(uri: "/reports/accounts", method: .get, headers: regulator)
+            #expect(register.status == .ok && register.text.contains("6222000011112222") && register.text.contains("已登记专户 1 个"))
+            let sheet = try await client.execute(uri: "/reports/accounts.csv", method: .get, headers: regulator)
+            #expect(sheet.status == .ok && sheet.text.contains("公共收益专户账号") && sheet.text.contains("6222000011112222"))
+            let book = try await client.execute(uri: "/reports/accounts.xlsx", method: .get, headers: regulator)
+            #expect(book.status == .ok && (book.headers[.contentDisposition] ?? "").contains("filename*=UTF-8''"))
+            let foreign = try await client.execute(uri: "/reports/accounts?region=\(world.b.county.code)", method: .get, headers: regulator)
+            #expect(foreign.status == .notFound)
         }
     }
 }

@@ -110,6 +110,7 @@ public struct EstateRecords: Sendable {
             let before = try await db.raw("""
                 SELECT id, estate_id, bank, account_number, opened_on FROM dedicated_accounts WHERE estate_id = \(bind: estateId)
                 """).first(decoding: DedicatedAccount.self, keyDecodingStrategy: .convertFromSnakeCase)
+            try await AccountRegister.refuseDuplicate(number, estateId: estateId, scope: scope, at: at, on: db)
             try await db.raw("DELETE FROM dedicated_accounts WHERE estate_id = \(bind: estateId)").run()
             let id = try await db.raw("""
                 INSERT INTO dedicated_accounts (estate_id, bank, account_number, opened_on, created_at)

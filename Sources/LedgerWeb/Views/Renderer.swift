@@ -45,6 +45,7 @@ enum Template: String, CaseIterable, Sendable {
     case account
     case accountForm = "account-form"
     case accountOwn = "account-own"
+    case accountRegister = "account-register"
     case accounts
     case audit
     case campaign

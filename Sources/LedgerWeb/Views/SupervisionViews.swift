@@ -185,10 +185,7 @@ struct SupervisionLetterDocument: Sendable {
     }
 
     /// `2026-12-02` as the 公文 writes a date: 2026年12月2日.
-    static func chinese(_ day: String) -> String {
-        guard let d = Day(day) else { return day }
-        return "\(d.year)年\(d.month)月\(d.day)日"
-    }
+    static func chinese(_ day: String) -> String { Day(day).map(InspectionLedgers.chinese) ?? day }
 }
 
 struct SupervisionBulletinDocument: Sendable {
