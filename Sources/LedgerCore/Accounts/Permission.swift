@@ -15,6 +15,8 @@ public enum Permission: String, Sendable, CaseIterable {
     // Problems
     case viewProblems, createProblem, rectifyProblem, verifyRectification, referProblem, decideReferredProblem, noteProblem
     case recordEnforcement
+    // Credit (企业信用)
+    case viewCredit, objectToCredit
     case viewInspectionPlans, planSpotChecks
     // Checklists and self-inspections (自查自纠)
     case editChecklist, viewSelfInspections, fileSelfInspection, judgeSelfInspection
@@ -52,6 +54,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .decideReferredProblem: "对移交的问题提出处理意见"
         case .noteProblem: "记录问题进展"
         case .recordEnforcement: "记录约谈、通报、信用扣分等处理"
+        case .viewCredit: "查看企业信用"
+        case .objectToCredit: "对信用记录提出异议或申请信用修复"
         case .viewInspectionPlans: "查看抽查计划"
         case .planSpotChecks: "制定抽查计划并随机抽取"
         case .editChecklist: "修订检查清单"
@@ -77,7 +81,7 @@ extension Role {
         switch self {
         case .admin:
             Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection,
-                                                   .decideTransferredComplaint, .decideReferredProblem])
+                                                   .decideTransferredComplaint, .decideReferredProblem, .objectToCredit])
         case .regulator:
             Self.officialReading.union([.editRegistry, .acknowledgeWarning, .resolveWarning, .dismissWarning, .escalateWarning,
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
@@ -95,7 +99,7 @@ extension Role {
             Self.officialReading.subtracting([.viewComplaints])
         case .company:
             [.viewRegistry, .viewCompanies, .viewFilings, .fileDisclosure, .answerQuestions, .viewWarnings, .acknowledgeWarning,
-             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection]
+             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection, .viewCredit, .objectToCredit]
         case .committee:
             [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems]
         case .auditor:
@@ -106,7 +110,7 @@ extension Role {
     /// What every official of a region may read.
     static let officialReading: Set<Permission> = [
         .viewRegistry, .viewCompanies, .viewRegions, .viewFilings, .viewWarnings, .viewComplaints, .viewProblems,
-        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections,
+        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections, .viewCredit,
     ]
 }
 
