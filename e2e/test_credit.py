@@ -80,9 +80,12 @@ def test_record_object_withdraw_and_public_result(browsers, unique):
     assert "已撤销" in event_row(regulator, interview).text
     assert int(regulator.element("#total").text) == total_after_both + 5
 
-    # The public, without login, sees the result.
+    # The public, without login, sees the result — on a phone-sized window, without sideways scrolling.
     public = browsers()
+    public.driver.set_window_size(360, 800)
     public.open(f"/public/companies/{company_id}")
+    assert public.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), \
+        "the public company page must fit a 360 px screen"
     assert "已撤销，不计分" in public.element("#settled-events").text
     assert deduction in public.element("#credit-events").text
     assert interview not in public.element("#credit-events").text
@@ -90,3 +93,4 @@ def test_record_object_withdraw_and_public_result(browsers, unique):
     assert not public.has("#current-user")
     public.open("/public/credit")
     assert "红名单" in public.element("#red-list").text and "黑名单" in public.element("#black-list").text
+    assert public.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
