@@ -144,7 +144,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     EstateController(estates: estates, records: records, regions: regions,
                      questions: questions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
-    let credit = CreditFile(database: db, clock: clock)
+    let credit = CreditFile(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     CompanyController(companies: companies, estates: estates, regions: regions, credit: credit, renderer: deps.renderer).addRoutes(to: protected)
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)

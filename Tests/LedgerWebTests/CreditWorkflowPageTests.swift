@@ -49,11 +49,22 @@ import Testing
             let shown = try await client.execute(uri: page, method: .get, headers: regulator)
             #expect(shown.text.contains("鼓建约〔2024〕9号") && shown.text.contains("信用分 = ") && shown.text.contains(">\(scored.total)<"))
 
-            // the company objects
-            let objected = try await client.execute(uri: "/credit/events/\(interview.id)/objection", method: .post, headers: company,
-                                                    body: WebHarness.form(["reasons": "约谈通知书送达对象有误"]))
-            #expect(objected.status == .seeOther)
+            // the company objects, with a document as evidence
+            var multipart = company
+            multipart[.contentType] = "multipart/form-data; boundary=----inspectionboundary"
+            let pdf = Array("%PDF-1.4 送达回执".utf8)
+            let objected = try await client.execute(uri: "/credit/events/\(interview.id)/objection", method: .post, headers: multipart,
+                                                    body: InspectionPageTests.multipart(["_csrf": WebHarness.csrf, "reasons": "约谈通知书送达对象有误"],
+                                                                                        files: [("files", "送达回执.pdf", pdf)]))
+            #expect(objected.status == .seeOther, "\(objected.text.prefix(300))")
             let request = try #require(try await credit.requests(companyId: world.a.company.id).first)
+            let files = try await credit.requestFiles(companyId: world.a.company.id)[request.id] ?? []
+            #expect(files.count == 1)
+            let fileURI = "/credit/requests/\(request.id)/files/\(files.first?.id ?? 0)"
+            let evidence = try await client.execute(uri: fileURI, method: .get, headers: regulator)
+            #expect(evidence.status == .ok && Array(evidence.body.readableBytesView) == pdf)
+            let otherCounty = harness.browser(try await harness.token(world.b.users[.regulator]!))
+            #expect(try await client.execute(uri: fileURI, method: .get, headers: otherCounty).status == .notFound)
             // the regulator rules: first a confirmation page that writes nothing, then the decision
             let confirm = try await client.execute(uri: "/credit/requests/\(request.id)/decide", method: .post, headers: regulator,
                                                    body: WebHarness.form(["decision": "withdraw", "note": "经核查异议成立"]))

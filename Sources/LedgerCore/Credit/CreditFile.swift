@@ -71,10 +71,13 @@ public struct CreditFile: Sendable {
 
     let database: Database
     let clock: any LedgerClock
+    /// Evidence a company attaches to an objection or a repair application (异议、修复材料).
+    let files: StoredFiles
 
-    public init(database: Database, clock: any LedgerClock) {
+    public init(database: Database, clock: any LedgerClock, filesDirectory: String = NSTemporaryDirectory() + "ledger-files") {
         self.database = database
         self.clock = clock
+        self.files = StoredFiles(directory: filesDirectory)
     }
 
     // MARK: Raising events

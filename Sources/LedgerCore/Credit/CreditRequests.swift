@@ -65,23 +65,33 @@ extension CreditFile {
         public let decisionNote: String
     }
 
-    /// The company objects to one of its events (which must still count).
+    /// The company objects to one of its events (which must still count), with up to three evidence files.
     @discardableResult
-    public func object(to eventId: Int64, reasons: String, scope: Scope) async throws -> Int64 {
-        try await file(.objection, eventId: eventId, reasons: reasons, scope: scope)
+    public func object(to eventId: Int64, reasons: String, uploads: [Complaints.Upload] = [], scope: Scope) async throws -> Int64 {
+        try await file(.objection, eventId: eventId, reasons: reasons, uploads: uploads, scope: scope)
     }
 
-    /// The company applies to have a bad-credit event repaired.
+    /// The company applies to have a bad-credit event repaired, with up to three evidence files.
     @discardableResult
-    public func applyForRepair(of eventId: Int64, reasons: String, scope: Scope) async throws -> Int64 {
-        try await file(.repair, eventId: eventId, reasons: reasons, scope: scope)
+    public func applyForRepair(of eventId: Int64, reasons: String, uploads: [Complaints.Upload] = [], scope: Scope) async throws -> Int64 {
+        try await file(.repair, eventId: eventId, reasons: reasons, uploads: uploads, scope: scope)
     }
 
-    private func file(_ kind: RequestKind, eventId: Int64, reasons: String, scope: Scope) async throws -> Int64 {
+    private func file(_ kind: RequestKind, eventId: Int64, reasons: String, uploads: [Complaints.Upload], scope: Scope) async throws -> Int64 {
         try scope.require(.objectToCredit)
         var reader = InputReader()
         let text = reader.text(reasons, field: "reasons", label: kind == .objection ? "异议理由" : "修复理由及整改情况", max: 2000)
+        if uploads.count > 3 { reader.errors.add("files", code: "too_many_files", "最多上传3份证明材料") }
+        var accepted: [StoredFiles.Checked] = []
+        for upload in uploads.prefix(3) {
+            do {
+                accepted.append(try StoredFiles.check(filename: upload.filename, bytes: upload.bytes, label: "证明材料", field: "files"))
+            } catch let error as LedgerError {
+                if reader.errors.message(for: "files") == nil { reader.errors.add(error) }
+            }
+        }
         try reader.errors.throwIfAny()
+        let checked = accepted
         let at = clock.now()
         let today = Day(Timestamp.shanghaiDay(at))!
         return try await database.transaction { db in
@@ -106,8 +116,13 @@ extension CreditFile {
                         \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
+            for (upload, file) in zip(uploads, checked) {
+                try files.write(file, bytes: upload.bytes)
+                try await Complaints.attach(file, owner: "credit_request", id: id, by: scope.username, at: at, on: db)
+            }
             try await AuditLog.record(on: db, scope: scope, at: at, action: kind == .objection ? "object" : "apply_repair", entity: "credit_event",
-                                      entityId: "\(eventId)", regionPath: event.regionPath, after: ["request": "\(id)", "reasons": text])
+                                      entityId: "\(eventId)", regionPath: event.regionPath,
+                                      after: ["request": "\(id)", "reasons": text, "files": "\(checked.count)"])
             return id
         }
     }
@@ -261,5 +276,38 @@ extension CreditFile {
             try await db.raw("SELECT company_id FROM credit_requests WHERE id = \(bind: requestId) AND \(visible)")
                 .first(decodingColumn: "company_id", as: Int64.self)
         }
+    }
+}
+
+extension CreditFile {
+    /// The evidence files of a company's requests, by request.
+    public func requestFiles(companyId: Int64) async throws -> [Int64: [Problems.Attachment]] {
+        try await database.read { db in
+            var result: [Int64: [Problems.Attachment]] = [:]
+            for row in try await db.raw("""
+                SELECT a.id, a.owner_id, a.filename, a.content_type, a.size, a.uploaded_at, a.uploaded_by FROM attachments a
+                JOIN credit_requests r ON r.id = a.owner_id WHERE a.owner_type = 'credit_request' AND r.company_id = \(bind: companyId) ORDER BY a.id
+                """).all() {
+                result[try row.decode(column: "owner_id", as: Int64.self), default: []]
+                    .append(try row.decode(model: Problems.Attachment.self, keyDecodingStrategy: .convertFromSnakeCase))
+            }
+            return result
+        }
+    }
+
+    /// One evidence file of a request the scope may see (the company's own, the regulator's region's).
+    public func requestFile(_ id: Int64, requestId: Int64, scope: Scope) async throws -> (Problems.Attachment, Data) {
+        guard try await companyOfRequest(requestId, scope: scope) != nil else { throw LedgerError.notFound("证明材料") }
+        let found = try await database.read { db -> (Problems.Attachment, String)? in
+            guard let row = try await db.raw("""
+                SELECT id, filename, content_type, size, uploaded_at, uploaded_by, sha256 FROM attachments
+                WHERE id = \(bind: id) AND owner_type = 'credit_request' AND owner_id = \(bind: requestId)
+                """).first() else { return nil }
+            return (try row.decode(model: Problems.Attachment.self, keyDecodingStrategy: .convertFromSnakeCase), try row.decode(column: "sha256", as: String.self))
+        }
+        guard let (attachment, sha) = found, let data = files.read(sha256: sha, contentType: attachment.contentType) else {
+            throw LedgerError.notFound("证明材料")
+        }
+        return (attachment, data)
     }
 }

@@ -32,8 +32,10 @@ extension CreditController {
                                    document: e.documentNumber, note: e.note, until: e.expiresOn, state: e.stateTitle(on: today), counts: counts, bad: e.points < 0,
                                    canObject: canObject, canRepair: isCompany && e.status == .valid && e.points < 0 && hint == nil
                                        && !pendingEvents.contains("repair-\(e.id)"),
-                                   repairHint: hint, reasons: Field("reasons", ov, oe), repairReasons: Field("reasons", rv, re)))
+                                   repairHint: hint, reasons: Field("reasons", ov, oe), repairReasons: Field("reasons", rv, re),
+                                   filesError: oe.message(for: "files") ?? re.message(for: "files")))
         }
+        let files = try await credit.requestFiles(companyId: id)
         let titles = Dictionary(events.map { ($0.id, CreditRules.rule($0.rule)?.title ?? $0.rule) }) { a, _ in a }
         let requestRows = requests.map { r in
             let (v, e) = submitted("decide-\(r.id)")
@@ -43,7 +45,8 @@ extension CreditController {
                 filedAt: Timestamp.display(stored: r.filedAt), decidedAt: r.decidedAt.map(Timestamp.display(stored:)) ?? "", note: r.decisionNote,
                 canDecide: canManage && r.status == .pending && scope.covers(regionPath: events.first { $0.id == r.eventId }?.regionPath ?? "~"),
                 decisions: choices.map { Option(value: $0.rawValue, label: $0.title, selected: v["decision"] == $0.rawValue) },
-                noteField: Field("note", v, e), decisionError: e.message(for: "decision"))
+                noteField: Field("note", v, e), decisionError: e.message(for: "decision"),
+                files: (files[r.id] ?? []).map { .init(href: "/credit/requests/\(r.id)/files/\($0.id)", name: $0.filename) })
         }
         let grades = try await credit.gradeChanges(companyId: id).map {
             CreditCompanyPage.GradeRow(on: $0.changedOn, old: $0.oldGrade?.title ?? "—", new: $0.newGrade.title, score: $0.score, cause: $0.cause)

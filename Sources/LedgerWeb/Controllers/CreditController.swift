@@ -20,6 +20,7 @@ struct CreditController {
         router.post("/credit/events/:id/objection", use: object)
         router.post("/credit/events/:id/repair", use: applyForRepair)
         router.post("/credit/requests/:id/decide", use: decideRequest)
+        router.get("/credit/requests/:id/files/:file", use: requestFile)
     }
 
     static let columns: [(CreditFile.SortKey, String)] = [(.name, "企业名称"), (.score, "信用分")]
@@ -118,7 +119,7 @@ struct CreditController {
     @Sendable func object(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope(), eventId = try RegistryAPI.id(context)
         return try await submitting {
-            try await credit.object(to: eventId, reasons: context.form.value("reasons"), scope: scope)
+            try await credit.object(to: eventId, reasons: context.form.value("reasons"), uploads: Self.uploads(context), scope: scope)
             return .redirect(to: "/credit/companies/\(try await companyOfEvent(eventId))#requests", type: .normal)
         } reshow: { errors in
             try await companyPage(context, id: try await companyOfEvent(eventId), form: "objection-\(eventId)", errors: errors)
@@ -129,7 +130,7 @@ struct CreditController {
     @Sendable func applyForRepair(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope(), eventId = try RegistryAPI.id(context)
         return try await submitting {
-            try await credit.applyForRepair(of: eventId, reasons: context.form.value("reasons"), scope: scope)
+            try await credit.applyForRepair(of: eventId, reasons: context.form.value("reasons"), uploads: Self.uploads(context), scope: scope)
             return .redirect(to: "/credit/companies/\(try await companyOfEvent(eventId))#requests", type: .normal)
         } reshow: { errors in
             try await companyPage(context, id: try await companyOfEvent(eventId), form: "repair-\(eventId)", errors: errors)
@@ -154,6 +155,19 @@ struct CreditController {
         } reshow: { errors in
             try await companyPage(context, id: companyId, form: "decide-\(requestId)", errors: errors)
         }
+    }
+
+    /// An evidence file of a request, shown inline but sandboxed (it came from a company).
+    @Sendable func requestFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let fileId = context.parameters.get("file").flatMap(Int64.init) else { throw LedgerError.notFound("证明材料") }
+        let (attachment, data) = try await credit.requestFile(fileId, requestId: try RegistryAPI.id(context), scope: try context.scope())
+        return Response(status: .ok, headers: [.contentType: attachment.contentType, .contentSecurityPolicy: "sandbox; default-src 'none'",
+                                               .contentDisposition: "inline; filename=\"evidence-\(attachment.id)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func uploads(_ context: AppRequestContext) -> [Complaints.Upload] {
+        context.form.files.filter { $0.field == "files" && !$0.filename.isEmpty }.map { Complaints.Upload(filename: $0.filename, bytes: $0.data) }
     }
 
     private func companyOfEvent(_ eventId: Int64) async throws -> Int64 {

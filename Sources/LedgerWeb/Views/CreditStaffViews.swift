@@ -31,12 +31,14 @@ struct CreditCompanyPage: Sendable {
         let id: Int64; let date: String; let title: String; let points: String; let basis: String; let document: String; let note: String
         let until: String; let state: String; let counts: Bool; let bad: Bool
         let canObject: Bool; let canRepair: Bool; let repairHint: String?
-        let reasons: Field; let repairReasons: Field
+        let reasons: Field; let repairReasons: Field; let filesError: String?
     }
     struct RequestRow: Sendable {
         let id: Int64; let kind: String; let eventId: Int64; let event: String; let reasons: String; let status: String; let filedAt: String
         let decidedAt: String; let note: String; let canDecide: Bool; let decisions: [Option]; let noteField: Field; let decisionError: String?
+        let files: [FileLink]
     }
+    struct FileLink: Sendable { let href: String; let name: String }
     struct GradeRow: Sendable { let on: String; let old: String; let new: String; let score: Int; let cause: String }
     struct DecisionRow: Sendable {
         let decisionId: Int64; let list: String; let reason: String; let document: String; let period: String; let state: String
