@@ -201,6 +201,10 @@ extension CreditFile {
             }
             let eventId = try row.decode(column: "event_id", as: Int64.self), companyId = try row.decode(column: "company_id", as: Int64.self)
             let path = try row.decode(column: "region_path", as: String.self)
+            if decision == .withdraw || decision == .approve,
+               let event = try await Self.events(condition: "id = \(bind: eventId)", on: db).first, event.status != .valid {
+                throw LedgerError(.conflict, code: "not_valid", message: "该信用记录已\(event.status.title)，只能维持或不予修复", field: "decision")
+            }
             try await Self.regrade([companyId], cause: "初次评级", today: today, at: at, on: db)
             let stamp = Timestamp.storage(at)
             switch decision {
