@@ -80,6 +80,18 @@ def test_record_object_withdraw_and_public_result(browsers, unique):
     assert "已撤销" in event_row(regulator, interview).text
     assert int(regulator.element("#total").text) == total_after_both + 5
 
+    # The regulator publishes a 通报曝光 case about the company (Panjin's 典型案件 fields).
+    regulator.element("#cases details summary").click()
+    regulator.wait().until(lambda d: regulator.element("#case-title").is_displayed())
+    regulator.type_into("#case-title", f"拒不公示公共收益典型案件（{unique}）")
+    regulator.type_into("#situation", "该企业在管小区连续两个季度未公示公共收益。")
+    regulator.type_into("#facts", "经核查，停车费、电梯广告收入未按规定公示。")
+    regulator.type_into("#case-basis", "莆田方案二（一）；德化方案附件1第23项")
+    regulator.type_into("#outcome", "约谈企业负责人，记信用扣分，责令限期公示。")
+    set_value(regulator, "#publishedOn", (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date().isoformat())
+    regulator.submit("#case-form button[type=submit]")
+    assert unique in regulator.element("#cases").text, regulator.element("main").text[:500]
+
     # The public, without login, sees the result — on a phone-sized window, without sideways scrolling.
     public = browsers()
     public.driver.set_window_size(360, 800)
@@ -90,7 +102,9 @@ def test_record_object_withdraw_and_public_result(browsers, unique):
     assert deduction in public.element("#credit-events").text
     assert interview not in public.element("#credit-events").text
     assert public.element("#credit-grade").text
+    assert f"拒不公示公共收益典型案件（{unique}）" in public.element("main").text
     assert not public.has("#current-user")
     public.open("/public/credit")
     assert "红名单" in public.element("#red-list").text and "黑名单" in public.element("#black-list").text
+    assert unique in public.element("main").text, "the published case is listed on the public credit page"
     assert public.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

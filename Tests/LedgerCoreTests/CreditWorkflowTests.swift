@@ -172,4 +172,41 @@ import Testing
             #expect(cases.count == 1 && cases[0].facts == "连续两个季度未公示停车费收入" && cases[0].companyName == world.a.company.name)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func theDailyJobRecordsGradeChangesAndSkipsDisabledRules(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup: a big praise lifts the grade; the region switches 约谈 (C01) off
+            let world = try await World.build(in: database)
+            let regulator = world.a.users[.regulator]!.scope
+            let credit = CreditFile(database: database, clock: world.clock)
+            try await credit.record(companyId: world.a.company.id, rule: "G02", points: "40", occurredOn: "2024-11-19", documentNumber: "鼓建〔2024〕7号",
+                                    note: "守信激励", scope: regulator)
+            let lifted = try #require(try await lastGrade(credit, world.a.company.id))
+            try await CreditRules.set(regionCode: world.a.county.code, rule: "C01",
+                                      .init(points: "-5", months: "12", repairAllowed: true, repairAfterMonths: "3", enabled: false),
+                                      scope: regulator, database: database, clock: world.clock)
+            await #expect(throws: LedgerError.self) {
+                try await credit.record(companyId: world.a.company.id, rule: "C01", occurredOn: "2024-11-19", documentNumber: "鼓建约〔2024〕8号",
+                                        note: "约谈", scope: regulator)
+            }
+            try await Enforcement(database: database, clock: world.clock).record(
+                companyId: world.a.company.id, EnforcementInput(kind: .interview, decidedOn: "2024-11-18", basis: "莆田方案附件第22项",
+                                                               documentNumber: "鼓建约〔2024〕9号"), scope: regulator)
+
+            // MUT: the daily job a year on, when the praise has expired
+            #expect(try await credit.collect() == 0, "a disabled rule raises nothing")
+            world.clock.advance(by: 370 * 86_400)
+            _ = try await credit.collect()
+
+            // validation: the grade fell back, recorded with the old and the new grade; running again records nothing more
+            let score = try await credit.score(of: world.a.company.id)
+            let change = try #require(try await lastGrade(credit, world.a.company.id))
+            #expect(change.oldGrade == lifted.newGrade && change.newGrade == score.grade && change.newGrade != lifted.newGrade)
+            #expect(change.cause.hasPrefix("每日核级"))
+            let count = try await credit.gradeChanges(companyId: world.a.company.id).count
+            _ = try await credit.collect()
+            #expect(try await credit.gradeChanges(companyId: world.a.company.id).count == count)
+        }
+    }
 }
