@@ -144,7 +144,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     EstateController(estates: estates, records: records, regions: regions,
                      questions: questions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
-    CompanyController(companies: companies, estates: estates, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
+    let credit = CreditFile(database: db, clock: clock, filesDirectory: deps.filesDirectory)
+    CompanyController(companies: companies, estates: estates, regions: regions, credit: credit, renderer: deps.renderer).addRoutes(to: protected)
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     AuditController(database: db, renderer: deps.renderer).addRoutes(to: protected)
@@ -159,9 +160,10 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     PublicInspectionController(plans: inspectionPlans, renderer: deps.renderer).addRoutes(to: router)
     CrossInspectionAPI(cross: CrossInspections(database: db, clock: clock)).addRoutes(to: protected)
-    let credit = CreditFile(database: db, clock: clock)
     PublicCreditController(credit: credit, renderer: deps.renderer).addRoutes(to: router)
     CreditAPI(credit: credit).addRoutes(to: protected)
+    CreditController(credit: credit, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    CreditRulesController(regions: regions, database: db, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
     ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),

@@ -104,7 +104,7 @@ import Testing
             for (estate, day) in [(world.a.estate.id, "2024-09-30"), (world.b.estate.id, "2024-10-01")] {
                 try await Self.run(database, """
                     INSERT INTO dedicated_accounts (estate_id, bank, account_number, opened_on, created_at)
-                    VALUES (\(bind: estate), '测试银行', '6222000011112222', \(bind: day), '2024-01-01T00:00:00Z')
+                    VALUES (\(bind: estate), '测试银行', \(bind: "62220000111122\(estate)"), \(bind: day), '2024-01-01T00:00:00Z')
                     """)
             }
             // MUT
@@ -131,7 +131,7 @@ import Testing
             let world = try await World.build(in: database)
             let records = EstateRecords(database: database, clock: world.clock)
             for (estate, day) in [(world.a.estate.id, "2024-11-20"), (world.b.estate.id, "2024-11-17")] {
-                _ = try await records.setAccount(estateId: estate, AccountInput(bank: "测试银行", accountNumber: "6222000011112222", openedOn: day),
+                _ = try await records.setAccount(estateId: estate, AccountInput(bank: "测试银行", accountNumber: "62220000111122\(estate)", openedOn: day),
                                                  scope: .system)
             }
             let repository = EstateRepository(database: database, clock: world.clock)

@@ -32,7 +32,7 @@ import Testing
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
             case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
-                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"):
+                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"), ("id", "events"), ("id", "requests"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -141,8 +141,14 @@ import Testing
             // County B's letter to its street (提醒函), which county A may not see or answer.
             let bLetter = try await RegionLetters(database: world.database, clock: world.clock)
                 .issue(.init(kind: "reminder", toCode: world.b.street.code, replyDue: "2024-11-30"), scope: bRegulator)
-            let ids = ["letters": bLetter, "self-inspections": bSelfInspection, "warnings": bWarning, "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign,
-                       "plans": bPlan, "visits": bVisit, "inspectors": bInspector, "cross": bRound, "groups": bGroup]
+            // County B's company has a credit event recorded by B's regulator, and an objection to it.
+            let bCredit = CreditFile(database: world.database, clock: world.clock)
+            let bEvent = try await bCredit.record(companyId: world.b.company.id, rule: "C01", occurredOn: "2024-11-18", documentNumber: "台建约〔2024〕1号",
+                                                  note: "约谈", scope: bRegulator)
+            let bRequest = try await bCredit.object(to: bEvent, reasons: "异议", scope: world.b.users[.company]!.scope)
+            let ids = ["letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
+                       "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign, "plans": bPlan, "visits": bVisit, "inspectors": bInspector,
+                       "cross": bRound, "groups": bGroup]
             var exercised = 0
             for (role, user) in world.a.users.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let token = try await harness.token(user)

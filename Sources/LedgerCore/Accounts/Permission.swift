@@ -16,6 +16,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewProblems, createProblem, rectifyProblem, verifyRectification, referProblem, decideReferredProblem, noteProblem
     case recordEnforcement
     case superviseRegions, answerSupervision
+    // Credit (企业信用)
+    case viewCredit, objectToCredit
     case viewInspectionPlans, planSpotChecks
     // Checklists and self-inspections (自查自纠)
     case editChecklist, viewSelfInspections, fileSelfInspection, judgeSelfInspection
@@ -55,6 +57,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .recordEnforcement: "记录约谈、通报、信用扣分等处理"
         case .superviseRegions: "向下级辖区发提醒函、督办函"
         case .answerSupervision: "答复上级的提醒函、督办函"
+        case .viewCredit: "查看企业信用"
+        case .objectToCredit: "对信用记录提出异议或申请信用修复"
         case .viewInspectionPlans: "查看抽查计划"
         case .planSpotChecks: "制定抽查计划并随机抽取"
         case .editChecklist: "修订检查清单"
@@ -80,7 +84,7 @@ extension Role {
         switch self {
         case .admin:
             Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection, .answerSupervision,
-                                                   .decideTransferredComplaint, .decideReferredProblem])
+                                                   .decideTransferredComplaint, .decideReferredProblem, .objectToCredit])
         case .regulator:
             Self.officialReading.union([.editRegistry, .acknowledgeWarning, .resolveWarning, .dismissWarning, .escalateWarning,
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
@@ -99,7 +103,7 @@ extension Role {
             Self.officialReading.subtracting([.viewComplaints])
         case .company:
             [.viewRegistry, .viewCompanies, .viewFilings, .fileDisclosure, .answerQuestions, .viewWarnings, .acknowledgeWarning,
-             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection]
+             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection, .viewCredit, .objectToCredit]
         case .committee:
             [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems]
         case .auditor:
@@ -110,7 +114,7 @@ extension Role {
     /// What every official of a region may read.
     static let officialReading: Set<Permission> = [
         .viewRegistry, .viewCompanies, .viewRegions, .viewFilings, .viewWarnings, .viewComplaints, .viewProblems,
-        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections,
+        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections, .viewCredit,
     ]
 }
 

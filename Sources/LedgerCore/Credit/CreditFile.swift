@@ -6,8 +6,14 @@ import SQLKit
 /// and the score and grade computed from the valid events every time — never a stored counter that could drift.
 public struct CreditFile: Sendable {
     public enum Status: String, Sendable, Codable {
-        case valid, withdrawn
-        public var title: String { self == .valid ? "有效" : "已撤销" }
+        case valid, withdrawn, repaired
+        public var title: String {
+            switch self {
+            case .valid: "有效"
+            case .withdrawn: "已撤销"
+            case .repaired: "已信用修复"
+            }
+        }
     }
 
     public struct Event: Sendable, Codable, Equatable {
@@ -65,10 +71,13 @@ public struct CreditFile: Sendable {
 
     let database: Database
     let clock: any LedgerClock
+    /// Evidence a company attaches to an objection or a repair application (异议、修复材料).
+    let files: StoredFiles
 
-    public init(database: Database, clock: any LedgerClock) {
+    public init(database: Database, clock: any LedgerClock, filesDirectory: String = NSTemporaryDirectory() + "ledger-files") {
         self.database = database
         self.clock = clock
+        self.files = StoredFiles(directory: filesDirectory)
     }
 
     // MARK: Raising events
@@ -85,6 +94,7 @@ public struct CreditFile: Sendable {
             func raise(_ rule: CreditRule, company: Int64, source: CreditSource, id: Int64, path: String, on day: String, basis: String,
                        document: String, note: String) async throws {
                 let applied = CreditRules.resolve(rule, path: path, settings: settings)
+                guard applied.enabled else { return }
                 let occurred = Day(day) ?? today
                 try await db.raw("""
                     INSERT INTO credit_events (company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on,
@@ -165,6 +175,12 @@ public struct CreditFile: Sendable {
                 try await AuditLog.record(on: db, scope: .system, at: at, action: "collect", entity: "credit_events", entityId: "", regionPath: nil,
                                           after: ["raised": "\(raised)"])
             }
+            // Events raised, expired or filings come due: every grade is checked, and each change recorded (重新核级).
+            let regraded = try await Self.regrade(nil, cause: raised > 0 ? "每日核级（新增信用记录 \(raised) 条）" : "每日核级", today: today, at: at, on: db)
+            if regraded > 0 {
+                try await AuditLog.record(on: db, scope: .system, at: at, action: "regrade", entity: "credit_grade_changes", entityId: "", regionPath: nil,
+                                          after: ["changed": "\(regraded)"])
+            }
             return raised
         }
     }
@@ -176,33 +192,52 @@ public struct CreditFile: Sendable {
         return Day(year: year, month: month, day: min(day.day, Day.daysIn(year: year, month: month)))
     }
 
-    /// A regulator records an event by hand (the rule's source is `manual`), with the document it rests on.
+    /// A regulator records an event by hand (a manual rule, or a sanction by its document), with the document it rests on;
+    /// `points` empty takes the rule's points in the regulator's region.
     @discardableResult
-    public func record(companyId: Int64, rule code: String, occurredOn: String, documentNumber: String, note: String, scope: Scope) async throws -> Int64 {
+    public func record(companyId: Int64, rule code: String, points pointsText: String = "", occurredOn: String, documentNumber: String, note: String,
+                       scope: Scope) async throws -> Int64 {
         try scope.require(.recordEnforcement)
         var reader = InputReader()
         let rule = CreditRules.rule(code)
-        if rule == nil || rule?.source != .manual { reader.errors.add("rule", code: "unknown_rule", "请选择可人工记录的信用规则") }
+        if rule == nil || rule?.recordable != true { reader.errors.add("rule", code: "unknown_rule", "请选择可人工记录的信用规则") }
+        var points: Int?
+        if !pointsText.trimmingCharacters(in: .whitespaces).isEmpty {
+            let value = reader.integer(pointsText, field: "points", label: "分值", range: -100...100)
+            if reader.errors.message(for: "points") == nil, let rule {
+                if value == 0 || (value > 0) != rule.isGood {
+                    reader.errors.add("points", code: "wrong_sign", rule.isGood ? "守信激励的分值须为正数" : "失信行为的分值须为负数（扣分）")
+                } else {
+                    points = value
+                }
+            }
+        }
         let day = reader.day(occurredOn, field: "occurredOn", label: "发生日期")
         let document = reader.text(documentNumber, field: "documentNumber", label: "文书编号", max: 60)
         let text = reader.text(note, field: "note", label: "事实摘要", max: 500)
         let at = clock.now()
         if let day, day > Day(Timestamp.shanghaiDay(at))! { reader.errors.add("occurredOn", code: "future_date", "发生日期不能晚于今天") }
         try reader.errors.throwIfAny()
+        let chosen = points
         return try await database.transaction { db in
             guard let path = try await Self.companyPath(companyId, scope: scope, on: db) else { throw LedgerError.notFound("物业服务企业") }
             guard let home = scope.regionPath, scope.role.isRegional else { throw LedgerError.forbidden }
+            let points = chosen
             let applied = CreditRules.resolve(rule!, path: home, settings: try await CreditRules.settings(on: db))
+            guard applied.enabled else { throw LedgerError.invalid("rule", code: "rule_disabled", "该信用规则在本辖区已停用") }
+            let today = Day(Timestamp.shanghaiDay(at))!
+            try await Self.regrade([companyId], cause: "初次评级", today: today, at: at, on: db)
             let id = try await db.raw("""
                 INSERT INTO credit_events (company_id, rule, points, basis, source_type, source_id, region_path, occurred_on, expires_on,
                                            document_number, note, status, created_at, created_by)
-                VALUES (\(bind: companyId), \(bind: applied.code), \(bind: applied.points), \(bind: applied.basis), 'manual', NULL, \(bind: home),
+                VALUES (\(bind: companyId), \(bind: applied.code), \(bind: points ?? applied.points), \(bind: applied.basis), 'manual', NULL, \(bind: home),
                         \(bind: day!.description), \(bind: Self.expiry(day!, months: applied.validityMonths).description), \(bind: document), \(bind: text),
                         'valid', \(bind: Timestamp.storage(at)), \(bind: scope.username))
                 RETURNING id
                 """).first(decodingColumn: "id", as: Int64.self)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: "record", entity: "credit_event", entityId: "\(id)", regionPath: home,
-                                      after: ["company": "\(companyId)", "rule": applied.code, "points": "\(applied.points)", "companyRegion": path])
+                                      after: ["company": "\(companyId)", "rule": applied.code, "points": "\(points ?? applied.points)", "companyRegion": path])
+            try await Self.regrade([companyId], cause: "记入\(applied.title)（\(document)）", today: today, at: at, on: db)
             return id
         }
     }
@@ -225,16 +260,20 @@ public struct CreditFile: Sendable {
         let at = clock.now()
         try await database.transaction { db in
             guard let row = try await db.raw("""
-                SELECT region_path, status FROM credit_events WHERE id = \(bind: id) AND \(scope.officialPredicate("region_path"))
+                SELECT region_path, status, company_id FROM credit_events WHERE id = \(bind: id) AND \(scope.officialPredicate("region_path"))
                 """).first() else { throw LedgerError.notFound("信用记录") }
             guard try row.decode(column: "status", as: String.self) == Status.valid.rawValue else {
                 throw LedgerError(.conflict, code: "already_withdrawn", message: "该信用记录已撤销", field: "reason")
             }
+            try await Self.regrade([try row.decode(column: "company_id", as: Int64.self)], cause: "初次评级", today: Day(Timestamp.shanghaiDay(at))!,
+                                   at: at, on: db)
             try await db.raw("""
                 UPDATE credit_events SET status = 'withdrawn', withdrawn_at = \(bind: Timestamp.storage(at)), withdrawn_reason = \(bind: text) WHERE id = \(bind: id)
                 """).run()
             try await AuditLog.record(on: db, scope: scope, at: at, action: "withdraw", entity: "credit_event", entityId: "\(id)",
                                       regionPath: try row.decode(column: "region_path", as: String.self), after: ["reason": text])
+            try await Self.regrade([try row.decode(column: "company_id", as: Int64.self)], cause: "信用记录 #\(id) 撤销", today: Day(Timestamp.shanghaiDay(at))!,
+                                   at: at, on: db)
         }
     }
 
@@ -256,58 +295,6 @@ public struct CreditFile: Sendable {
                   occurredOn: try row.decode(column: "occurred_on", as: String.self), expiresOn: try row.decode(column: "expires_on", as: String.self),
                   documentNumber: try row.decode(column: "document_number", as: String.self), note: try row.decode(column: "note", as: String.self),
                   status: Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .valid)
-        }
-    }
-
-    /// The basic-information part (up to 80): registration complete (30: contact, phone and address 10 each), managing
-    /// an estate (20), and 30 × the share of its estates' last four quarters that are published.
-    public struct Basics: Sendable {
-        public let contactFields: Int
-        public let estates: Int
-        public let dueFilings: Int
-        public let filed: Int
-    }
-
-    static func score(_ basics: Basics, events: [Event], on day: Day) -> Score {
-        let valid = events.filter { $0.counts(on: day) }
-        let filing = basics.dueFilings == 0 ? 0 : 30 * min(basics.filed, basics.dueFilings) / basics.dueFilings
-        return Score(registration: 10 * basics.contactFields, managing: basics.estates > 0 ? 20 : 0, filing: filing,
-                     good: valid.filter { $0.points > 0 }.reduce(0) { $0 + $1.points }, bad: valid.filter { $0.points < 0 }.reduce(0) { $0 - $1.points })
-    }
-
-    /// Every company's score as of today, computed from the registry and the events in a handful of queries.
-    public func scores() async throws -> [Int64: Score] {
-        let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let lastQuarter = Quarter(containing: today).previous
-        let first = lastQuarter.previous.previous.previous
-        return try await database.read { db in
-            var basics: [Int64: (Int, Int, Int)] = [:]
-            for row in try await db.raw("""
-                SELECT c.id, (CASE WHEN c.contact_name <> '' THEN 1 ELSE 0 END) + (CASE WHEN c.contact_phone <> '' THEN 1 ELSE 0 END)
-                       + (CASE WHEN c.address <> '' THEN 1 ELSE 0 END) AS fields,
-                       (SELECT COUNT(*) FROM estates e WHERE e.company_id = c.id) AS estates
-                FROM companies c
-                """).all() {
-                basics[try row.decode(column: "id", as: Int64.self)] = (try row.decode(column: "fields", as: Int.self), try row.decode(column: "estates", as: Int.self), 0)
-            }
-            for row in try await db.raw("""
-                SELECT company_id, COUNT(DISTINCT estate_id * 100000 + year * 10 + quarter) AS n FROM disclosure_versions
-                WHERE company_id IS NOT NULL AND (year * 10 + quarter) >= \(bind: first.year * 10 + first.quarter)
-                AND (year * 10 + quarter) <= \(bind: lastQuarter.year * 10 + lastQuarter.quarter) GROUP BY company_id
-                """).all() {
-                let id = try row.decode(column: "company_id", as: Int64.self)
-                basics[id]?.2 = try row.decode(column: "n", as: Int.self)
-            }
-            var events: [Int64: [Event]] = [:]
-            for event in try await Self.events(condition: "status = 'valid' AND expires_on > \(bind: today.description)", on: db) {
-                events[event.companyId, default: []].append(event)
-            }
-            var result: [Int64: Score] = [:]
-            for (id, (fields, estates, filed)) in basics {
-                result[id] = Self.score(Basics(contactFields: fields, estates: estates, dueFilings: estates * 4, filed: filed),
-                                        events: events[id] ?? [], on: today)
-            }
-            return result
         }
     }
 }

@@ -62,7 +62,7 @@ extension CreditFile {
             var decided: Set<Int64> = []
             for row in try await db.raw("""
                 SELECT company_id, list, reason, decided_on, until FROM credit_lists
-                WHERE decided_on <= \(bind: today.description) AND until > \(bind: today.description) ORDER BY decided_on DESC, id DESC
+                WHERE removed_at IS NULL AND decided_on <= \(bind: today.description) AND until > \(bind: today.description) ORDER BY decided_on DESC, id DESC
                 """).all() {
                 let id = try row.decode(column: "company_id", as: Int64.self)
                 guard let list = List(rawValue: try row.decode(column: "list", as: String.self)), let score = scores[id] else { continue }
@@ -83,6 +83,8 @@ extension CreditFile {
         public let name: String
         public let score: Score
         public let valid: [Event]
+        /// Withdrawn or repaired events: shown with their state, never counted.
+        public let settled: [Event]
         public let lists: [List]
     }
 
@@ -93,15 +95,16 @@ extension CreditFile {
             try await db.raw("SELECT name FROM companies WHERE id = \(bind: companyId)").first(decodingColumn: "name", as: String.self)
         } ?? ""
         let listed = try await lists()
-        return PublicProfile(companyId: companyId, name: name, score: score,
-                             valid: try await events(companyId: companyId).filter { $0.counts(on: today) },
+        let all = try await events(companyId: companyId)
+        return PublicProfile(companyId: companyId, name: name, score: score, valid: all.filter { $0.counts(on: today) },
+                             settled: all.filter { $0.status != .valid && $0.expiresOn > today.description },
                              lists: List.allCases.filter { list in listed[list]!.contains { $0.companyId == companyId } })
     }
 
     /// Whether a company is on the black list today (flagged wherever it is named; 限制投标).
     public static func isBlackListed(_ companyId: Int64, today: Day, on db: any SQLDatabase) async throws -> Bool {
         try await db.raw("""
-            SELECT 1 AS n FROM credit_lists WHERE company_id = \(bind: companyId) AND list = 'black'
+            SELECT 1 AS n FROM credit_lists WHERE company_id = \(bind: companyId) AND list = 'black' AND removed_at IS NULL
             AND decided_on <= \(bind: today.description) AND until > \(bind: today.description)
             """).first() != nil
     }

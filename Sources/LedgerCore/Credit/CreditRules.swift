@@ -39,8 +39,15 @@ public struct CreditRule: Sendable, Equatable {
     public let source: CreditSource
     /// For `.enforcement`: the kind of action (`EnforcementKind` raw value).
     public let enforcementKind: String?
+    /// 信用修复: whether a company may apply to have an event of this rule repaired, and how many months after it happened.
+    public var repairAllowed: Bool = true
+    public var repairAfterMonths: Int = 3
+    /// A region may switch a rule off: its sources then raise nothing there and it cannot be recorded by hand.
+    public var enabled: Bool = true
 
     public var isGood: Bool { points > 0 }
+    /// May a regulator record it by hand on the credit page (manual rules, and the enforcement sanctions by document).
+    public var recordable: Bool { source == .manual || source == .enforcement }
 }
 
 /// The default credit table (信用评价标准) and each region's settings of it. The plans name the sanctions but not the
@@ -55,9 +62,9 @@ public enum CreditRules {
         .init(code: "C03", title: "被记信用扣分", points: -5, validityMonths: 12, basis: "莆田方案附件第22项；福州方案附件3第27项",
               source: .enforcement, enforcementKind: EnforcementKind.creditDeduction.rawValue),
         .init(code: "C04", title: "受到行政处罚", points: -10, validityMonths: 24, basis: "《物业管理条例》；盘锦方案六（五）",
-              source: .enforcement, enforcementKind: EnforcementKind.penalty.rawValue),
+              source: .enforcement, enforcementKind: EnforcementKind.penalty.rawValue, repairAfterMonths: 6),
         .init(code: "C05", title: "被清退出物业服务项目", points: -20, validityMonths: 24, basis: "盘锦方案六（五）；温县方案三（二）",
-              source: .enforcement, enforcementKind: EnforcementKind.expel.rawValue),
+              source: .enforcement, enforcementKind: EnforcementKind.expel.rawValue, repairAllowed: false),
         .init(code: "C06", title: "被责令限期整改", points: -2, validityMonths: 12, basis: "盘锦方案四（三）",
               source: .enforcement, enforcementKind: EnforcementKind.orderRectify.rawValue),
         .init(code: "C07", title: "问题逾期未整改（已发督办函）", points: -3, validityMonths: 12, basis: "福州方案附件3第27项；德化方案附件1第23项",
@@ -67,10 +74,12 @@ public enum CreditRules {
         .init(code: "C09", title: "投诉举报经查属实", points: -1, validityMonths: 12, basis: "福州方案四（四）",
               source: .complaint, enforcementKind: nil),
         .init(code: "C11", title: "自查自纠弄虚作假", points: -10, validityMonths: 24, basis: "德化方案附件1第23项；莆田方案附件第22项；福州方案附件3第27项",
-              source: .falseSelfInspection, enforcementKind: nil),
+              source: .falseSelfInspection, enforcementKind: nil, repairAllowed: false),
         .init(code: "C10", title: "其他失信行为（按文书记录）", points: -3, validityMonths: 12, basis: "按记录文书", source: .manual, enforcementKind: nil),
-        .init(code: "G01", title: "获评示范小区或受到表彰", points: 5, validityMonths: 24, basis: "福州方案四（六）；德化方案三", source: .manual, enforcementKind: nil),
-        .init(code: "G02", title: "其他守信激励（按文书记录）", points: 3, validityMonths: 12, basis: "按记录文书", source: .manual, enforcementKind: nil),
+        .init(code: "G01", title: "获评示范小区或受到表彰", points: 5, validityMonths: 24, basis: "福州方案四（六）；德化方案三", source: .manual, enforcementKind: nil,
+              repairAllowed: false),
+        .init(code: "G02", title: "其他守信激励（按文书记录）", points: 3, validityMonths: 12, basis: "按记录文书", source: .manual, enforcementKind: nil,
+              repairAllowed: false),
     ]
 
     public static func rule(_ code: String) -> CreditRule? { defaults.first { $0.code == code } }
@@ -78,26 +87,49 @@ public enum CreditRules {
     /// The days a W01 may stay open before it counts against the company (C08).
     public static let undisclosedDays = 30
 
-    /// region code → rule → (points, validity months).
-    typealias Settings = [String: [String: (points: Int, months: Int)]]
+    /// One region's setting of a rule; nil fields are inherited from above.
+    struct Setting: Sendable {
+        var points: Int
+        var months: Int
+        var repairAllowed: Bool?
+        var repairAfterMonths: Int?
+        var enabled: Bool?
+    }
+
+    /// region code → rule → setting.
+    typealias Settings = [String: [String: Setting]]
 
     static func settings(on db: any SQLDatabase) async throws -> Settings {
         var settings: Settings = [:]
-        for row in try await db.raw("SELECT region_code, rule, points, validity_months FROM credit_rule_settings").all() {
+        for row in try await db.raw("""
+            SELECT region_code, rule, points, validity_months, repair_allowed, repair_after_months, enabled FROM credit_rule_settings
+            """).all() {
             settings[try row.decode(column: "region_code", as: String.self), default: [:]][try row.decode(column: "rule", as: String.self)] =
-                (try row.decode(column: "points", as: Int.self), try row.decode(column: "validity_months", as: Int.self))
+                Setting(points: try row.decode(column: "points", as: Int.self), months: try row.decode(column: "validity_months", as: Int.self),
+                        repairAllowed: try row.decode(column: "repair_allowed", as: Int?.self).map { $0 != 0 },
+                        repairAfterMonths: try row.decode(column: "repair_after_months", as: Int?.self),
+                        enabled: try row.decode(column: "enabled", as: Int?.self).map { $0 != 0 })
         }
         return settings
     }
 
     /// The rule as it applies under a region path: the default, overlaid from the root down.
     static func resolve(_ rule: CreditRule, path: String, settings: Settings) -> CreditRule {
-        var points = rule.points, months = rule.validityMonths
+        resolveWithOrigin(rule, path: path, settings: settings).rule
+    }
+
+    /// The rule under a path and the region code whose setting decided it (nil: the default).
+    static func resolveWithOrigin(_ rule: CreditRule, path: String, settings: Settings) -> (rule: CreditRule, setBy: String?) {
+        var applied = rule
+        var origin: String?
         for code in path.split(separator: "/") {
-            if let set = settings[String(code)]?[rule.code] { (points, months) = set }
+            guard let set = settings[String(code)]?[rule.code] else { continue }
+            origin = String(code)
+            applied = CreditRule(code: rule.code, title: rule.title, points: set.points, validityMonths: set.months, basis: rule.basis, source: rule.source,
+                                 enforcementKind: rule.enforcementKind, repairAllowed: set.repairAllowed ?? applied.repairAllowed,
+                                 repairAfterMonths: set.repairAfterMonths ?? applied.repairAfterMonths, enabled: set.enabled ?? applied.enabled)
         }
-        return CreditRule(code: rule.code, title: rule.title, points: points, validityMonths: months, basis: rule.basis, source: rule.source,
-                          enforcementKind: rule.enforcementKind)
+        return (applied, origin)
     }
 
     /// Sets a rule's points and validity for a region and those beneath it; every refusal explained.

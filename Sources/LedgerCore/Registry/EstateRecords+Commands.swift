@@ -6,9 +6,11 @@ public struct ContractInput: Sendable {
     public var company: String
     public var startDate: String
     public var endDate: String
+    /// The official has seen that the company is black-listed (拟承接企业已列入黑名单) and records the contract anyway.
+    public var acknowledgeBlackList: Bool
 
-    public init(company: String, startDate: String, endDate: String = "") {
-        (self.company, self.startDate, self.endDate) = (company, startDate, endDate)
+    public init(company: String, startDate: String, endDate: String = "", acknowledgeBlackList: Bool = false) {
+        (self.company, self.startDate, self.endDate, self.acknowledgeBlackList) = (company, startDate, endDate, acknowledgeBlackList)
     }
 
     public struct Valid: Sendable {

@@ -51,6 +51,12 @@ public struct EstateRecords: Sendable {
                   let company = try await CompanyRepository.company(companyId, scope: .system, on: db) else {
                 throw LedgerError.invalid("company", code: "unknown_company", "统一社会信用代码为“\(companyText)”的物业服务企业尚未登记")
             }
+            // 限制投标: a black-listed company is named before the contract is recorded; going on needs an explicit acknowledgement.
+            let blackListed = try await CreditFile.isBlackListed(companyId, today: Day(Timestamp.shanghaiDay(at))!, on: db)
+            if blackListed && !command.acknowledgeBlackList {
+                throw LedgerError.invalid("company", code: "black_listed",
+                                          "拟承接企业已列入黑名单（限制投标）：“\(company.name)”。确需登记的，请勾选“已知悉”后再保存")
+            }
             let overlapping = try await db.raw("""
                 SELECT id FROM contracts WHERE estate_id = \(bind: estateId) AND start_date >= \(bind: start.description)
                 """).first()
@@ -73,6 +79,10 @@ public struct EstateRecords: Sendable {
                                               startDate: start.description, endDate: end?.description)
             try await AuditLog.record(on: db, scope: scope, at: at, action: "assign_company", entity: "estate", entityId: "\(estateId)",
                                       regionPath: estate.regionPath, before: estate.companyId, after: contract)
+            if blackListed {
+                try await AuditLog.record(on: db, scope: scope, at: at, action: "acknowledge_black_list", entity: "estate", entityId: "\(estateId)",
+                                          regionPath: estate.regionPath, after: ["company": "\(companyId)", "contract": "\(id)", "warning": "拟承接企业已列入黑名单"])
+            }
             return contract
         }
     }

@@ -51,6 +51,7 @@ public struct Migrator: Sendable {
         M0018_CreateSelfInspections(),
         M0019_CreateCrossInspections(),
         M0020_CreateCredit(),
+        M0021_CreditWorkflow(),
         M0022_InspectionSupervisors(),
         M0023_CreateRegionLetters(),
         M0025_UniqueAccountNumbers(),

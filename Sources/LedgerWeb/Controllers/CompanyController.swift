@@ -7,6 +7,7 @@ struct CompanyController {
     let companies: CompanyRepository
     let estates: EstateRepository
     let regions: RegionDirectory
+    let credit: CreditFile
     let renderer: Renderer
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -31,9 +32,14 @@ struct CompanyController {
         let list = ListRequest(search: query["q"].map(String.init) ?? "", sort: sort, descending: descending,
                                page: query["page"].flatMap { Int(String($0)) } ?? 1)
         let page = try await companies.companies(scope: scope, request: list)
+        let black = try await credit.blackListed(page.items.map(\.id))
         let model = CompanyListPage(
             layout: Layout(title: "物业服务企业", context: context, section: "/companies"),
-            search: list.search, rows: page.items.map(CompanyRow.init),
+            search: list.search, rows: page.items.map { company in
+                var row = CompanyRow(company)
+                row.blackListed = black.contains(company.id)
+                return row
+            },
             columns: SortLink.make(Self.columns, current: sort, descending: descending, base: "/companies", search: list.search),
             pager: Pager(page, base: "/companies", query: [("q", list.search), ("sort", sort.rawValue), ("desc", descending ? "1" : "")]),
             canCreate: scope.canEditRegistry, empty: page.items.isEmpty)
@@ -46,10 +52,12 @@ struct CompanyController {
         let id = try context.parameters.require("id", as: Int64.self)
         let company = try await companies.company(id, scope: scope)
         let managed = try await estates.estates(scope: scope, company: id, request: ListRequest(sort: .name, pageSize: 100))
-        let model = CompanyDetailPage(
+        var model = CompanyDetailPage(
             layout: Layout(title: company.name, context: context, section: "/companies"), company: company,
             estates: managed.items.map(EstateRow.init), moreEstates: managed.hasNext,
             canEdit: scope.canEditRegistry && scope.covers(regionPath: company.regionPath))
+        model.blackListed = !(try await credit.blackListed([id])).isEmpty
+        model.canViewCredit = scope.can(.viewCredit)
         return renderer.render(.company, model)
     }
 

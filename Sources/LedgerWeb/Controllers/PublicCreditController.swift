@@ -16,12 +16,18 @@ struct PublicCreditController {
     @Sendable func lists(_ request: Request, context: AppRequestContext) async throws -> Response {
         let lists = try await credit.lists()
         let red = PublicCreditPage.rows(lists[.red] ?? []), black = PublicCreditPage.rows(lists[.black] ?? [])
-        return renderer.render(.publicCredit, PublicCreditPage(layout: Layout(title: "物业服务企业信用信息公示", context: context), red: red, black: black,
-                                                               noRed: red.isEmpty, noBlack: black.isEmpty, rules: PublicCreditPage.rules()))
+        var page = PublicCreditPage(layout: Layout(title: "物业服务企业信用信息公示", context: context), red: red, black: black,
+                                    noRed: red.isEmpty, noBlack: black.isEmpty, rules: PublicCreditPage.rules())
+        page.cases = try await credit.cases(limit: 20).map(PublicCaseRow.init)
+        page.hasCases = !page.cases.isEmpty
+        return renderer.render(.publicCredit, page)
     }
 
     @Sendable func company(_ request: Request, context: AppRequestContext) async throws -> Response {
         let profile = try await credit.profile(try RegistryAPI.id(context))
-        return renderer.render(.publicCompany, PublicCompanyPage(layout: Layout(title: "\(profile.name) 信用信息", context: context), profile: profile))
+        var page = PublicCompanyPage(layout: Layout(title: "\(profile.name) 信用信息", context: context), profile: profile)
+        page.cases = try await credit.cases(companyId: profile.companyId).map(PublicCaseRow.init)
+        page.hasCases = !page.cases.isEmpty
+        return renderer.render(.publicCompany, page)
     }
 }

@@ -47,7 +47,7 @@ struct FormMiddleware: RouterMiddleware {
             let limit = path.hasPrefix("/import/") || path == "/filings/import" ? Self.importLimit
                 : path.hasSuffix("/vouchers") ? VoucherStore.maxBytes + (64 << 10)
                 : path.hasPrefix("/public/complaints/") || path.hasPrefix("/complaints/") || path.hasPrefix("/problems/")
-                    || path == "/self-inspections/new" ? Self.evidenceLimit
+                    || path == "/self-inspections/new" || path.hasPrefix("/credit/events/") ? Self.evidenceLimit
                 : context.maxUploadSize
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
                 throw LedgerError(.tooLarge, code: "too_large", message: "提交的内容超过\(limit >> 20) MB 上限")

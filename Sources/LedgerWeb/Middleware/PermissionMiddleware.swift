@@ -24,6 +24,7 @@ public enum RoutePermissions {
         ("/settings", .setRegionSettings),
         ("/accounts", .manageAccounts),
         ("/audit", .readAuditLog),
+        ("/credit", .viewCredit),
     ]
 
     /// The permission a signed-in path needs, if any (the longest matching prefix wins).

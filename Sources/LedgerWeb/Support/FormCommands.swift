@@ -23,7 +23,10 @@ extension CompanyInput {
 }
 
 extension ContractInput {
-    init(form: FormData) { self.init(company: form.value("company"), startDate: form.value("startDate"), endDate: form.value("endDate")) }
+    init(form: FormData) {
+        self.init(company: form.value("company"), startDate: form.value("startDate"), endDate: form.value("endDate"),
+                  acknowledgeBlackList: form.value("acknowledgeBlackList") == "1")
+    }
 }
 
 extension CommitteeInput {

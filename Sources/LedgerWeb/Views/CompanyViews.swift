@@ -9,6 +9,8 @@ struct CompanyRow: Sendable {
     let contact: String
     let estateCount: Int
     let updated: String
+    /// On the black list today: 黑名单 / 限制投标 beside the name.
+    var blackListed = false
 
     init(_ c: Company) {
         updated = Timestamp.display(stored: c.updatedAt)
@@ -60,6 +62,8 @@ struct CompanyDetailPage: Sendable {
     let moreEstates: Bool
     let canEdit: Bool
     let hasEstates: Bool
+    var blackListed = false
+    var canViewCredit = false
 
     init(layout: Layout, company: Company, estates: [EstateRow], moreEstates: Bool, canEdit: Bool) {
         (self.layout, self.company, self.estates, self.moreEstates, self.canEdit) = (layout, company, estates, moreEstates, canEdit)

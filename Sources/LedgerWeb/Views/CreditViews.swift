@@ -10,6 +10,8 @@ struct PublicCreditPage: Sendable {
     let noRed: Bool
     let noBlack: Bool
     let rules: [RuleRow]
+    var cases: [PublicCaseRow] = []
+    var hasCases = false
 
     struct RuleRow: Sendable { let code: String; let title: String; let points: String; let months: Int; let basis: String }
 
@@ -42,6 +44,12 @@ struct PublicCompanyPage: Sendable {
     let black: Bool
     let events: [EventRow]
     let noEvents: Bool
+    let settled: [SettledRow]
+    let hasSettled: Bool
+    var cases: [PublicCaseRow] = []
+    var hasCases = false
+
+    struct SettledRow: Sendable { let date: String; let title: String; let points: String; let state: String }
 
     init(layout: Layout, profile: CreditFile.PublicProfile) {
         self.layout = layout
@@ -59,5 +67,21 @@ struct PublicCompanyPage: Sendable {
                      basis: e.basis, document: e.documentNumber, until: e.expiresOn, bad: e.points < 0)
         }
         noEvents = events.isEmpty
+        settled = profile.settled.map { e in
+            SettledRow(date: e.occurredOn, title: CreditRules.rule(e.rule)?.title ?? e.rule, points: e.points > 0 ? "+\(e.points)" : "\(e.points)",
+                       state: e.status == .repaired ? "已信用修复，不计分" : "已撤销，不计分")
+        }
+        hasSettled = !settled.isEmpty
+    }
+}
+
+/// A published 通报曝光 case on the public pages (Panjin's 典型案件 fields; companies only, never a person).
+struct PublicCaseRow: Sendable {
+    let companyId: Int64; let company: String; let title: String; let situation: String; let facts: String; let basis: String; let outcome: String
+    let publishedOn: String
+
+    init(_ c: CreditFile.PublishedCase) {
+        (companyId, company, title, situation, facts) = (c.companyId, c.companyName, c.title, c.situation, c.facts)
+        (basis, outcome, publishedOn) = (c.basis, c.outcome, c.publishedOn)
     }
 }

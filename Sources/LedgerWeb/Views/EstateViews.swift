@@ -85,9 +85,12 @@ struct RecordForm: Sendable {
     let company: Field, startDate: Field, endDate: Field
     let kind: Field, chairName: Field, termStart: Field, termEnd: Field
     let bank: Field, accountNumber: Field, openedOn: Field
+    /// The company named is black-listed: the form asks for the acknowledgement (拟承接企业已列入黑名单).
+    let blackListWarning: Bool
 
     init(open: Bool = false, values: [String: String] = [:], errors: FieldErrors = FieldErrors()) {
         self.open = open
+        blackListWarning = errors.items.contains { $0.code == "black_listed" }
         error = errors.items.first { $0.field == nil }?.message
         (company, startDate, endDate) = (Field("company", values, errors), Field("startDate", values, errors), Field("endDate", values, errors))
         (kind, chairName) = (Field("kind", values, errors), Field("chairName", values, errors))

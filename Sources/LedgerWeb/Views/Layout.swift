@@ -34,13 +34,13 @@ struct Layout: Sendable {
         ("问题整改", "/problems", .viewProblems), ("自查自纠", "/self-inspections", .viewSelfInspections), ("专项整治", "/campaigns", .viewCampaigns),
         ("监督检查", "/inspections", .viewInspectionPlans), ("交叉检查", "/inspections/cross", .viewInspectionPlans), ("督办通报", "/supervision", .viewDashboard),
         ("报表", "/reports", .viewReports),
-        ("物业企业", "/companies", .viewCompanies), ("行政区划", "/regions", .viewRegions), ("批量导入", "/import", .editRegistry),
+        ("物业企业", "/companies", .viewCompanies), ("信用管理", "/credit", .viewCredit), ("行政区划", "/regions", .viewRegions), ("批量导入", "/import", .editRegistry),
         ("时限与参数", "/settings", .setRegionSettings), ("账号管理", "/accounts", .manageAccounts), ("审计日志", "/audit", .readAuditLog),
     ]
 
     static func navigation(for role: Role) -> [(String, String)] {
         let own: [String: String] = switch role {
-        case .company: ["/estates": "我的小区", "/companies": "本企业"]
+        case .company: ["/estates": "我的小区", "/companies": "本企业", "/credit": "本企业信用"]
         case .committee: ["/estates": "本小区", "/warnings": "预警", "/companies": "物业企业"]
         default: [:]
         }

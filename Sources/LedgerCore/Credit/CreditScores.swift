@@ -1,0 +1,63 @@
+import Foundation
+import SQLKit
+
+/// The score of a company (信用分): basic information from the registry and its filings, plus the good-credit events (up
+/// to 40), minus the bad-credit events — over the events that count on the day, computed from them every time.
+extension CreditFile {
+    /// The basic-information part (up to 80): registration complete (30: contact, phone and address 10 each), managing
+    /// an estate (20), and 30 × the share of its estates' last four quarters that are published.
+    public struct Basics: Sendable {
+        public let contactFields: Int
+        public let estates: Int
+        public let dueFilings: Int
+        public let filed: Int
+    }
+
+    static func score(_ basics: Basics, events: [Event], on day: Day) -> Score {
+        let valid = events.filter { $0.counts(on: day) }
+        let filing = basics.dueFilings == 0 ? 0 : 30 * min(basics.filed, basics.dueFilings) / basics.dueFilings
+        return Score(registration: 10 * basics.contactFields, managing: basics.estates > 0 ? 20 : 0, filing: filing,
+                     good: valid.filter { $0.points > 0 }.reduce(0) { $0 + $1.points }, bad: valid.filter { $0.points < 0 }.reduce(0) { $0 - $1.points })
+    }
+
+    /// Every company's score as of today, computed from the registry and the events in a handful of queries.
+    public func scores() async throws -> [Int64: Score] {
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await database.read { db in try await Self.scores(on: db, today: today) }
+    }
+
+    /// The scores of `companies` (nil: every company) on `today`, read on `db` (inside a transaction, too).
+    static func scores(on db: any SQLDatabase, today: Day, companies: [Int64]? = nil) async throws -> [Int64: Score] {
+        let lastQuarter = Quarter(containing: today).previous
+        let first = lastQuarter.previous.previous.previous
+        let only: SQLQueryString = companies.map { $0.isEmpty ? "1 = 0" : "c.id IN (\(binds: $0))" } ?? "1 = 1"
+        let onlyEvents: SQLQueryString = companies.map { $0.isEmpty ? "1 = 0" : "company_id IN (\(binds: $0))" } ?? "1 = 1"
+        var basics: [Int64: (Int, Int, Int)] = [:]
+        for row in try await db.raw("""
+            SELECT c.id, (CASE WHEN c.contact_name <> '' THEN 1 ELSE 0 END) + (CASE WHEN c.contact_phone <> '' THEN 1 ELSE 0 END)
+                   + (CASE WHEN c.address <> '' THEN 1 ELSE 0 END) AS fields,
+                   (SELECT COUNT(*) FROM estates e WHERE e.company_id = c.id) AS estates
+            FROM companies c WHERE \(only)
+            """).all() {
+            basics[try row.decode(column: "id", as: Int64.self)] = (try row.decode(column: "fields", as: Int.self), try row.decode(column: "estates", as: Int.self), 0)
+        }
+        for row in try await db.raw("""
+            SELECT company_id, COUNT(DISTINCT estate_id * 100000 + year * 10 + quarter) AS n FROM disclosure_versions
+            WHERE company_id IS NOT NULL AND \(onlyEvents) AND (year * 10 + quarter) >= \(bind: first.year * 10 + first.quarter)
+            AND (year * 10 + quarter) <= \(bind: lastQuarter.year * 10 + lastQuarter.quarter) GROUP BY company_id
+            """).all() {
+            let id = try row.decode(column: "company_id", as: Int64.self)
+            basics[id]?.2 = try row.decode(column: "n", as: Int.self)
+        }
+        var events: [Int64: [Event]] = [:]
+        for event in try await Self.events(condition: "status = 'valid' AND expires_on > \(bind: today.description) AND \(onlyEvents)", on: db) {
+            events[event.companyId, default: []].append(event)
+        }
+        var result: [Int64: Score] = [:]
+        for (id, (fields, estates, filed)) in basics {
+            result[id] = Self.score(Basics(contactFields: fields, estates: estates, dueFilings: estates * 4, filed: filed),
+                                    events: events[id] ?? [], on: today)
+        }
+        return result
+    }
+}
