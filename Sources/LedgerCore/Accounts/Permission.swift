@@ -16,6 +16,7 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewProblems, createProblem, rectifyProblem, verifyRectification, referProblem, decideReferredProblem, noteProblem
     case recordEnforcement
     case superviseRegions, answerSupervision
+    case nominateDemonstration, confirmDemonstration
     // Credit (企业信用)
     case viewCredit, objectToCredit
     case viewInspectionPlans, planSpotChecks
@@ -57,6 +58,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .recordEnforcement: "记录约谈、通报、信用扣分等处理"
         case .superviseRegions: "向下级辖区发提醒函、督办函"
         case .answerSupervision: "答复上级的提醒函、督办函"
+        case .nominateDemonstration: "推荐示范小区"
+        case .confirmDemonstration: "认定示范小区（市级）"
         case .viewCredit: "查看企业信用"
         case .objectToCredit: "对信用记录提出异议或申请信用修复"
         case .viewInspectionPlans: "查看抽查计划"
@@ -90,11 +93,11 @@ extension Role {
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
                                         .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection,
-                                        .superviseRegions, .answerSupervision])
+                                        .superviseRegions, .answerSupervision, .nominateDemonstration, .confirmDemonstration])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
                                         .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks,
-                                        .judgeSelfInspection, .answerSupervision])
+                                        .judgeSelfInspection, .answerSupervision, .nominateDemonstration])
         case .department:
             Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks, .answerSupervision])
         case .oversight:

@@ -27,6 +27,8 @@ public struct RegionSettings: Sendable {
                     defaultValue: 0, range: 0...1231),
             Setting(key: "spot_check.ratio.county", label: "县级抽查计划默认比例（每年抽查核实）", unit: "%", defaultValue: 50, range: 1...100),
             Setting(key: "spot_check.ratio.city", label: "市级抽查计划默认比例（每年实地检查）", unit: "%", defaultValue: 15, range: 1...100),
+            Setting(key: "demonstration.target", label: "示范小区培育目标（每个县区；设在市级即为各县区的默认值）", unit: "个", defaultValue: 1,
+                    range: 0...100),
             Setting(key: "spot_check.ratio.street", label: "街道抽查计划默认比例（检查覆盖）", unit: "%", defaultValue: 100, range: 1...100),
         ]
 

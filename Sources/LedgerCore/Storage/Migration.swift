@@ -55,6 +55,7 @@ public struct Migrator: Sendable {
         M0022_InspectionSupervisors(),
         M0023_CreateRegionLetters(),
         M0025_UniqueAccountNumbers(),
+        M0026_CreateDemonstrations(),
     ]
 
     let database: Database
