@@ -144,6 +144,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     EstateController(estates: estates, records: records, regions: regions,
                      questions: questions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
+    DecisionController(decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory), renderer: deps.renderer)
+        .addRoutes(to: protected)
     CompanyController(companies: companies, estates: estates, regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)

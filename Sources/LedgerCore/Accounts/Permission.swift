@@ -8,6 +8,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewRegistry, viewCompanies, viewRegions, editRegistry
     // Disclosure
     case viewFilings, fileDisclosure, answerQuestions
+    // 业主决议登记簿 (reading it follows the estate: whoever may see the estate)
+    case recordDecision
     // Warnings
     case viewWarnings, acknowledgeWarning, explainWarning, resolveWarning, dismissWarning, escalateWarning, setWarningParameters
     // Complaints
@@ -34,6 +36,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .viewFilings: "查看季度公示"
         case .fileDisclosure: "填报季度公示"
         case .answerQuestions: "答复业主存疑"
+        case .recordDecision: "登记业主决议"
         case .viewWarnings: "查看预警"
         case .acknowledgeWarning: "签收预警"
         case .explainWarning: "说明预警情况"
@@ -86,11 +89,11 @@ extension Role {
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
                                         .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection,
-                                        .superviseRegions, .answerSupervision])
+                                        .superviseRegions, .answerSupervision, .recordDecision])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
                                         .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks,
-                                        .judgeSelfInspection, .answerSupervision])
+                                        .judgeSelfInspection, .answerSupervision, .recordDecision])
         case .department:
             Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks, .answerSupervision])
         case .oversight:
@@ -101,7 +104,7 @@ extension Role {
             [.viewRegistry, .viewCompanies, .viewFilings, .fileDisclosure, .answerQuestions, .viewWarnings, .acknowledgeWarning,
              .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection]
         case .committee:
-            [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems]
+            [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems, .recordDecision]
         case .auditor:
             []
         }

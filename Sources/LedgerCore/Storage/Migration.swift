@@ -53,6 +53,7 @@ public struct Migrator: Sendable {
         M0020_CreateCredit(),
         M0022_InspectionSupervisors(),
         M0023_CreateRegionLetters(),
+        M0024_CreateOwnerDecisions(),
     ]
 
     let database: Database

@@ -70,7 +70,8 @@ struct DisclosureSheet: Sendable {
         companyShare = money(v.companyShareFen)
         expenditureTotal = money(v.expenditureFen)
         transfer = v.transferFen.map(money) ?? "未转存"
-        transferDate = v.transferDate ?? ""
+        // A transfer to the 维修资金专户 says so; the dedicated account (absent target) reads as before.
+        transferDate = (v.transferDate ?? "") + (v.transferTarget == SurplusAccount.maintenanceFund.rawValue ? "（转入维修资金专户）" : "")
         openingBalance = money(v.openingFen)
         closingBalance = money(v.closingFen)
         (contactName, contactPhone) = (v.contactName, v.contactPhone)

@@ -69,6 +69,7 @@ enum Template: String, CaseIterable, Sendable {
     case crossRoundForm = "cross-round-form"
     case crossRounds = "cross-rounds"
     case dashboard
+    case decisions
     case enforcement
     case error
     case estate

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerTestSupport
+import LedgerWeb
+import NIOCore
+import Testing
+
+/// 业主决议登记簿 through the pages: linked from the estate page, every error beside its field, 303 on success, read
+/// by the company, refused (404) to another county, and cited by a filing's expenditure.
+@Suite struct DecisionPageTests {
+    @Test(arguments: TestDatabase.available)
+    func theCommitteeRecordsADecisionThatOthersReadInTheirScope(kind: TestDatabase.Kind) async throws {
+        try await WebHarness.run(kind) { harness, client in
+            let world = harness.world
+            let committee = harness.browser(try await harness.token(world.a.users[.committee]!))
+            let company = harness.browser(try await harness.token(world.a.users[.company]!))
+            let outsider = harness.browser(try await harness.token(world.b.users[.regulator]!))
+            let path = "/estates/\(world.a.estate.id)/decisions"
+            let estate = try await client.execute(uri: "/estates/\(world.a.estate.id)", method: .get, headers: committee)
+            #expect(estate.text.contains("href=\"\(path)\""))
+            let empty = try await client.execute(uri: path, method: .get, headers: committee)
+            #expect(empty.status == .ok && empty.text.contains("id=\"no-decisions\"") && empty.text.contains("id=\"decision-form\""))
+            // Every error at once, beside its field; nothing written.
+            let before = try await world.fingerprint()
+            let bad = try await client.execute(uri: path, method: .post, headers: committee,
+                                               body: WebHarness.form(["decisionKind": "assembly", "amount": "abc", "validFrom": "2024-02-30"]))
+            #expect(bad.status == .badRequest && bad.text.contains("请填写决议日期") && bad.text.contains("请填写决议事项")
+                    && bad.text.contains("业主大会决议须填写") && bad.text.contains("有效期开始日期应为有效日期"))
+            #expect(try await world.fingerprint() == before)
+            let added = try await client.execute(uri: path, method: .post, headers: committee, body: WebHarness.form([
+                "decisionKind": "assembly", "decisionDate": "2023-12-20", "subject": "2024年度公共收益使用计划", "votesArea": "21000",
+                "votesHouseholds": "210", "amount": "50000", "validFrom": "2024-01-01", "validUntil": "2024-12-31"]))
+            #expect(added.status == .seeOther)
+            // The company reads the register (no form); another county's official gets 404 and sees nothing.
+            let read = try await client.execute(uri: path, method: .get, headers: company)
+            #expect(read.status == .ok && read.text.contains("2024年度公共收益使用计划") && read.text.contains("50,000.00 元")
+                    && !read.text.contains("id=\"decision-form\""))
+            let refused = try await client.execute(uri: path, method: .get, headers: outsider)
+            #expect(refused.status == .notFound && !refused.text.contains("2024年度公共收益使用计划"))
+            let write = try await client.execute(uri: path, method: .post, headers: company, body: WebHarness.form([
+                "decisionKind": "covenant", "decisionDate": "2023-12-20", "subject": "企业自行登记", "validFrom": "2024-01-01"]))
+            #expect(write.status == .forbidden)
+        }
+    }
+}
