@@ -134,7 +134,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let selfInspections = SelfInspections(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     PublicController(estates: estates, records: records, history: history, log: log,
                      regions: regions, questions: questions, vouchers: vouchers,
-                     inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
+                     inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections,
+                     decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory), publicBaseURL: deps.publicBaseURL,
+                     renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())

@@ -42,6 +42,34 @@ import Testing
             let write = try await client.execute(uri: path, method: .post, headers: company, body: WebHarness.form([
                 "decisionKind": "covenant", "decisionDate": "2023-12-20", "subject": "企业自行登记", "validFrom": "2024-01-01"]))
             #expect(write.status == .forbidden)
+            // A street officer records the 管理规约's standing authorisation with its scanned document (over the 1 MB form limit).
+            var multipart = harness.browser(try await harness.token(world.a.users[.street]!))
+            multipart[.contentType] = "multipart/form-data; boundary=----inspectionboundary"
+            let scan = InspectionPageTests.png + Array(repeating: 1, count: 1_500_000)
+            let covenant = try await client.execute(uri: path, method: .post, headers: multipart, body: InspectionPageTests.multipart(
+                ["_csrf": WebHarness.csrf, "decisionKind": "covenant", "decisionDate": "2023-06-01", "subject": "管理规约小额维修授权", "amount": "3000",
+                 "validFrom": "2023-07-01"], files: [("document", "管理规约.png", scan)]))
+            #expect(covenant.status == .seeOther, "\(covenant.text.prefix(300))")
+            let listed = try await client.execute(uri: path, method: .get, headers: company).text
+            #expect(listed.contains("3,000.00 元（单笔限额）") && listed.contains("2023-07-01 至 长期"))
+            let link = try #require(listed.range(of: "\(path)/files/").map { start in
+                String(listed[start.lowerBound...].prefix { $0 != "\"" })
+            })
+            let file = try await client.execute(uri: link, method: .get, headers: company)
+            #expect(file.status == .ok && file.headers[.contentType] == "image/png" && file.body.readableBytes == scan.count)
+            #expect(try await client.execute(uri: link, method: .get, headers: outsider).status == .notFound)
+            // A published expenditure citing the plan reads, on the public page, as what it cites.
+            let (_, recorded, _) = try await OwnerDecisions(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .register(estateId: world.a.estate.id, scope: .system)
+            let plan = try #require(recorded.first { $0.kind == .assembly })
+            var document = DisclosureSamples.valid()
+            document.display = .init(from: "2024-10-05", until: "2024-11-05")
+            document.expenditures[0].decision = plan.reference
+            _ = try await DisclosureRepository(database: world.database, clock: world.clock)
+                .publish(estateId: world.a.estate.id, quarter: Quarter(year: 2024, quarter: 3)!, document: document, reason: nil,
+                         scope: world.a.users[.company]!.scope)
+            let publicPage = try await client.execute(uri: "/public/estates/\(world.a.estate.id)", method: .get, headers: [:]).text
+            #expect(publicPage.contains("\(plan.reference)（业主大会决议：2024年度公共收益使用计划，有效期 2024-01-01 至 2024-12-31）"))
         }
     }
 }

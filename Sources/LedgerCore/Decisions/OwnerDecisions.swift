@@ -113,6 +113,14 @@ public struct OwnerDecisions: Sendable {
         return (try row.decode(column: "filename", as: String.self), try row.decode(column: "content_type", as: String.self), data)
     }
 
+    /// What the public estate page says of the decisions its published expenditures cite: kind, subject and period, by id.
+    /// Public like the disclosures that cite them (owners read their own decisions); never the votes' recorder or the document.
+    public func citedTitles(estateId: Int64) async throws -> [Int64: String] {
+        try await database.read { db in
+            try await db.raw("\(Self.select) WHERE d.estate_id = \(bind: estateId)").all().map(Self.decode)
+        }.reduce(into: [:]) { titles, d in titles[d.id] = "\(d.kind.title)：\(d.subject)，有效期 \(d.period)" }
+    }
+
     /// The decisions of the estates `estateIds` (for rule W07), keyed by estate then id.
     static func byEstate(where predicate: SQLQueryString, on db: any SQLDatabase) async throws -> [Int64: [Int64: OwnerDecision]] {
         var result: [Int64: [Int64: OwnerDecision]] = [:]
