@@ -186,6 +186,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     FilingController(repository: disclosures, history: history,
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
+                     decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     SelfInspectionController(selfInspections: selfInspections, checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions,

@@ -124,6 +124,20 @@ import Testing
         }
     }
 
+    @Test(arguments: kinds)
+    func recordingTheCitedDecisionClosesItsW07AtOnce(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup: the filing cites D1 before the register has it (a fresh database: the first decision is D1).
+            let world = try await World.build(in: database)
+            #expect(try await Self.w07(world, Self.filing(decision: "D1"))?.contains("不是本小区登记的决议") == true)
+            // MUT
+            let decision = try await Self.register(world).add(Self.assembly(), estateId: world.a.estate.id, scope: world.a.users[.committee]!.scope)
+            // validation
+            #expect(decision.reference == "D1")
+            #expect(try await Self.detail(world, "W07") == nil)
+        }
+    }
+
     @Test func aCovenantCapsEachItem() {
         let covenant = OwnerDecision(id: 5, estateId: 1, regionPath: "/", kind: .covenant, decidedOn: "2023-01-01", subject: "小额维修",
                                      votesAreaFor: nil, votesHouseholdsFor: nil, amountFen: 300_000, validFrom: "2023-01-01", validUntil: nil,

@@ -37,6 +37,11 @@ import Testing
             let read = try await client.execute(uri: path, method: .get, headers: company)
             #expect(read.status == .ok && read.text.contains("2024年度公共收益使用计划") && read.text.contains("50,000.00 元")
                     && !read.text.contains("id=\"decision-form\""))
+            // The filing form lists what the quarter may cite.
+            let filing = try await client.execute(uri: "/estates/\(world.a.estate.id)/disclosures/2024/3", method: .get, headers: company)
+            #expect(filing.status == .ok && filing.text.contains("id=\"decisions-in-force\"") && filing.text.contains("业主大会决议：2024年度公共收益使用计划"))
+            let earlier = try await client.execute(uri: "/estates/\(world.a.estate.id)/disclosures/2023/4", method: .get, headers: company)
+            #expect(earlier.text.contains("id=\"no-decisions-in-force\""))
             let refused = try await client.execute(uri: path, method: .get, headers: outsider)
             #expect(refused.status == .notFound && !refused.text.contains("2024年度公共收益使用计划"))
             let write = try await client.execute(uri: path, method: .post, headers: company, body: WebHarness.form([

@@ -93,6 +93,8 @@ public struct OwnerDecisions: Sendable {
                                       regionPath: estate.regionPath, after: decision)
             return decision
         }
+        // The estate's quarters from the decision's start are judged again at once (a W07 it covers closes), as after a publication.
+        await WarningEngine(database: database, clock: clock).afterPublishing([(estate.id, Quarter(containing: checked.validFrom))])
         return decision
     }
 
@@ -119,6 +121,17 @@ public struct OwnerDecisions: Sendable {
         try await database.read { db in
             try await db.raw("\(Self.select) WHERE d.estate_id = \(bind: estateId)").all().map(Self.decode)
         }.reduce(into: [:]) { titles, d in titles[d.id] = "\(d.kind.title)：\(d.subject)，有效期 \(d.period)" }
+    }
+
+    /// The estate's decisions in force during `quarter`, oldest first: what a filing of that quarter may cite (the filing page
+    /// lists them; its caller has already checked that the user may file the estate).
+    public func inForce(estateId: Int64, during quarter: Quarter) async throws -> [OwnerDecision] {
+        try await database.read { db in
+            try await db.raw("""
+                \(Self.select) WHERE d.estate_id = \(bind: estateId) AND d.valid_from <= \(bind: quarter.lastDay.description)
+                AND (d.valid_until IS NULL OR d.valid_until >= \(bind: quarter.firstDay.description)) ORDER BY d.id
+                """).all().map(Self.decode)
+        }
     }
 
     /// The decisions of the estates `estateIds` (for rule W07), keyed by estate then id.

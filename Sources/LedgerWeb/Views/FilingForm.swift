@@ -88,6 +88,9 @@ struct FilingPage: Sendable {
     let incomeTotal: String, costTotal: String, surplus: String, expenditureTotal: String, computedClosing: String
     let ownersShareHint: String
     let notice: String?
+    /// The estate's decisions in force in the quarter (`D12 · 业主大会决议：…`), listed beside the expenditures.
+    var decisionHints: [String] = []
+    var hasDecisionHints = false
     let formErrors: [String]
     let hasErrors: Bool
 
