@@ -41,7 +41,8 @@ struct FactsLoader {
             }
         }
         // W07 judges each quarter's version in force against the estate's own decision register.
-        let decisionPredicate: SQLQueryString = estateId.map { "d.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("d.region_path", path)
+        // By the estates' own paths (an estate moved to another community keeps its register).
+        let decisionPredicate: SQLQueryString = "d.estate_id IN (SELECT e.id FROM estates e WHERE \(range))"
         let decisions = try await OwnerDecisions.byEstate(where: decisionPredicate, on: db)
         var inForce: [Int64: [Quarter: Int64]] = [:]
         // Versions arrive in order: the last of a quarter is the one in force, the first says when it was first published.
