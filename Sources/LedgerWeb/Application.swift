@@ -134,7 +134,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let selfInspections = SelfInspections(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     PublicController(estates: estates, records: records, history: history, log: log,
                      regions: regions, questions: questions, vouchers: vouchers,
-                     inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections, publicBaseURL: deps.publicBaseURL, renderer: deps.renderer, clock: clock)
+                     inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections,
+                     decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory), publicBaseURL: deps.publicBaseURL,
+                     renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
@@ -143,6 +145,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     EstateController(estates: estates, records: records, regions: regions,
                      questions: questions, renderer: deps.renderer, clock: clock)
+        .addRoutes(to: protected)
+    DecisionController(decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory), renderer: deps.renderer)
         .addRoutes(to: protected)
     let credit = CreditFile(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     CompanyController(companies: companies, estates: estates, regions: regions, credit: credit, renderer: deps.renderer).addRoutes(to: protected)
@@ -186,6 +190,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: protected)
     FilingController(repository: disclosures, history: history,
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
+                     decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
                      importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)
     SelfInspectionController(selfInspections: selfInspections, checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions,

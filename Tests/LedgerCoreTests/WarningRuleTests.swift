@@ -106,6 +106,11 @@ import Testing
         #expect(Self.fires("W05", Self.estate([Self.facts(transferDate: "2024-10-30")])) == nil)
         #expect(Self.fires("W05", Self.estate([Self.facts(transferDate: "2024-10-31")])) != nil)
         #expect(Self.fires("W05", Self.estate([Self.facts(transferDate: "2024-10-31")]), parameters: ["days": 31]) == nil)
+        // A transfer to the 维修资金专户 counts (Putian §二(二)), unless the region admits only the dedicated account.
+        var toFund = Self.facts()
+        toFund.transferTarget = "maintenance_fund"
+        #expect(Self.fires("W05", Self.estate([toFund])) == nil)
+        #expect(Self.fires("W05", Self.estate([toFund]), parameters: ["maintenance_fund": 0])?.contains("维修资金专户") == true)
     }
 
     @Test func w06AndW15SpeakAboutTheCurrentQuarterOnly() {

@@ -71,6 +71,7 @@ import Testing
             "year": "2024", "seedSource": "双色球2024年11月21日开奖号码", "confirm": "1", "seed": "01 02 03 04 05 06 07",
             "organisation": "越权单位", "inspectedOn": "2024-11-18", "active": "0", "to": world.b.street.code, "letterKind": "reminder",
             "replyDue": "2024-11-30", "reply": "越权答复",
+            "decisionKind": "covenant", "decisionDate": "2024-01-05", "subject": "越权登记业主决议", "validFrom": "2024-01-01",
         ]
     }
 
@@ -100,7 +101,11 @@ import Testing
     func noRoleReadsOrWritesAnotherRegion(kind: TestDatabase.Kind) async throws {
         try await WebHarness.run(kind) { harness, client in
             let world = harness.world
-            let secrets = [world.b.estate.name, world.b.company.name, world.b.community.name, world.b.company.uscc]
+            let secrets = [world.b.estate.name, world.b.company.name, world.b.community.name, world.b.company.uscc, "台江小区管理规约授权"]
+            // County B's estate has a decision in its owners' register.
+            try await OwnerDecisions(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .add(.init(kind: "covenant", decidedOn: "2024-01-05", subject: "台江小区管理规约授权", validFrom: "2024-01-01"),
+                     estateId: world.b.estate.id, scope: world.b.users[.committee]!.scope)
             // Both counties' estates have no dedicated account and nothing published: the engine gives each warnings.
             try await WarningEngine(database: world.database, clock: world.clock).run()
             let warningId = try await world.database.read { db in
@@ -234,7 +239,8 @@ import Testing
                 try await Inspectors(database: world.database, clock: world.clock)
                     .add(.init(regionCode: world.a.county.code, name: name, organisation: "鼓楼区住建局"), scope: world.a.users[.regulator]!.scope)
             }
-            for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors", "/supervision/letters/new"] {
+            for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors", "/supervision/letters/new",
+                         "/estates/\(world.a.estate.id)/decisions"] {
                 var fields = Self.formFields(world, path: path)
                 fields["to"] = world.a.street.code
                 fields["estate"] = "\(world.a.estate.id)"

@@ -8,6 +8,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewRegistry, viewCompanies, viewRegions, editRegistry
     // Disclosure
     case viewFilings, fileDisclosure, answerQuestions
+    // 业主决议登记簿 (reading it follows the estate: whoever may see the estate)
+    case recordDecision
     // Warnings
     case viewWarnings, acknowledgeWarning, explainWarning, resolveWarning, dismissWarning, escalateWarning, setWarningParameters
     // Complaints
@@ -37,6 +39,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .viewFilings: "查看季度公示"
         case .fileDisclosure: "填报季度公示"
         case .answerQuestions: "答复业主存疑"
+        case .recordDecision: "登记业主决议"
         case .viewWarnings: "查看预警"
         case .acknowledgeWarning: "签收预警"
         case .explainWarning: "说明预警情况"
@@ -93,11 +96,11 @@ extension Role {
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
                                         .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection,
-                                        .superviseRegions, .answerSupervision, .nominateDemonstration, .confirmDemonstration])
+                                        .superviseRegions, .answerSupervision, .nominateDemonstration, .confirmDemonstration, .recordDecision])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
                                         .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks,
-                                        .judgeSelfInspection, .answerSupervision, .nominateDemonstration])
+                                        .judgeSelfInspection, .answerSupervision, .nominateDemonstration, .recordDecision])
         case .department:
             Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks, .answerSupervision])
         case .oversight:
@@ -108,7 +111,7 @@ extension Role {
             [.viewRegistry, .viewCompanies, .viewFilings, .fileDisclosure, .answerQuestions, .viewWarnings, .acknowledgeWarning,
              .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection, .viewCredit, .objectToCredit]
         case .committee:
-            [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems]
+            [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems, .recordDecision]
         case .auditor:
             []
         }

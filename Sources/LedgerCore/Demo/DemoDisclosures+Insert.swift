@@ -10,6 +10,7 @@ extension DemoDisclosures {
             "id", "estate_id", "year", "quarter", "version", "company_id", "region_path", "income_fen", "cost_fen", "owners_share_fen",
             "company_share_fen", "expenditure_fen", "transfer_fen", "transfer_date", "opening_fen", "closing_fen", "contact_name",
             "contact_phone", "display_from", "display_until", "reason", "published_at", "published_by", "leaf_index", "leaf_hash",
+            "transfer_target", "ratio_decision",
         ], batchSize: 200)
         var lineRows = BulkInsert(table: "disclosure_lines", columns: ["version_id", "kind", "position", "category", "description", "amount_fen", "decision"])
         var headRows = BulkInsert(table: "tree_heads", columns: ["size", "root_hash", "created_at"])
@@ -20,7 +21,7 @@ extension DemoDisclosures {
             let row: [any Encodable & Sendable] = [
                 id, v.estateId, v.year, v.quarter, v.version, v.companyId, paths[v.estateId] ?? "/", v.incomeFen, v.costFen, v.ownersShareFen,
                 v.companyShareFen, v.expenditureFen, v.transferFen, v.transferDate, v.openingFen, v.closingFen, v.contactName, v.contactPhone,
-                v.displayFrom, v.displayUntil, v.reason, v.publishedAt, v.publishedBy, index, leaf.hex,
+                v.displayFrom, v.displayUntil, v.reason, v.publishedAt, v.publishedBy, index, leaf.hex, v.transferTarget, v.ratioDecision,
             ]
             try await versionRows.add(row, on: db)
             try await headRows.add([frontier.size, frontier.root.hex, v.publishedAt], on: db)

@@ -20,6 +20,8 @@ struct DemoDisclosures {
     let plan: DemoPlan
     let quarters: [Quarter]
     let today: Day
+    /// The registers the expenditures cite (`D{id}`); a planted W07 fault cites nothing.
+    let decisions: DemoDecisions
 
     /// Builds every version in memory (cheap: a few tens of thousands of small values), in publishing order.
     func build(random: inout SeededRandom) -> (versions: [(PublishedVersion, [DisclosureLine])], truth: [DemoTruth]) {
@@ -66,7 +68,9 @@ struct DemoDisclosures {
                 default: break
                 }
                 let content = Self.content(income: income, shares: shares, profile: profile, estate: estate, quarter: quarter, fault: planted,
-                                           contact: contacts[companyId] ?? ("王经理", "0591-87000000"), random: &random)
+                                           contact: contacts[companyId] ?? ("王经理", "0591-87000000"),
+                                           decision: decisions.spending[estate.id]?[quarter.year].map(OwnerDecision.reference) ?? "",
+                                           ratioDecision: decisions.ratio[estate.id].map(OwnerDecision.reference) ?? "", random: &random)
                 switch planted {
                 case .lowShare: mark("W04", "业主分成低于约定比例")
                 case .transferShort: mark("W05", "结余转存不足")
@@ -123,7 +127,8 @@ struct DemoDisclosures {
     ]
 
     static func content(income: Double, shares: [(IncomeCategory, Double)], profile: Profile, estate: DemoPlan.PlannedEstate, quarter: Quarter,
-                        fault: Fault?, contact: (String, String), random: inout SeededRandom) -> DisclosureContent {
+                        fault: Fault?, contact: (String, String), decision: String = "", ratioDecision: String = "",
+                        random: inout SeededRandom) -> DisclosureContent {
         var c = DisclosureContent()
         if income > 0 {
             for (category, share) in shares {
@@ -142,18 +147,20 @@ struct DemoDisclosures {
         let bp = fault == .lowShare ? estate.ownersShareBp - 2_000 : estate.ownersShareBp
         let owners = surplus * Int64(bp) / 10_000
         c.ownersShare = Money(fen: owners)
+        c.ratioDecision = ratioDecision
         c.companyShare = Money(fen: surplus - owners)
         c.openingBalance = Money(fen: profile.opening)
         if random.chance(0.25) || fault == .noDecision {
             let amount = min(profile.opening + owners, Int64.random(in: 100_000...800_000, using: &random))
             c.expenditures = [.init(description: ["更换单元门禁", "维修小区道路", "增设监控探头", "绿化补植"].randomElement(using: &random)!,
                                     amount: Money(fen: amount),
-                                    decision: fault == .noDecision ? "" : "\(quarter.year)年第\(quarter.quarter)次业主大会决议")]
+                                    decision: fault == .noDecision ? "" : decision)]
         }
         let end = quarter.lastDay
         if owners > 0 {
             c.transferAmount = Money(fen: fault == .transferShort ? owners / 2 : owners)
             c.transferDate = fault == .transferLate ? end.adding(days: 45) : end.adding(days: Int.random(in: 5...20, using: &random))
+            c.transferTarget = DemoDecisions.transfersToMaintenanceFund(estate.id) ? .maintenanceFund : .dedicated
         }
         c.contactName = contact.0
         c.contactPhone = contact.1
@@ -184,7 +191,9 @@ struct DemoDisclosures {
             companyShareFen: (c.companyShare ?? .zero).fen, expenditureFen: c.expenditureTotal.fen, transferFen: c.transferAmount?.fen,
             transferDate: c.transferDate?.description, openingFen: (c.openingBalance ?? .zero).fen, closingFen: (c.closingBalance ?? .zero).fen,
             contactName: c.contactName, contactPhone: c.contactPhone, displayFrom: c.displayFrom!.description, displayUntil: c.displayUntil!.description,
-            reason: reason, publishedAt: publishedAt, publishedBy: "company", leafIndex: 0, leafHash: "")
+            reason: reason, publishedAt: publishedAt, publishedBy: "company", leafIndex: 0, leafHash: "",
+            transferTarget: c.transferAmount == nil || c.transferTarget == .dedicated ? nil : c.transferTarget.rawValue,
+            ratioDecision: c.ratioDecision.isEmpty ? nil : c.ratioDecision)
         return (header, lines)
     }
 }

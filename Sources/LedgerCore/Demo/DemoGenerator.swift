@@ -51,7 +51,7 @@ public struct DemoGenerator: Sendable {
         let current = Quarter(containing: Day(today)!).previous
         var quarters: [Quarter] = []
         for _ in 0..<options.disclosureQuarters { quarters.insert(quarters.first?.previous ?? current, at: 0) }
-        let disclosures = DemoDisclosures(plan: plan, quarters: quarters, today: Day(today)!)
+        let disclosures = DemoDisclosures(plan: plan, quarters: quarters, today: Day(today)!, decisions: DemoDecisions(plan: plan, quarters: quarters))
         var random = SeededRandom(seed: options.seed &+ 1)
         let (versions, disclosureTruth) = disclosures.build(random: &random)
         let complaints = DemoComplaints(plan: plan, start: quarters.first?.firstDay ?? Day(today)!, today: Day(today)!)
@@ -60,6 +60,7 @@ public struct DemoGenerator: Sendable {
         let at = clock.now()
         try await database.transaction { db in
             try await plan.insert(on: db, at: Timestamp.storage(at))
+            try await disclosures.decisions.insert(on: db, at: Timestamp.storage(at))
             if !versions.isEmpty { try await disclosures.insert(versions, on: db) }
             if !complaintRows.isEmpty { try await complaints.insert(complaintRows, on: db) }
             try await AuditLog.record(on: db, scope: .system, at: at, action: "demo_load", entity: "registry", entityId: "",

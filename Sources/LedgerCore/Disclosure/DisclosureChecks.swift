@@ -61,10 +61,17 @@ public enum DisclosureChecks {
         if let distribution = document.distribution {
             content.ownersShare = money(distribution.ownersShare, "distribution.ownersShare")
             content.companyShare = money(distribution.companyShare, "distribution.companyShare")
+            content.ratioDecision = text(distribution.decision ?? "", "distribution.decision", "分配比例决议依据", max: 200)
         }
         if let transfer = document.transfer {
             content.transferAmount = money(transfer.amount, "transfer.amount")
             content.transferDate = day(transfer.date, "transfer.date", "转存日期")
+            let target = (transfer.target ?? "").trimmingCharacters(in: .whitespaces)
+            if let known = target.isEmpty ? .dedicated : SurplusAccount(rawValue: target) {
+                content.transferTarget = known
+            } else {
+                errors.add("transfer.target", code: "unknown_target", "转存账户应为公共收益专户（dedicated）或维修资金专户（maintenance_fund）")
+            }
         }
         if let opening = document.openingBalance { content.openingBalance = money(opening, "openingBalance") }
         if let closing = document.closingBalance, !closing.isEmpty { _ = money(closing, "closingBalance") }

@@ -1,4 +1,19 @@
 import Foundation
+
+/// Where the owners' share is transferred (结余转存): the dedicated public-revenue account or the maintenance-fund account
+/// (Putian §二(二): 结余及时存入维修资金专户).
+public enum SurplusAccount: String, Sendable, CaseIterable {
+    case dedicated
+    case maintenanceFund = "maintenance_fund"
+
+    public var title: String {
+        switch self {
+        case .dedicated: "公共收益专户"
+        case .maintenanceFund: "维修资金专户"
+        }
+    }
+}
+
 /// 公共收益季度公示: the content of one disclosure in typed form, with the figures derived from it.
 public struct DisclosureContent: Sendable, Equatable {
     public struct Income: Sendable, Equatable { public let category: IncomeCategory; public let description: String; public let amount: Money }
@@ -12,6 +27,9 @@ public struct DisclosureContent: Sendable, Equatable {
     public var expenditures: [Expenditure] = []
     public var transferAmount: Money?
     public var transferDate: Day?
+    public var transferTarget: SurplusAccount = .dedicated
+    /// The register decision cited for the agreed distribution ratio ("" = none).
+    public var ratioDecision = ""
     public var openingBalance: Money?
     public var contactName = ""
     public var contactPhone = ""
@@ -35,9 +53,13 @@ public struct DisclosureContent: Sendable, Equatable {
         DisclosureDocument(
             income: income.map { .init(category: $0.category.rawValue, description: $0.description, amount: $0.amount.description) },
             costs: costs.map { .init(description: $0.description, amount: $0.amount.description) },
-            distribution: ownersShare.map { .init(ownersShare: $0.description, companyShare: (companyShare ?? .zero).description) },
+            distribution: ownersShare.map {
+                .init(ownersShare: $0.description, companyShare: (companyShare ?? .zero).description, decision: ratioDecision.isEmpty ? nil : ratioDecision)
+            },
             expenditures: expenditures.map { .init(description: $0.description, amount: $0.amount.description, decision: $0.decision) },
-            transfer: transferAmount.map { .init(amount: $0.description, date: transferDate?.description ?? "") },
+            transfer: transferAmount.map {
+                .init(amount: $0.description, date: transferDate?.description ?? "", target: transferTarget == .dedicated ? nil : transferTarget.rawValue)
+            },
             openingBalance: openingBalance?.description,
             closingBalance: closingBalance?.description,
             contact: contactName.isEmpty && contactPhone.isEmpty ? nil : .init(name: contactName, phone: contactPhone),

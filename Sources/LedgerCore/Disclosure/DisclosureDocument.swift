@@ -29,13 +29,20 @@ public struct DisclosureDocument: Sendable, Codable, Equatable {
     public struct Distribution: Sendable, Codable, Equatable {
         public var ownersShare: String
         public var companyShare: String
-        public init(ownersShare: String, companyShare: String) { (self.ownersShare, self.companyShare) = (ownersShare, companyShare) }
+        /// The register decision (`D3`) that agreed the owners' share ratio; absent when none is cited (docs/design.md §24).
+        public var decision: String?
+        public init(ownersShare: String, companyShare: String, decision: String? = nil) {
+            (self.ownersShare, self.companyShare, self.decision) = (ownersShare, companyShare, decision)
+        }
     }
 
     public struct Transfer: Sendable, Codable, Equatable {
         public var amount: String
         public var date: String
-        public init(amount: String, date: String) { (self.amount, self.date) = (amount, date) }
+        /// `dedicated` (公共收益专户) or `maintenance_fund` (维修资金专户); absent means the dedicated account, so the
+        /// canonical entries published before targets existed are unchanged (docs/design.md §24).
+        public var target: String?
+        public init(amount: String, date: String, target: String? = nil) { (self.amount, self.date, self.target) = (amount, date, target) }
     }
 
     public struct Contact: Sendable, Codable, Equatable {

@@ -26,6 +26,10 @@ public struct PublishedVersion: Sendable, Codable, Equatable {
     public let publishedBy: String
     public let leafIndex: Int
     public let leafHash: String
+    /// `maintenance_fund`, or nil for the dedicated account (every version published before targets existed).
+    public var transferTarget: String? = nil
+    /// The register decision cited for the distribution ratio, if any.
+    public var ratioDecision: String? = nil
 
     public var period: Quarter { Quarter(year: year, quarter: quarter)! }
 }
@@ -74,10 +78,11 @@ public struct LogEntry: Codable, Sendable, Equatable {
         disclosure = DisclosureDocument(
             income: sorted.filter { $0.kind == "income" }.map { .init(category: $0.category ?? "", description: $0.description, amount: amount($0.amountFen)) },
             costs: sorted.filter { $0.kind == "cost" }.map { .init(description: $0.description, amount: amount($0.amountFen)) },
-            distribution: .init(ownersShare: amount(v.ownersShareFen), companyShare: amount(v.companyShareFen)),
+            distribution: .init(ownersShare: amount(v.ownersShareFen), companyShare: amount(v.companyShareFen),
+                                decision: (v.ratioDecision ?? "").isEmpty ? nil : v.ratioDecision),
             expenditures: sorted.filter { $0.kind == "expenditure" }
                 .map { .init(description: $0.description, amount: amount($0.amountFen), decision: $0.decision ?? "") },
-            transfer: v.transferFen.map { .init(amount: amount($0), date: v.transferDate ?? "") },
+            transfer: v.transferFen.map { .init(amount: amount($0), date: v.transferDate ?? "", target: v.transferTarget) },
             openingBalance: amount(v.openingFen), closingBalance: amount(v.closingFen),
             contact: .init(name: v.contactName, phone: v.contactPhone),
             display: .init(from: v.displayFrom, until: v.displayUntil))

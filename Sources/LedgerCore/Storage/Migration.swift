@@ -54,6 +54,7 @@ public struct Migrator: Sendable {
         M0021_CreditWorkflow(),
         M0022_InspectionSupervisors(),
         M0023_CreateRegionLetters(),
+        M0024_CreateOwnerDecisions(),
         M0025_UniqueAccountNumbers(),
         M0026_CreateDemonstrations(),
     ]

@@ -36,7 +36,9 @@ public struct TransparencyLog: Sendable {
             openingFen: (content.openingBalance ?? .zero).fen, closingFen: (content.closingBalance ?? .zero).fen,
             contactName: content.contactName, contactPhone: content.contactPhone,
             displayFrom: content.displayFrom?.description ?? "", displayUntil: content.displayUntil?.description ?? "",
-            reason: reason, publishedAt: now, publishedBy: publisher, leafIndex: size, leafHash: "")
+            reason: reason, publishedAt: now, publishedBy: publisher, leafIndex: size, leafHash: "",
+            transferTarget: content.transferAmount == nil || content.transferTarget == .dedicated ? nil : content.transferTarget.rawValue,
+            ratioDecision: content.ratioDecision.isEmpty ? nil : content.ratioDecision)
         var lines: [DisclosureLine] = []
         for (i, line) in content.income.enumerated() {
             lines.append(.init(versionId: 0, kind: "income", position: i, category: line.category.rawValue, description: line.description,
@@ -54,13 +56,14 @@ public struct TransparencyLog: Sendable {
         let id = try await db.raw("""
             INSERT INTO disclosure_versions (estate_id, year, quarter, version, company_id, region_path, income_fen, cost_fen,
                 owners_share_fen, company_share_fen, expenditure_fen, transfer_fen, transfer_date, opening_fen, closing_fen,
-                contact_name, contact_phone, display_from, display_until, reason, published_at, published_by, leaf_index, leaf_hash)
+                contact_name, contact_phone, display_from, display_until, reason, published_at, published_by, leaf_index, leaf_hash,
+                transfer_target, ratio_decision)
             VALUES (\(bind: estate.id), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: version), \(bind: filer),
                 \(bind: estate.regionPath), \(bind: header.incomeFen), \(bind: header.costFen), \(bind: header.ownersShareFen),
                 \(bind: header.companyShareFen), \(bind: header.expenditureFen), \(bind: header.transferFen), \(bind: header.transferDate),
                 \(bind: header.openingFen), \(bind: header.closingFen), \(bind: header.contactName), \(bind: header.contactPhone),
                 \(bind: header.displayFrom), \(bind: header.displayUntil), \(bind: reason), \(bind: now), \(bind: publisher),
-                \(bind: size), \(bind: leafHash.hex))
+                \(bind: size), \(bind: leafHash.hex), \(bind: header.transferTarget), \(bind: header.ratioDecision))
             RETURNING id
             """).first(decodingColumn: "id", as: Int64.self)!
         if !lines.isEmpty {
@@ -81,7 +84,7 @@ public struct TransparencyLog: Sendable {
     static let selectVersion: SQLQueryString = """
         SELECT id, estate_id, year, quarter, version, company_id, income_fen, cost_fen, owners_share_fen, company_share_fen,
                expenditure_fen, transfer_fen, transfer_date, opening_fen, closing_fen, contact_name, contact_phone, display_from,
-               display_until, reason, published_at, published_by, leaf_index, leaf_hash
+               display_until, reason, published_at, published_by, leaf_index, leaf_hash, transfer_target, ratio_decision
         FROM disclosure_versions
         """
 

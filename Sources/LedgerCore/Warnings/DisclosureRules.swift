@@ -48,26 +48,33 @@ struct W04ShareBelowRatio: WarningRule {
     }
 }
 
-/// W05 结余未转存: transfer smaller than the owners' share, or later than N days after the quarter's end.
+/// W05 结余未转存: transfer smaller than the owners' share, or later than N days after the quarter's end. A transfer to the
+/// 维修资金专户 counts like one to the dedicated account (Putian §二(二)) unless the region sets `maintenance_fund` to 0.
 struct W05TransferShort: WarningRule {
     let code = "W05", name = "结余未转存", severity = "high", clause = "德化§二(三)：按规定时限及时转存公共收益资金；莆田§二(二)：结余及时存入维修资金专户"
-    let parameters = [RuleParameter("days", "季度结束后转存期限", unit: "天", default: 30, range: 1...365)]
+    let parameters = [RuleParameter("days", "季度结束后转存期限", unit: "天", default: 30, range: 1...365),
+                      RuleParameter("maintenance_fund", "结余可转入维修资金专户（1=可以，0=只认公共收益专户）", unit: "", default: 1, range: 0...1)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.ownersShare > 0 else { return nil }
         let transferred = facts.transfer ?? 0
         if transferred < facts.ownersShare { return "业主分成 \(yuan(facts.ownersShare)) 元，仅转存 \(yuan(transferred)) 元" }
+        if facts.transferTarget == SurplusAccount.maintenanceFund.rawValue, input.parameter("maintenance_fund", 1) < 1 {
+            return "结余转入维修资金专户，本地区规定应转入公共收益专户"
+        }
         let limit = input.quarter.lastDay.adding(days: Int(input.parameter("days", 30)))
         if let date = facts.transferDate.flatMap(Day.init), limit < date { return "转存日期 \(date) 晚于 \(limit)" }
         return nil
     }
 }
 
-/// W07 支出无决议: an expenditure with no owners' decision cited.
+/// W07 支出无决议: an expenditure without a covering decision of the estate's register (`DecisionCoverage`): none cited,
+/// an unknown reference, a decision not in force in the quarter, or more than it authorised.
 struct W07NoDecision: WarningRule {
     let code = "W07", name = "支出无决议", severity = "high", clause = "莆田§二(二)：未按规定经业主共同决定擅自使用公共收益"
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.undecidedExpenditures > 0 else { return nil }
-        return "\(facts.undecidedExpenditures) 笔经营支出未注明业主大会或业委会决议"
+        let reasons = facts.uncoveredReasons.isEmpty ? "" : "：" + facts.uncoveredReasons.joined(separator: "；")
+        return "\(facts.undecidedExpenditures) 笔经营支出没有有效的业主决议依据\(reasons)"
     }
 }
 

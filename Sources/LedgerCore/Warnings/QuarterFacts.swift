@@ -14,7 +14,11 @@ public struct QuarterFacts: Sendable {
     public let firstPublishedAt: String
     public let versions: Int
     public let categories: Set<String>
-    public let undecidedExpenditures: Int
+    /// Expenditures no register decision covers (W07, `DecisionCoverage`), and why, one reason each.
+    public var undecidedExpenditures: Int
+    public var uncoveredReasons: [String] = []
+    /// `maintenance_fund`, or nil for the dedicated account (W05).
+    public var transferTarget: String? = nil
 
     public var surplus: Int64 { income - cost }
 }

@@ -8,6 +8,7 @@ struct FilingController {
     let history: DisclosureHistory
     let calendar: DisclosureCalendar
     let vouchers: VoucherStore
+    let decisions: OwnerDecisions
     let importer: DisclosureImport
     let renderer: Renderer
     let clock: any LedgerClock
@@ -123,7 +124,7 @@ struct FilingController {
         }
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let fresh = DisclosureDocument(display: .init(from: today.description, until: today.adding(days: 31).description))
-        return page(context, estate: estate, quarter: quarter, document: document ?? fresh, errors: FieldErrors(),
+        return try await page(context, estate: estate, quarter: quarter, document: document ?? fresh, errors: FieldErrors(),
                     version: latest?.version.version ?? 0, notice: nil, reason: "")
     }
 
@@ -138,7 +139,7 @@ struct FilingController {
         let version = try await history.entry(estateId: estateId, quarter: quarter)?.version.version ?? 0
         let action = context.form["action"] ?? "save"
         if action == "add" {
-            return page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version, notice: nil,
+            return try await page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version, notice: nil,
                         reason: reason, blankRows: 4)
         }
         do {
@@ -147,24 +148,29 @@ struct FilingController {
                 return .redirect(to: "/public/estates/\(estateId)#q-\(published.year)-\(published.quarter)", type: .normal)
             }
             try await repository.saveDraft(estateId: estateId, quarter: quarter, document: document, scope: scope)
-            return page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version,
+            return try await page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version,
                         notice: "草稿已保存（尚未公示）", reason: reason)
         } catch let errors as FieldErrors {
-            return page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
+            return try await page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
                         reason: reason, status: .badRequest)
         } catch let error as LedgerError where error.kind == .invalid {
             var errors = FieldErrors()
             errors.add(error)
-            return page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
+            return try await page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
                         reason: reason, status: .badRequest)
         }
     }
 
     private func page(_ context: AppRequestContext, estate: Estate, quarter: Quarter, document: DisclosureDocument, errors: FieldErrors,
-                      version: Int, notice: String?, reason: String, blankRows: Int = 2, status: HTTPResponse.Status = .ok) -> Response {
-        let model = FilingPage(layout: Layout(title: "\(estate.name) \(quarter.title)公示", context: context, section: "/filings"),
+                      version: Int, notice: String?, reason: String, blankRows: Int = 2, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var model = FilingPage(layout: Layout(title: "\(estate.name) \(quarter.title)公示", context: context, section: "/filings"),
                                estate: estate, quarter: quarter, document: document, errors: errors, publishedVersion: version,
                                notice: notice, reason: reason, blankRows: blankRows)
+        // The register's decisions in force in the quarter, to cite by number (docs/design.md §24).
+        model.decisionHints = try await decisions.inForce(estateId: estate.id, during: quarter).map {
+            "\($0.reference) · \($0.kind.title)：\($0.subject)（有效期 \($0.period)" + ($0.amountFen.map { "，限额 \(Money(fen: $0).display) 元" } ?? "") + "）"
+        }
+        model.hasDecisionHints = !model.decisionHints.isEmpty
         return renderer.render(.filing, model, status: status)
     }
 

@@ -13,6 +13,7 @@ struct PublicController {
     let vouchers: VoucherStore
     let inspections: InspectionRecords
     let selfInspections: SelfInspections
+    let decisions: OwnerDecisions
     let publicBaseURL: String?
     let renderer: Renderer
     let clock: any LedgerClock
@@ -64,9 +65,10 @@ struct PublicController {
         let place = try await regions.names(onPath: estate.regionPath).dropFirst().map(\.name).joined()
         let versions = try await history.publicVersions(estateId: estate.id)
         var sheets: [DisclosureSheet] = []
+        let titles = try await decisions.citedTitles(estateId: estate.id)
         for period in Set(versions.map(\.period)).sorted(by: >) {
             if let entry = try await history.entry(estateId: estate.id, quarter: period) {
-                sheets.append(DisclosureSheet(entry, vouchers: try await vouchers.vouchers(versionId: entry.version.id)))
+                sheets.append(DisclosureSheet(entry, vouchers: try await vouchers.vouchers(versionId: entry.version.id), decisions: titles))
             }
         }
         let head = try await log.treeHead()

@@ -45,7 +45,7 @@ struct FormMiddleware: RouterMiddleware {
                                   message: "表单格式不正确：分隔符（boundary）缺失或超过\(FormData.maxBoundaryLength)个字符")
             }
             let limit = path.hasPrefix("/import/") || path == "/filings/import" ? Self.importLimit
-                : path.hasSuffix("/vouchers") ? VoucherStore.maxBytes + (64 << 10)
+                : path.hasSuffix("/vouchers") || path.hasSuffix("/decisions") ? VoucherStore.maxBytes + (64 << 10)
                 : path.hasPrefix("/public/complaints/") || path.hasPrefix("/complaints/") || path.hasPrefix("/problems/")
                     || path == "/self-inspections/new" || path.hasPrefix("/credit/events/") ? Self.evidenceLimit
                 : context.maxUploadSize

@@ -40,7 +40,8 @@ struct DisclosureSheet: Sendable {
     let hasCosts: Bool
     let hasExpenditures: Bool
 
-    init(_ entry: DisclosureHistory.Entry, vouchers: [VoucherStore.Voucher] = []) {
+    /// `decisions`: the titles of the estate's register decisions, so that a cited `D12` reads as what it is (§22).
+    init(_ entry: DisclosureHistory.Entry, vouchers: [VoucherStore.Voucher] = [], decisions: [Int64: String] = [:]) {
         let v = entry.version
         func links(_ kind: String, _ position: Int) -> [VoucherLink] {
             vouchers.filter { $0.kind == kind && $0.position == position }.map { VoucherLink(id: $0.id, filename: $0.filename) }
@@ -60,7 +61,9 @@ struct DisclosureSheet: Sendable {
                  line: "costs.\($0.position)")
         }
         expenditures = entry.lines("expenditure").map {
-            Line(label: "", description: $0.description, amount: money($0.amountFen), decision: ($0.decision ?? "").isEmpty ? "（未注明）" : $0.decision!,
+            let cited = $0.decision ?? ""
+            let title = OwnerDecision.citedId(cited).flatMap { decisions[$0] }.map { "（\($0)）" } ?? ""
+            return Line(label: "", description: $0.description, amount: money($0.amountFen), decision: cited.isEmpty ? "（未注明）" : cited + title,
                  vouchers: links("expenditure", $0.position), line: "expenditures.\($0.position)")
         }
         incomeTotal = money(v.incomeFen)
@@ -70,7 +73,8 @@ struct DisclosureSheet: Sendable {
         companyShare = money(v.companyShareFen)
         expenditureTotal = money(v.expenditureFen)
         transfer = v.transferFen.map(money) ?? "未转存"
-        transferDate = v.transferDate ?? ""
+        // A transfer to the 维修资金专户 says so; the dedicated account (absent target) reads as before.
+        transferDate = (v.transferDate ?? "") + (v.transferTarget == SurplusAccount.maintenanceFund.rawValue ? "（转入维修资金专户）" : "")
         openingBalance = money(v.openingFen)
         closingBalance = money(v.closingFen)
         (contactName, contactPhone) = (v.contactName, v.contactPhone)

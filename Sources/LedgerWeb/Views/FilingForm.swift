@@ -23,11 +23,15 @@ struct FilingForm: Sendable {
             income: rows("income", ["category", "description", "amount"]).map { .init(category: $0["category"]!, description: $0["description"]!, amount: $0["amount"]!) },
             costs: rows("costs", ["description", "amount"]).map { .init(description: $0["description"]!, amount: $0["amount"]!) },
             distribution: optional("ownersShare", "companyShare")
-                ? .init(ownersShare: value("ownersShare").isEmpty ? "0" : value("ownersShare"), companyShare: value("companyShare").isEmpty ? "0" : value("companyShare"))
+                ? .init(ownersShare: value("ownersShare").isEmpty ? "0" : value("ownersShare"), companyShare: value("companyShare").isEmpty ? "0" : value("companyShare"),
+                        decision: value("ratioDecision").isEmpty ? nil : value("ratioDecision"))
                 : nil,
             expenditures: rows("expenditures", ["description", "amount", "decision"])
                 .map { .init(description: $0["description"]!, amount: $0["amount"]!, decision: $0["decision"]!) },
-            transfer: optional("transferAmount", "transferDate") ? .init(amount: value("transferAmount"), date: value("transferDate")) : nil,
+            transfer: optional("transferAmount", "transferDate")
+                ? .init(amount: value("transferAmount"), date: value("transferDate"),
+                        target: value("transferTarget").isEmpty || value("transferTarget") == SurplusAccount.dedicated.rawValue ? nil : value("transferTarget"))
+                : nil,
             openingBalance: optional("openingBalance") ? value("openingBalance") : nil,
             closingBalance: optional("closingBalance") ? value("closingBalance") : nil,
             contact: optional("contactName", "contactPhone") ? .init(name: value("contactName"), phone: value("contactPhone")) : nil,
@@ -41,6 +45,8 @@ struct FilingForm: Sendable {
         case "distribution.companyShare": "companyShare"
         case "transfer.amount": "transferAmount"
         case "transfer.date": "transferDate"
+        case "transfer.target": "transferTarget"
+        case "distribution.decision": "ratioDecision"
         case "contact", "contact.name": "contactName"
         case "contact.phone": "contactPhone"
         case "display", "display.from": "displayFrom"
@@ -75,10 +81,16 @@ struct FilingPage: Sendable {
     let costs: [Row]
     let expenditures: [Row]
     let ownersShare: Cell, companyShare: Cell, transferAmount: Cell, transferDate: Cell, openingBalance: Cell, closingBalance: Cell
+    let ratioDecision: Cell
+    let transferTargets: [Option]
+    let transferTargetError: String?
     let contactName: Cell, contactPhone: Cell, displayFrom: Cell, displayUntil: Cell, reason: Cell
     let incomeTotal: String, costTotal: String, surplus: String, expenditureTotal: String, computedClosing: String
     let ownersShareHint: String
     let notice: String?
+    /// The estate's decisions in force in the quarter (`D12 · 业主大会决议：…`), listed beside the expenditures.
+    var decisionHints: [String] = []
+    var hasDecisionHints = false
     let formErrors: [String]
     let hasErrors: Bool
 
@@ -117,6 +129,10 @@ struct FilingPage: Sendable {
         companyShare = cell("companyShare", document.distribution?.companyShare)
         transferAmount = cell("transferAmount", document.transfer?.amount)
         transferDate = cell("transferDate", document.transfer?.date)
+        ratioDecision = cell("ratioDecision", document.distribution?.decision)
+        let target = document.transfer?.target ?? SurplusAccount.dedicated.rawValue
+        transferTargets = SurplusAccount.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == target) }
+        transferTargetError = byField["transferTarget"]
         openingBalance = cell("openingBalance", document.openingBalance)
         closingBalance = cell("closingBalance", document.closingBalance)
         contactName = cell("contactName", document.contact?.name)
@@ -138,7 +154,7 @@ struct FilingPage: Sendable {
             ownersShareHint = "约定业主分成比例 \(ratio)"
         }
         self.notice = notice
-        var placed: Set<String> = ["ownersShare", "companyShare", "transferAmount", "transferDate", "openingBalance", "closingBalance",
+        var placed: Set<String> = ["ownersShare", "companyShare", "transferAmount", "transferDate", "openingBalance", "closingBalance", "ratioDecision", "transferTarget",
                                    "contactName", "contactPhone", "displayFrom", "displayUntil", "reason"]
         for row in income + costs + expenditures {
             placed.insert(row.description.name)

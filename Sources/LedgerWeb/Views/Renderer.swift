@@ -74,6 +74,7 @@ enum Template: String, CaseIterable, Sendable {
     case crossRoundForm = "cross-round-form"
     case crossRounds = "cross-rounds"
     case dashboard
+    case decisions
     case enforcement
     case error
     case estate
