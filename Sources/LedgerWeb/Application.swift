@@ -135,7 +135,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     PublicController(estates: estates, records: records, history: history, log: log,
                      regions: regions, questions: questions, vouchers: vouchers,
                      inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections,
-                     decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory), publicBaseURL: deps.publicBaseURL,
+                     decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
+                     demonstrations: Demonstrations(database: db, clock: clock), publicBaseURL: deps.publicBaseURL,
                      renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
 
@@ -181,6 +182,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     AccountRegisterController(register: AccountRegister(database: db), ledgers: InspectionLedgers(database: db, clock: clock), regions: regions,
                               renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    DemonstrationController(demonstrations: Demonstrations(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     SupervisionController(letters: RegionLetters(database: db, clock: clock), bulletins: MonthlyBulletin(database: db, clock: clock), regions: regions,
                           renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     SettingsController(settings: RegionSettings(database: db, clock: clock), enforcement: Enforcement(database: db, clock: clock),

@@ -100,6 +100,13 @@ import Testing
                  try await db.raw("SELECT COUNT(*) AS n FROM region_letters WHERE reply IS NOT NULL").first(decodingColumn: "n", as: Int.self) ?? 0)
             }
             #expect(sources.isSuperset(of: ["C01", "C03", "C06", "C07"]) && blackListed == 2 && letters == 2 && replied == 1, "\(sources)")
+            // Fuzhou's demonstration targets, with progress: most nominations confirmed, one refused, two waiting.
+            let demonstrations = try await database.read { db in
+                try await db.raw("SELECT status, COUNT(*) AS n FROM demonstrations GROUP BY status").all().reduce(into: [String: Int]()) {
+                    $0[try $1.decode(column: "status", as: String.self)] = try $1.decode(column: "n", as: Int.self)
+                }
+            }
+            #expect(demonstrations["refused"] == 1 && demonstrations["nominated"] == 2 && (demonstrations["confirmed"] ?? 0) > 10, "\(demonstrations)")
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
                 EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",

@@ -32,7 +32,8 @@ import Testing
             case ("id", "companies"): parts.append("\(world.b.company.id)")
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
             case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
-                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"), ("id", "events"), ("id", "requests"):
+                 ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"), ("id", "events"), ("id", "requests"),
+                 ("id", "demonstrations"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -72,6 +73,7 @@ import Testing
             "organisation": "越权单位", "inspectedOn": "2024-11-18", "active": "0", "to": world.b.street.code, "letterKind": "reminder",
             "replyDue": "2024-11-30", "reply": "越权答复",
             "decisionKind": "covenant", "decisionDate": "2024-01-05", "subject": "越权登记业主决议", "validFrom": "2024-01-01",
+            "criteria": "越权推荐：按时规范公示", "evidence": "越权材料", "decision": "confirm", "reason": "越权认定",
         ]
     }
 
@@ -151,7 +153,10 @@ import Testing
             let bEvent = try await bCredit.record(companyId: world.b.company.id, rule: "C01", occurredOn: "2024-11-18", documentNumber: "台建约〔2024〕1号",
                                                   note: "约谈", scope: bRegulator)
             let bRequest = try await bCredit.object(to: bEvent, reasons: "异议", scope: world.b.users[.company]!.scope)
-            let ids = ["letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
+            // County B nominates its estate as a 示范小区.
+            let bDemonstration = try await Demonstrations(database: world.database, clock: world.clock)
+                .nominate(estateId: world.b.estate.id, criteria: "按时规范公示", evidence: "公示照片", scope: bRegulator)
+            let ids = ["demonstrations": bDemonstration, "letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
                        "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign, "plans": bPlan, "visits": bVisit, "inspectors": bInspector,
                        "cross": bRound, "groups": bGroup]
             var exercised = 0
@@ -240,7 +245,7 @@ import Testing
                     .add(.init(regionCode: world.a.county.code, name: name, organisation: "鼓楼区住建局"), scope: world.a.users[.regulator]!.scope)
             }
             for path in ["/problems/new", "/complaints/new", "/accounts", "/inspections/plans/new", "/inspections/inspectors", "/supervision/letters/new",
-                         "/estates/\(world.a.estate.id)/decisions"] {
+                         "/estates/\(world.a.estate.id)/decisions", "/demonstrations"] {
                 var fields = Self.formFields(world, path: path)
                 fields["to"] = world.a.street.code
                 fields["estate"] = "\(world.a.estate.id)"

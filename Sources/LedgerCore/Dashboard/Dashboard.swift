@@ -103,7 +103,7 @@ public struct Dashboard: Sendable {
         public let quarter: Quarter
         public let dueDatePassed: Bool
         public let figures: Figures
-        public let kpis: [KPI]
+        public var kpis: [KPI]
         public let units: [Unit]
         public let trend: [TrendPoint]
         public let minimumSample: Int
@@ -111,6 +111,8 @@ public struct Dashboard: Sendable {
         public let overdueTasks: [Campaigns.Overdue]
         /// Company credit in the region (`CreditSummary`).
         public var credit: CreditSummary = .empty
+        /// 示范小区 per child region against its target (`Demonstrations`).
+        public var demonstrations: [Demonstrations.Progress] = []
     }
 
     let database: Database
@@ -173,6 +175,9 @@ public struct Dashboard: Sendable {
         var view = try await compute(region: region, quarter: quarter, today: today)
         let units = view.units.first?.kind == "estate" ? [(code: region.code, name: region.name)] : view.units.map { (code: $0.code, name: $0.name) }
         view.credit = try await CreditSummary.compute(region: region, units: units, quarter: quarter, database: database, clock: clock)
+        let (progress, kpi) = try await database.read { db in try await Demonstrations.kpi(region: region, on: db) }
+        view.demonstrations = progress
+        view.kpis.append(kpi)
         await cache.put(key, stamp: stamp, view: view)
         return view
     }

@@ -40,6 +40,9 @@ public struct Demonstrations: Sendable {
         public let name: String
         public let confirmed: Int
         public let target: Int
+        public init(code: String, name: String, confirmed: Int, target: Int) {
+            (self.code, self.name, self.confirmed, self.target) = (code, name, confirmed, target)
+        }
     }
 
     let database: Database
@@ -173,5 +176,36 @@ public struct Demonstrations: Sendable {
                           decidedAt: try row.decode(column: "decided_at", as: String?.self), reason: try row.decode(column: "reason", as: String?.self),
                           needsReview: try row.decode(column: "review", as: Int.self) == 1)
         }
+    }
+
+    /// The dashboard's `demonstration` KPI: confirmed estates under the region ÷ its target — the sum of its counties'
+    /// targets for a city or province, its own target for a county or below; "—" when the target is 0.
+    static func kpi(region: Region, on db: any SQLDatabase) async throws -> ([Progress], Dashboard.KPI) {
+        let counties: [(code: String, name: String, path: String)]
+        if region.level == .city || region.level == .province {
+            counties = try await db.raw("""
+                SELECT code, name, path FROM regions WHERE level = 'county' AND \(Scope.pathPredicate("path", region.path)) ORDER BY code
+                """).all().map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self),
+                                  try $0.decode(column: "path", as: String.self)) }
+        } else {
+            counties = []
+        }
+        let depthRegion = region.level == .province ? nil : region
+        var progress: [Progress] = []
+        if let city = depthRegion, !counties.isEmpty {
+            progress = try await Self.progress(under: city, children: counties, on: db)
+        }
+        let confirmed = try await db.raw("""
+            SELECT COUNT(*) AS n FROM demonstrations WHERE status = 'confirmed' AND \(Scope.pathPredicate("region_path", region.path))
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
+        var target = 0
+        if counties.isEmpty {
+            target = try await RegionSettings.value("demonstration.target", at: region.path, on: db)
+        } else {
+            for county in counties { target += try await RegionSettings.value("demonstration.target", at: county.path, on: db) }
+        }
+        return (progress, Dashboard.KPI(key: "demonstration", title: "示范小区培育", value: target == 0 ? nil : Double(confirmed) / Double(target),
+                                        numerator: confirmed, denominator: target, target: 1,
+                                        note: "市级认定的示范小区 ÷ 各县区培育目标之和（福州方案四（六））"))
     }
 }

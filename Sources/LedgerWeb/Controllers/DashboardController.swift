@@ -75,6 +75,7 @@ struct DashboardBody: Encodable {
     let minimumSample: Int
     let overdueTasks: [Campaigns.Overdue]
     let credit: CreditSummary
+    let demonstrations: [Demonstrations.Progress]
 
     init(_ v: Dashboard.View) {
         region = v.region.code
@@ -95,6 +96,7 @@ struct DashboardBody: Encodable {
         minimumSample = v.minimumSample
         overdueTasks = v.overdueTasks
         credit = v.credit
+        demonstrations = v.demonstrations
     }
 }
 

@@ -14,6 +14,7 @@ struct PublicController {
     let inspections: InspectionRecords
     let selfInspections: SelfInspections
     let decisions: OwnerDecisions
+    var demonstrations: Demonstrations?
     let publicBaseURL: String?
     let renderer: Renderer
     let clock: any LedgerClock
@@ -84,6 +85,7 @@ struct PublicController {
             questionError: questionErrors.items.first { $0.field != "item" && $0.field != "content" }?.message)
         model.selfInspections = try await selfInspections.publicResults(estateId: estate.id).map(PublicSelfInspectionRow.init)
         model.hasSelfInspections = !model.selfInspections.isEmpty
+        model.isDemonstration = try await demonstrations?.isConfirmed(estateId: estate.id) ?? false
         return renderer.render(.publicEstate, model, status: status)
     }
 

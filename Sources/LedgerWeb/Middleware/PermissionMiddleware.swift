@@ -16,7 +16,7 @@ public enum RoutePermissions {
         ("/complaints", .viewComplaints),
         ("/problems", .viewProblems),
         ("/self-inspections", .viewSelfInspections),
-        ("/dashboard", .viewDashboard), ("/api/v1/dashboard", .viewDashboard), ("/supervision", .viewDashboard),
+        ("/dashboard", .viewDashboard), ("/api/v1/dashboard", .viewDashboard), ("/supervision", .viewDashboard), ("/demonstrations", .viewDashboard),
         ("/campaigns", .viewCampaigns),
         ("/inspections", .viewInspectionPlans), ("/api/v1/inspection-plans", .viewInspectionPlans),
         ("/inspections/cross", .viewInspectionPlans), ("/api/v1/cross-inspections", .viewInspectionPlans),

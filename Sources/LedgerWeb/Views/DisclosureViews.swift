@@ -123,6 +123,8 @@ struct PublicEstatePage: Sendable {
     /// 自查自纠结果 (`public-self-inspections` partial).
     var selfInspections: [PublicSelfInspectionRow] = []
     var hasSelfInspections = false
+    /// Confirmed by the city as a 示范小区.
+    var isDemonstration = false
 }
 
 struct NoticePage: Sendable {

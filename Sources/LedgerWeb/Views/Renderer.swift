@@ -66,6 +66,8 @@ enum Template: String, CaseIterable, Sendable {
     case crossGroup = "cross-group"
     case crossReport = "cross-report"
     case supervision = "supervision"
+    case demonstrations = "demonstrations"
+    case demonstration = "demonstration"
     case supervisionLetterForm = "supervision-letter-form"
     case supervisionLetter = "supervision-letter"
     case supervisionLetterPrint = "supervision-letter-print"
