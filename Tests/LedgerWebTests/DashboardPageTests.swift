@@ -41,6 +41,9 @@ import Testing
             #expect(summary.text.contains("rowspan=\"4\"") && summary.text.contains("排查存在问题涉及小区数"))
             let csv = try await client.execute(uri: "/reports/summary.csv?from=2024-01-01&until=2024-11-19", method: .get, headers: regulator)
             #expect(String(buffer: csv.body).contains("辖区,排查情况/全面排查/小区数"))
+            // Named with the region and the period: 情况汇总表-鼓楼区-2024-01-01至2024-11-19.csv.
+            let named = (csv.headers[.contentDisposition] ?? "").lowercased()
+            #expect(named.contains("%e6%83%85%e5%86%b5%e6%b1%87%e6%80%bb%e8%a1%a8") && named.contains("2024-01-01") && named.hasSuffix(".csv"))
             let bad = try await client.execute(uri: "/reports/summary?from=2024-02-30", method: .get, headers: regulator)
             #expect(bad.status == .badRequest)
             let index = try await client.execute(uri: "/reports", method: .get, headers: regulator)

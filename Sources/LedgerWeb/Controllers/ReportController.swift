@@ -90,11 +90,18 @@ struct ReportController {
         return renderer.render(.reportSummary, model)
     }
 
+    /// `情况汇总表-鼓楼区-2024-01-01至2024-11-19.csv`: the region and the period, as officials file their downloads.
+    static func filename(_ result: SummaryReport.Result, extension suffix: String) -> String {
+        "情况汇总表-\(result.region.name)-\(result.from)至\(result.until).\(suffix)"
+    }
+
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
-        LedgerQuery.csv(SummaryReport.csv(try await load(request, context)), filename: "summary.csv")
+        let result = try await load(request, context)
+        return LedgerQuery.csv(SummaryReport.csv(result), filename: Self.filename(result, extension: "csv"))
     }
 
     @Sendable func xlsx(_ request: Request, context: AppRequestContext) async throws -> Response {
-        LedgerQuery.xlsx(try SummaryReport.xlsx(try await load(request, context)), filename: "summary.xlsx")
+        let result = try await load(request, context)
+        return LedgerQuery.xlsx(try SummaryReport.xlsx(result), filename: Self.filename(result, extension: "xlsx"))
     }
 }
