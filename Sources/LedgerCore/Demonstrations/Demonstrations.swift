@@ -198,11 +198,15 @@ public struct Demonstrations: Sendable {
         let confirmed = try await db.raw("""
             SELECT COUNT(*) AS n FROM demonstrations WHERE status = 'confirmed' AND \(Scope.pathPredicate("region_path", region.path))
             """).first(decodingColumn: "n", as: Int.self) ?? 0
-        var target = 0
+        let target: Int
         if counties.isEmpty {
             target = try await RegionSettings.value("demonstration.target", at: region.path, on: db)
+        } else if !progress.isEmpty {
+            target = progress.reduce(0) { $0 + $1.target }
         } else {
-            for county in counties { target += try await RegionSettings.value("demonstration.target", at: county.path, on: db) }
+            var sum = 0
+            for county in counties { sum += try await RegionSettings.value("demonstration.target", at: county.path, on: db) }
+            target = sum
         }
         return (progress, Dashboard.KPI(key: "demonstration", title: "示范小区培育", value: target == 0 ? nil : Double(confirmed) / Double(target),
                                         numerator: confirmed, denominator: target, target: 1,

@@ -122,12 +122,14 @@ public struct RegionLetters: Sendable {
             """).all() {
             if let code = unit(try row.decode(column: "region_path", as: String.self)) { problems[code, default: 0] += 1 }
         }
+        // The region's campaigns and where each lies, read once (not once per overdue task).
+        var campaigns: [Int64: String] = [:]
+        for row in try await db.raw("SELECT id, region_path FROM campaigns WHERE \(Scope.pathPredicate("region_path", region.path))").all() {
+            campaigns[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "region_path", as: String.self)
+        }
         var tasks: [String: Int] = [:]
         for overdue in try await Campaigns.overdue(under: region.path, today: today, on: db) {
-            if let path = try await db.raw("SELECT region_path FROM campaigns WHERE id = \(bind: overdue.campaignId)")
-                .first(decodingColumn: "region_path", as: String.self), let code = unit(path) {
-                tasks[code, default: 0] += 1
-            }
+            if let code = campaigns[overdue.campaignId].flatMap(unit) { tasks[code, default: 0] += 1 }
         }
         return units.map {
             Standing(code: $0.code, name: $0.name, quarter: quarter.title, due: $0.due, onTime: $0.onTime, overdueProblems: problems[$0.code] ?? 0,
