@@ -33,6 +33,7 @@ import Testing
             #expect(plan["region"] as? String == world.a.county.code && plan["year"] as? Int == 2024 && plan["ratio"] as? Double == 0.5)
             #expect(plan["seed"] as? String == "01 05 09 17 22 30 04" && plan["method"] as? String == SpotCheckDraw.method)
             #expect((plan["eligibleHash"] as? String)?.count == 64)
+            #expect(plan["quarter"] is NSNull, "an annual plan lists its quarter as null, as the contract names every key")
             let estates = try #require(plan["estates"] as? [[String: Any]])
             #expect(estates.count == 1 && estates[0]["estateId"] as? Int == Int(world.a.estate.id))
             #expect((plan["inspectors"] as? [Int])?.count == 2)

@@ -17,12 +17,14 @@ struct InspectionAPI {
         let region: String
         let regionName: String
         let year: Int
-        let quarter: Int?
+        /// null for an annual plan.
+        let quarter: JSONNullable<Int>
         /// The share of the region's estates, 0–1.
         let ratio: Double
         let status: String
         let seedSource: String
-        let seed: String?
+        /// null until the plan is drawn.
+        let seed: JSONNullable<String>
         let eligibleHash: String
         let eligibleCount: Int
         let method: String
@@ -34,11 +36,11 @@ struct InspectionAPI {
             region = p.regionCode
             regionName = p.regionName
             year = p.year
-            quarter = p.quarter
+            quarter = JSONNullable(p.quarter)
             ratio = Double(p.ratioBasisPoints) / 10_000
             status = p.status.rawValue
             seedSource = p.seedSource
-            seed = p.seed
+            seed = JSONNullable(p.seed)
             eligibleHash = p.eligibleHash
             eligibleCount = p.eligibleCount
             method = p.method

@@ -22,3 +22,15 @@ struct PageBody<Item: Encodable>: Encodable {
     let pageSize: Int
     let total: Int
 }
+
+/// An optional that the synthesized encoding writes as `null` rather than leaving the key out, for API fields the
+/// contract lists on every item (e.g. an annual plan's `quarter`).
+struct JSONNullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
+    let value: Wrapped?
+    init(_ value: Wrapped?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
