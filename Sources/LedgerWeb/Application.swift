@@ -118,6 +118,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let inbox = WarningInbox(database: db, clock: clock)
     let disclosures = DisclosureRepository(database: db, clock: clock)
     let complaints = Complaints(database: db, clock: clock, filesDirectory: deps.filesDirectory)
+    let audits = Audits(database: db, clock: clock, filesDirectory: deps.filesDirectory)
 
     router.add(middleware: SecurityHeadersMiddleware())
     let routeTable = RouteTable()
@@ -136,9 +137,10 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                      regions: regions, questions: questions, vouchers: vouchers,
                      inspections: InspectionRecords(database: db, clock: clock), selfInspections: selfInspections,
                      decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
-                     demonstrations: Demonstrations(database: db, clock: clock), publicBaseURL: deps.publicBaseURL,
+                     demonstrations: Demonstrations(database: db, clock: clock), audits: audits, publicBaseURL: deps.publicBaseURL,
                      renderer: deps.renderer, clock: clock)
         .addRoutes(to: router)
+    PublicAuditController(audits: audits, renderer: deps.renderer).addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
     AccountController(admin: AccountAdmin(database: db, clock: clock), twoFactor: TwoFactor(database: db, clock: clock, secrets: deps.secrets),
@@ -181,6 +183,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), publicity: DoublePublicity(database: db), clock: clock).addRoutes(to: protected)
     CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     AccountRegisterController(register: AccountRegister(database: db), ledgers: InspectionLedgers(database: db, clock: clock), regions: regions,
+                              renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    ThirdPartyAuditController(audits: audits, orgs: AuditorOrgs(database: db, clock: clock), history: history, vouchers: vouchers,
                               renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     DemonstrationController(demonstrations: Demonstrations(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     SupervisionController(letters: RegionLetters(database: db, clock: clock), bulletins: MonthlyBulletin(database: db, clock: clock), regions: regions,

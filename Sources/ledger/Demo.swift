@@ -36,6 +36,7 @@ struct Demo: AsyncParsableCommand {
         options.estateCount = estates
         options.companyCount = companies
         options.disclosureQuarters = quarters
+        options.filesDirectory = ResolvedArguments(database, server).filesDirectory
         let generator = DemoGenerator(options: options)
         if try await DemoGenerator.hasData(db) {
             print("数据库已有数据，直接使用：\(database.databaseURL)")
@@ -44,7 +45,8 @@ struct Demo: AsyncParsableCommand {
             print("正在生成演示数据（种子 \(seed)，\(estates) 个小区，\(companies) 家企业，\(quarters) 个季度的公示）…")
             let result = try await generator.generate(into: db)
             if let truth {
-                try DemoTruthFile(seed: seed, faults: result.truth, forcedInclusions: result.forcedInclusions).write(to: truth)
+                try DemoTruthFile(seed: seed, faults: result.truth, forcedInclusions: result.forcedInclusions,
+                                  refusedAccounts: result.refusedAccounts).write(to: truth)
                 print("已写入预置问题清单：\(truth)（\(result.truth.count) 条）")
             }
             let open = try await WarningEngine(database: db, clock: SystemClock()).openKeys().count
@@ -71,6 +73,8 @@ struct DemoTruthFile: Encodable {
     let faults: [DemoTruth]
     /// The estates each spot-check plan had to include, with the reasons (双随机: 必查小区).
     let forcedInclusions: [DemoForcedInclusion]
+    /// Attempts to register an account number another estate holds, and how each was refused (单独开户).
+    let refusedAccounts: [DemoRefusedAccount]
 
     func write(to path: String) throws {
         let encoder = JSONEncoder()

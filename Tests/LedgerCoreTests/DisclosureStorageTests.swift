@@ -190,3 +190,36 @@ extension DisclosureStorageTests {
         }
     }
 }
+
+extension DisclosureStorageTests {
+    /// The upload's 转存账户 column names the target account: 维修资金专户 is stored as the maintenance fund, an unknown
+    /// account is refused beside its field, and an empty cell is the dedicated account.
+    @Test(arguments: kinds)
+    func disclosureImportReadsTheTransferTarget(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let importer = DisclosureImport(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            let a = world.a.estate.id
+            let header = "小区编号,年度,季度,停车费,经营成本,业主分成,企业分成,转存金额,转存日期,转存账户,期初余额,联系人,联系电话,公示开始,公示截止"
+            func row(_ quarter: Int, _ target: String) -> String {
+                let from = ["2024-04-05", "2024-07-05", "2024-10-05"][quarter - 1]
+                let until = ["2024-05-06", "2024-08-05", "2024-11-05"][quarter - 1]
+                return "\(a),2024,\(quarter),1000.00,0,700.00,300.00,700.00,\(from),\(target),0,王经理,0591-87654321,\(from),\(until)"
+            }
+            do {
+                _ = try await importer.run(csv: "\(header)\n\(row(2, "某银行账户"))\n", scope: company)
+                Issue.record("an unknown transfer account was accepted")
+            } catch let rejected as ImportRejected {
+                #expect(rejected.errors.contains { $0.field.contains("transfer") })
+            }
+            #expect(try await importer.run(csv: "\(header)\n\(row(2, "维修资金专户"))\n\(row(3, ""))\n", scope: company) == 2)
+            let targets = try await database.read { db in
+                try await db.raw("SELECT quarter, transfer_target FROM disclosure_versions WHERE estate_id = \(bind: a) ORDER BY quarter").all().map {
+                    try $0.decode(column: "transfer_target", as: String?.self)
+                }
+            }
+            #expect(targets == ["maintenance_fund", nil])
+        }
+    }
+}

@@ -33,7 +33,7 @@ import Testing
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
             case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
                  ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"), ("id", "events"), ("id", "requests"),
-                 ("id", "demonstrations"):
+                 ("id", "demonstrations"), ("id", "audits"), ("id", "auditor-orgs"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -42,6 +42,7 @@ import Testing
             case ("year", _): parts.append("2024")
             case ("quarter", _): parts.append("2")
             case ("question", _): parts.append("1")
+            case ("signature", _): parts.append("1")
             default: return nil
             }
         }
@@ -74,6 +75,8 @@ import Testing
             "replyDue": "2024-11-30", "reply": "越权答复",
             "decisionKind": "covenant", "decisionDate": "2024-01-05", "subject": "越权登记业主决议", "validFrom": "2024-01-01",
             "criteria": "越权推荐：按时规范公示", "evidence": "越权材料", "decision": "confirm", "reason": "越权认定",
+            "auditQuarter": "3", "objection": "越权提出的审计异议", "verdict": "accept", "count": "5", "line": "经营收入", "issue": "越权审计发现",
+            "summary": "越权审计结论", "rectification": "越权办结", "deadline": "2025-01-31",
         ]
     }
 
@@ -156,7 +159,22 @@ import Testing
             // County B nominates its estate as a 示范小区.
             let bDemonstration = try await Demonstrations(database: world.database, clock: world.clock)
                 .nominate(estateId: world.b.estate.id, criteria: "按时规范公示", evidence: "公示照片", scope: bRegulator)
-            let ids = ["demonstrations": bDemonstration, "letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
+            // County B registers an auditor organisation, and its estate has a pending audit with a signature awaiting a check.
+            let bOrg = try await AuditorOrgs(database: world.database, clock: world.clock)
+                .register(name: "台江审计所", uscc: USCC.withCheckCharacter("91350103MA31AUD09"), contact: "郑 0591-3", clients: "", scope: bRegulator)
+            let bAudit = try await world.database.transaction { db in
+                let id = try await db.raw("""
+                    INSERT INTO audits (estate_id, region_path, company_id, year, quarter, origin, objection, status, households, requested_at, requested_by)
+                    VALUES (\(bind: world.b.estate.id), \(bind: world.b.estate.regionPath), \(bind: world.b.company.id), 2024, 3, 'petition', '台江异议',
+                            'petitioning', 300, '2024-11-18T00:00:00Z', '业主联名') RETURNING id
+                    """).first(decodingColumn: "id", as: Int64.self)!
+                try await db.raw("""
+                    INSERT INTO audit_signatures (id, audit_id, household_key, building, room, name_masked, phone_masked, verified, signed_at, address)
+                    VALUES (1, \(bind: id), 'k', '1号楼', '101', '张*', '138****0000', 0, '2024-11-18T00:00:00Z', 'x')
+                    """).run()
+                return id
+            }
+            let ids = ["audits": bAudit, "auditor-orgs": bOrg, "demonstrations": bDemonstration, "letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
                        "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign, "plans": bPlan, "visits": bVisit, "inspectors": bInspector,
                        "cross": bRound, "groups": bGroup]
             var exercised = 0

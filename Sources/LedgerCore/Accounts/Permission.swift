@@ -19,6 +19,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case recordEnforcement
     case superviseRegions, answerSupervision
     case nominateDemonstration, confirmDemonstration
+    // 第三方审计
+    case viewAudits, requestAudit, verifyPetition, decideAudit, fileAuditReport
     // Credit (企业信用)
     case viewCredit, objectToCredit
     case viewInspectionPlans, planSpotChecks
@@ -63,6 +65,11 @@ public enum Permission: String, Sendable, CaseIterable {
         case .answerSupervision: "答复上级的提醒函、督办函"
         case .nominateDemonstration: "推荐示范小区"
         case .confirmDemonstration: "认定示范小区（市级）"
+        case .viewAudits: "查看第三方审计"
+        case .requestAudit: "对公示提出异议并申请审计（业委会）"
+        case .verifyPetition: "核实业主联名签名"
+        case .decideAudit: "决定审计申请、委托审计机构"
+        case .fileAuditReport: "填报审计发现和审计报告"
         case .viewCredit: "查看企业信用"
         case .objectToCredit: "对信用记录提出异议或申请信用修复"
         case .viewInspectionPlans: "查看抽查计划"
@@ -89,18 +96,19 @@ extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .admin:
-            Set(Permission.allCases).subtracting([.answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection, .answerSupervision,
+            Set(Permission.allCases).subtracting([.requestAudit, .fileAuditReport, .answerQuestions, .explainWarning, .rectifyProblem, .fileSelfInspection, .answerSupervision,
                                                    .decideTransferredComplaint, .decideReferredProblem, .objectToCredit])
         case .regulator:
             Self.officialReading.union([.editRegistry, .acknowledgeWarning, .resolveWarning, .dismissWarning, .escalateWarning,
                                         .setWarningParameters, .intakeComplaint, .handleComplaint, .createProblem, .verifyRectification,
                                         .referProblem, .noteProblem, .recordEnforcement, .manageCampaigns, .reportCampaignTasks,
                                         .setRegionSettings, .manageAccounts, .planSpotChecks, .editChecklist, .judgeSelfInspection,
-                                        .superviseRegions, .answerSupervision, .nominateDemonstration, .confirmDemonstration, .recordDecision])
+                                        .superviseRegions, .answerSupervision, .nominateDemonstration, .confirmDemonstration, .recordDecision,
+                                        .verifyPetition, .decideAudit])
         case .street:
             Self.officialReading.union([.acknowledgeWarning, .resolveWarning, .escalateWarning, .intakeComplaint, .handleComplaint,
                                         .createProblem, .verifyRectification, .noteProblem, .reportCampaignTasks, .planSpotChecks,
-                                        .judgeSelfInspection, .answerSupervision, .nominateDemonstration, .recordDecision])
+                                        .judgeSelfInspection, .answerSupervision, .nominateDemonstration, .recordDecision, .verifyPetition])
         case .department:
             Self.officialReading.union([.decideTransferredComplaint, .decideReferredProblem, .reportCampaignTasks, .answerSupervision])
         case .oversight:
@@ -109,18 +117,18 @@ extension Role {
             Self.officialReading.subtracting([.viewComplaints])
         case .company:
             [.viewRegistry, .viewCompanies, .viewFilings, .fileDisclosure, .answerQuestions, .viewWarnings, .acknowledgeWarning,
-             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection, .viewCredit, .objectToCredit]
+             .explainWarning, .viewProblems, .rectifyProblem, .viewSelfInspections, .fileSelfInspection, .viewCredit, .objectToCredit, .viewAudits]
         case .committee:
-            [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems, .recordDecision]
+            [.viewRegistry, .viewCompanies, .viewFilings, .viewWarnings, .viewProblems, .recordDecision, .viewAudits, .requestAudit]
         case .auditor:
-            []
+            [.viewAudits, .fileAuditReport]
         }
     }
 
     /// What every official of a region may read.
     static let officialReading: Set<Permission> = [
         .viewRegistry, .viewCompanies, .viewRegions, .viewFilings, .viewWarnings, .viewComplaints, .viewProblems,
-        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections, .viewCredit,
+        .viewDashboard, .viewReports, .viewCampaigns, .viewInspectionPlans, .viewSelfInspections, .viewCredit, .viewAudits,
     ]
 }
 

@@ -113,6 +113,8 @@ public struct Dashboard: Sendable {
         public var credit: CreditSummary = .empty
         /// 示范小区 per child region against its target (`Demonstrations`).
         public var demonstrations: [Demonstrations.Progress] = []
+        /// 第三方审计 in the region (`Audits`).
+        public var audits = AuditFigures()
     }
 
     let database: Database
@@ -178,6 +180,9 @@ public struct Dashboard: Sendable {
         let (progress, kpi) = try await database.read { db in try await Demonstrations.kpi(region: region, on: db) }
         view.demonstrations = progress
         view.kpis.append(kpi)
+        let (audits, auditKPI) = try await database.read { db in try await Audits.kpi(regionPath: region.path, on: db) }
+        view.audits = audits
+        view.kpis.append(auditKPI)
         await cache.put(key, stamp: stamp, view: view)
         return view
     }

@@ -16,6 +16,8 @@ public struct DemoGenerator: Sendable {
         public var disclosureQuarters = 8
         /// Complaints, the warning run, problems and the escalation ladder after loading (the benchmark's bare registry skips them).
         public var followUp = true
+        /// Where uploaded files go (the demo's audit report); the server's files directory.
+        public var filesDirectory = NSTemporaryDirectory() + "ledger-files"
         public init() {}
     }
 
@@ -41,6 +43,8 @@ public struct DemoGenerator: Sendable {
         public let truth: [DemoTruth]
         /// The estates each spot-check plan had to include (open W03, complaints in the period, cases from above).
         public var forcedInclusions: [DemoForcedInclusion] = []
+        /// The duplicate account registration the demo attempted, and its refusal.
+        public var refusedAccounts: [DemoRefusedAccount] = []
     }
 
     /// Loads everything in one transaction and returns the demo logins and the planted truth.
@@ -74,6 +78,7 @@ public struct DemoGenerator: Sendable {
         }
         let registryTruth = options.disclosureQuarters > 0 ? disclosures.registryTruth(current: current) : []
         var forcedInclusions: [DemoForcedInclusion] = []
+        var refusedAccounts: [DemoRefusedAccount] = []
         // Self-inspections before any rule runs (and in the benchmark's registry too, so that W16 finds only the few missing).
         let selfInspections = DemoSelfInspections(database: database, clock: clock)
         if options.disclosureQuarters > 0 { truth += try await selfInspections.load(seed: options.seed) }
@@ -84,9 +89,10 @@ public struct DemoGenerator: Sendable {
             try await selfInspections.recordOneFalse()
             try await DemoCredit(database: database, clock: clock).run()
             try await DemoDemonstrations(database: database, clock: clock).run()
+            refusedAccounts = try await DemoAudits(database: database, clock: clock, filesDirectory: options.filesDirectory).run()
         }
         return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) },
-                      forcedInclusions: forcedInclusions)
+                      forcedInclusions: forcedInclusions, refusedAccounts: refusedAccounts)
     }
 }
 

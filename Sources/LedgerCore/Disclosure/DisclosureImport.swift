@@ -11,10 +11,10 @@ public struct DisclosureImport: Sendable {
         "场地租赁": "income.venue_rental", "通信基站": "income.telecom", "快递柜": "income.locker", "充电桩": "income.ev_charging",
         "其他收入": "income.other", "经营成本": "cost", "业主分成": "ownersShare", "企业分成": "companyShare",
         "经营支出": "expenditure", "支出说明": "expenditureDescription", "决议依据": "decision", "转存金额": "transferAmount",
-        "转存日期": "transferDate", "期初余额": "openingBalance", "联系人": "contactName", "联系电话": "contactPhone",
+        "转存日期": "transferDate", "转存账户": "transferTarget", "期初余额": "openingBalance", "联系人": "contactName", "联系电话": "contactPhone",
         "公示开始": "displayFrom", "公示截止": "displayUntil", "更正原因": "reason",
     ]
-    public static let template = "小区编号,年度,季度,停车费,电梯广告,其他广告,场地租赁,通信基站,快递柜,充电桩,其他收入,经营成本,业主分成,企业分成,经营支出,支出说明,决议依据,转存金额,转存日期,期初余额,联系人,联系电话,公示开始,公示截止,更正原因\r\n"
+    public static let template = "小区编号,年度,季度,停车费,电梯广告,其他广告,场地租赁,通信基站,快递柜,充电桩,其他收入,经营成本,业主分成,企业分成,经营支出,支出说明,决议依据,转存金额,转存日期,转存账户,期初余额,联系人,联系电话,公示开始,公示截止,更正原因\r\n"
 
     let database: Database
     let clock: any LedgerClock
@@ -81,9 +81,21 @@ public struct DisclosureImport: Sendable {
             expenditures: has("expenditure")
                 ? [.init(description: has("expenditureDescription") ? row["expenditureDescription"]! : "经营支出", amount: row["expenditure"]!,
                          decision: row["decision"] ?? "")] : [],
-            transfer: has("transferAmount") || has("transferDate") ? .init(amount: row["transferAmount"] ?? "", date: row["transferDate"] ?? "") : nil,
+            transfer: has("transferAmount") || has("transferDate")
+                ? .init(amount: row["transferAmount"] ?? "", date: row["transferDate"] ?? "", target: Self.transferTarget(row["transferTarget"])) : nil,
             openingBalance: row["openingBalance"] ?? "",
             contact: .init(name: row["contactName"] ?? "", phone: row["contactPhone"] ?? ""),
             display: .init(from: row["displayFrom"] ?? "", until: row["displayUntil"] ?? ""))
+    }
+
+    /// The 转存账户 column: 公共收益专户 (or empty) is the dedicated account, 维修资金专户 the maintenance fund; the codes
+    /// themselves are accepted too, and anything else is passed on for the checks to refuse with its field.
+    static func transferTarget(_ text: String?) -> String? {
+        let value = (text ?? "").trimmingCharacters(in: .whitespaces)
+        switch value {
+        case "", "公共收益专户", "专户", "dedicated": return nil
+        case "维修资金专户", "维修资金", "专项维修资金", "maintenance_fund": return "maintenance_fund"
+        default: return value
+        }
     }
 }

@@ -36,6 +36,18 @@ public struct PersonalDataRetention: Sendable {
                 SELECT id FROM complaints WHERE status = 'closed' AND closed_at < \(bind: cutoff) AND personal_erased_at IS NULL
                 AND (complainant_name IS NOT NULL OR complainant_phone IS NOT NULL)
                 """).all(decodingColumn: "id", as: Int64.self)
+            // Petition signers of audits closed or exempted before the cutoff: name, phone, building and room go; the
+            // household key (a digest) stays so the count the decision rested on can still be shown.
+            let petitions = try await db.raw("""
+                SELECT id FROM audits WHERE origin = 'petition' AND status IN ('closed', 'exempted')
+                AND COALESCE(closed_at, decided_at) < \(bind: cutoff)
+                """).all(decodingColumn: "id", as: Int64.self)
+            for chunk in stride(from: 0, to: petitions.count, by: 500).map({ Array(petitions[$0..<min($0 + 500, petitions.count)]) }) {
+                try await db.raw("""
+                    UPDATE audit_signatures SET name_masked = NULL, phone_masked = NULL, building = NULL, room = NULL,
+                    personal_erased_at = \(bind: Timestamp.storage(now)) WHERE audit_id IN (\(binds: chunk)) AND personal_erased_at IS NULL
+                    """).run()
+            }
             guard !ids.isEmpty else { return 0 }
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 try await db.raw("""

@@ -15,6 +15,7 @@ struct PublicController {
     let selfInspections: SelfInspections
     let decisions: OwnerDecisions
     var demonstrations: Demonstrations?
+    var audits: Audits? = nil
     let publicBaseURL: String?
     let renderer: Renderer
     let clock: any LedgerClock
@@ -86,6 +87,7 @@ struct PublicController {
         model.selfInspections = try await selfInspections.publicResults(estateId: estate.id).map(PublicSelfInspectionRow.init)
         model.hasSelfInspections = !model.selfInspections.isEmpty
         model.isDemonstration = try await demonstrations?.isConfirmed(estateId: estate.id) ?? false
+        if let audits { model.audits = try await PublicAuditSection.load(estateId: estate.id, from: audits) }
         return renderer.render(.publicEstate, model, status: status)
     }
 

@@ -25,6 +25,7 @@ public enum RoutePermissions {
         ("/accounts", .manageAccounts),
         ("/audit", .readAuditLog),
         ("/credit", .viewCredit),
+        ("/audits", .viewAudits),
     ]
 
     /// The permission a signed-in path needs, if any (the longest matching prefix wins).

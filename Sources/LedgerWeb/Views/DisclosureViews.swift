@@ -125,6 +125,8 @@ struct PublicEstatePage: Sendable {
     var hasSelfInspections = false
     /// Confirmed by the city as a 示范小区.
     var isDemonstration = false
+    /// 第三方审计: open petitions and results (`public-audits` partial).
+    var audits: PublicAuditSection?
 }
 
 struct NoticePage: Sendable {

@@ -33,7 +33,7 @@ struct Layout: Sendable {
         ("季度公示", "/filings", .viewFilings), ("预警处置", "/warnings", .viewWarnings), ("投诉举报", "/complaints", .viewComplaints),
         ("问题整改", "/problems", .viewProblems), ("自查自纠", "/self-inspections", .viewSelfInspections), ("专项整治", "/campaigns", .viewCampaigns),
         ("监督检查", "/inspections", .viewInspectionPlans), ("交叉检查", "/inspections/cross", .viewInspectionPlans), ("督办通报", "/supervision", .viewDashboard),
-        ("示范小区", "/demonstrations", .viewDashboard),
+        ("示范小区", "/demonstrations", .viewDashboard), ("第三方审计", "/audits", .viewAudits),
         ("报表", "/reports", .viewReports),
         ("物业企业", "/companies", .viewCompanies), ("信用管理", "/credit", .viewCredit), ("行政区划", "/regions", .viewRegions), ("批量导入", "/import", .editRegistry),
         ("时限与参数", "/settings", .setRegionSettings), ("账号管理", "/accounts", .manageAccounts), ("审计日志", "/audit", .readAuditLog),

@@ -48,6 +48,11 @@ enum Template: String, CaseIterable, Sendable {
     case accountRegister = "account-register"
     case accounts
     case audit
+    case audits
+    case auditDetail = "audit-detail"
+    case auditorOrgs = "auditor-orgs"
+    case publicPetition = "public-petition"
+    case publicPetitionNew = "public-petition-new"
     case campaign
     case campaigns
     case cases
@@ -118,7 +123,7 @@ enum Template: String, CaseIterable, Sendable {
     case warnings
 
     /// Partials the pages include.
-    static let partials = ["base", "case-list", "cell", "field", "import-errors", "pager", "public-self-inspections", "sheet", "vouchers"]
+    static let partials = ["base", "case-list", "cell", "field", "import-errors", "pager", "public-audits", "public-self-inspections", "sheet", "vouchers"]
 }
 
 public enum TemplateError: Error, CustomStringConvertible {
