@@ -153,7 +153,7 @@ struct DemoPlan {
             login("jiandu", "行风监督员", .supervisor, region: "350100", "福州市"),
             login("company", company.name, .company, company: company.id, company.name),
             login("committee", "\(gulouEstate.name)业委会", .committee, estate: gulouEstate.id, gulouEstate.name),
-            login("auditor", "福建闽信会计师事务所", .auditor, "（尚无审计委托）"),
+            login("auditor", "福建闽信会计师事务所", .auditor, "本机构受托的审计（/audits）"),
         ]
     }
 
