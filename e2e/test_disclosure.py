@@ -48,7 +48,11 @@ def test_file_fix_publish_and_read_publicly(browsers):
 
     set_value(company, "ownersShare", "8820.00")
     click(company, "#publish")
-    assert company.path().startswith(f"/public/estates/{estate_id}"), "publishing lands on the public page"
+    # Nothing is public yet: the confirmation page shows what will be.
+    assert "/confirm" in company.path(), "publishing goes through the confirmation page"
+    assert "18,600.00" in company.element("#confirm-preview").text and not company.has("#correction-summary")
+    click(company, "#confirm-publish")
+    assert "第1版已发布公示" in company.element("#filing-notice").text
 
     # An anonymous visitor reads it, with its leaf hash, and prints the notice.
     public = browsers()
@@ -63,3 +67,43 @@ def test_file_fix_publish_and_read_publicly(browsers):
         public.element("#notice-qr svg").screenshot(str(image))
         decoded = subprocess.run([ZBARIMG, "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True).stdout.strip()
     assert decoded == public.url(f"/public/estates/{estate_id}")
+
+
+def test_a_correction_is_confirmed_line_by_line_and_the_notice_says_so(browsers):
+    company = browsers()
+    company.login("company")
+    company.open("/filings?quarter=2024Q3&state=missing")
+    links = [a.get_attribute("href") for a in company.elements("#filing-table a.button")]
+    assert len(links) >= 2, "the company should have a second quarter left to file"
+    company.driver.get(links[1])
+    company.wait_loaded()
+    estate_id = links[1].split("/disclosures/")[0].rstrip("/").split("/")[-1]
+    for name, value in [("income.0.description", "地面临时停车费"), ("income.0.amount", "1000.00"), ("ownersShare", "700.00"),
+                        ("companyShare", "300.00"), ("openingBalance", "100.00"), ("contactName", "王经理"), ("contactPhone", "0591-87654321")]:
+        set_value(company, name, value)
+    click(company, "#publish")
+    click(company, "#confirm-publish")
+    assert "第1版已发布公示" in company.element("#filing-notice").text
+
+    # The correction: a reason is required and every error comes at once; then the difference is shown before publishing.
+    company.open(f"/estates/{estate_id}/disclosures/2024/3")
+    set_value(company, "income.0.amount", "1200.00")
+    set_value(company, "ownersShare", "840.00")
+    set_value(company, "companyShare", "360.00")
+    click(company, "#publish")
+    assert company.element("[name='reason'] + .field-error").text
+    set_value(company, "reason", "停车费漏记一笔200元")
+    click(company, "#publish")
+    assert company.element("#confirm-title").text.startswith("确认发布更正（第2版）")
+    changes = company.element("#confirm-changes").text
+    assert "1,000.00" in changes and "1,200.00" in changes
+    assert company.element("#confirm-reason").text == "停车费漏记一笔200元"
+    click(company, "#confirm-publish")
+    assert "第2版已发布公示（更正）" in company.element("#filing-notice").text
+
+    public = browsers()
+    public.open(f"/public/estates/{estate_id}/notice/2024/3")
+    assert "更正" in public.element("#notice-correction").text
+    assert "停车费漏记一笔200元" in public.element("#notice-correction-note").text
+    public.open(f"/public/estates/{estate_id}")
+    assert "更正（第2版）" in public.element("#q-2024-3").text

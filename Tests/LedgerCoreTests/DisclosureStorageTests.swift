@@ -20,12 +20,13 @@ import Testing
             // MUT
             try await repo.saveDraft(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), scope: company)
             let first = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: nil, reason: nil, scope: company)
-            await #expect(throws: LedgerError.self) {
+            await #expect(throws: FieldErrors.self) {
                 _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), reason: nil, scope: company)
             }
             var corrected = DisclosureSamples.valid()
             corrected.income[0].amount = "18700.00"
             corrected.distribution = .init(ownersShare: "13090.00", companyShare: "5610.00")
+            corrected.display = .init(from: "2024-11-19", until: "2024-12-20")   // a correction is displayed afresh
             let second = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: corrected, reason: "停车费漏记一笔", scope: company)
             // validation
             #expect(first.version == 1 && first.leafIndex == 0)
@@ -220,6 +221,43 @@ extension DisclosureStorageTests {
                 }
             }
             #expect(targets == ["maintenance_fund", nil])
+        }
+    }
+}
+
+extension DisclosureStorageTests {
+    /// A correction is displayed afresh: its period may not start before the day it is published (the first version's
+    /// period may be long over), every error comes at once with the missing reason, and the preview shows the version as
+    /// it will read next to the one it corrects, without publishing anything.
+    @Test(arguments: kinds)
+    func aCorrectionNeedsAFreshDisplayPeriodAndIsPreviewedFirst(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let repo = DisclosureRepository(database: database, clock: world.clock)
+            let company = world.a.users[.company]!.scope
+            _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: DisclosureSamples.valid(), reason: nil, scope: company)
+            var corrected = DisclosureSamples.valid()
+            corrected.income[0].amount = "18700.00"
+            corrected.distribution = .init(ownersShare: "13090.00", companyShare: "5610.00")
+            // The old period (2024-07-05 to 2024-08-05) and no reason: both refused at once.
+            do {
+                _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: corrected, reason: "", scope: company)
+                Issue.record("a correction under an expired display period was published")
+            } catch let errors as FieldErrors {
+                #expect(Set(errors.items.compactMap(\.field)) == ["reason", "display.from"])
+            }
+            corrected.display = .init(from: "2024-11-19", until: "2024-12-20")
+            try await repo.saveDraft(estateId: world.a.estate.id, quarter: Self.q2, document: corrected, scope: company)
+            let before = try await world.fingerprint()
+            let preview = try await repo.preview(estateId: world.a.estate.id, quarter: Self.q2, reason: "停车费漏记一笔", scope: company)
+            #expect(preview.entry.version.version == 2 && preview.entry.version.incomeFen == 2_470_000)
+            #expect(preview.previous?.version.version == 1 && preview.previous?.version.incomeFen == 2_460_000)
+            #expect(try await world.fingerprint() == before, "previewing writes nothing")
+            await #expect(throws: LedgerError.self) {
+                _ = try await repo.preview(estateId: world.a.estate.id, quarter: Self.q2, reason: "", scope: world.b.users[.company]!.scope)
+            }
+            let published = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q2, document: nil, reason: "停车费漏记一笔", scope: company)
+            #expect(published.version == 2 && published.displayFrom == "2024-11-19")
         }
     }
 }

@@ -207,7 +207,9 @@ import Testing
             world.clock.set(Timestamp.parse("2024-11-05T02:00:00Z")!)
             _ = try await repo.publish(estateId: world.b.estate.id, quarter: Self.q3, document: DisclosureSamples.valid(), reason: nil,
                                        scope: world.b.users[.company]!.scope)
-            _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q3, document: DisclosureSamples.valid(), reason: "更正",
+            var reshown = DisclosureSamples.valid()
+            reshown.display = .init(from: "2024-11-05", until: "2024-12-06")   // a correction is displayed afresh
+            _ = try await repo.publish(estateId: world.a.estate.id, quarter: Self.q3, document: reshown, reason: "更正",
                                        scope: world.a.users[.company]!.scope)
             world.clock.set(now)
             // MUT

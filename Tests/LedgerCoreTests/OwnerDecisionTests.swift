@@ -6,6 +6,13 @@ import Testing
 
 /// The owners' decision register, rule W07 against it, and transfers to the 维修资金专户 (W05) — docs/design.md §24.
 @Suite struct OwnerDecisionTests {
+    /// A correction is displayed afresh from the day it is published (the world's today, 2024-11-19).
+    static func reshown(_ document: DisclosureDocument) -> DisclosureDocument {
+        var document = document
+        document.display = .init(from: "2024-11-19", until: "2024-12-20")
+        return document
+    }
+
     static let kinds = TestDatabase.available
     static let q3 = Quarter(year: 2024, quarter: 3)!
 
@@ -116,7 +123,7 @@ import Testing
             #expect(finding?.contains("不是本小区登记的决议") == true, "\(finding ?? "nil")")
             // A correction citing free words instead of a register number is still not covered: the warning stays open.
             _ = try await DisclosureRepository(database: database, clock: world.clock)
-                .publish(estateId: world.a.estate.id, quarter: Self.q3, document: Self.filing(decision: "2024年第2次业主大会决议"), reason: "更正决议依据",
+                .publish(estateId: world.a.estate.id, quarter: Self.q3, document: Self.reshown(Self.filing(decision: "2024年第2次业主大会决议")), reason: "更正决议依据",
                          scope: world.a.users[.company]!.scope)
             #expect(try await Self.detail(world, "W07") != nil)
             let words = DecisionCoverage.uncovered([Self.q3: [.init(amountFen: 100, decision: "2024年第2次业主大会决议")]], decisions: [:])

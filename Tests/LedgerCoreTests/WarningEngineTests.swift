@@ -39,7 +39,7 @@ import Testing
             #expect(second.opened == 0 && second.closed == 0 && second.unchanged == keys.count)
             // A correction with revenue removes the cause: the run on publishing closes W03 with its reason.
             var corrected = DisclosureSamples.valid()
-            corrected.display = .init(from: "2024-10-05", until: "2024-11-05")
+            corrected.display = .init(from: "2024-11-19", until: "2024-12-20")   // a correction is displayed afresh
             _ = try await repo.publish(estateId: world.a.estate.id, quarter: q3, document: corrected, reason: "补录收入", scope: company)
             let after = try await engine.openKeys()
             #expect(!after.contains("W03/\(world.a.estate.id)/2024Q3"))

@@ -60,6 +60,7 @@ import Testing
             var fixed = DisclosureSamples.valid()
             fixed.costs[0].amount = "6500.00"
             fixed.distribution = .init(ownersShare: "12670.00", companyShare: "5430.00")
+            fixed.display = .init(from: "2024-11-19", until: "2024-12-20")   // a correction is displayed afresh
             let noReason = try await client.execute(uri: "/api/v1/estates/\(estate)/disclosures/2024/2/publish", method: .post,
                                                     headers: harness.api(token), body: Self.body(fixed))
             #expect(noReason.status == .badRequest)
@@ -76,7 +77,7 @@ import Testing
             // The public page shows the latest version and its hash, without login; the history shows the change.
             let page = try await client.execute(uri: "/public/estates/\(estate)", method: .get)
             #expect(page.status == .ok)
-            #expect(page.text.contains("已更正，第2版"))
+            #expect(page.text.contains("更正（第2版）"))
             #expect(page.text.contains("6,500.00"))
             let history = try await client.execute(uri: "/public/estates/\(estate)/history/2024/2", method: .get)
             #expect(history.text.contains("成本少计"))

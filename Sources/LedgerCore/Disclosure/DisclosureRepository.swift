@@ -86,16 +86,11 @@ public struct DisclosureRepository: Sendable {
             guard let text else { throw LedgerError.invalid("document", code: "no_draft", "该季度没有可发布的草稿") }
             source = try JSONDecoder().decode(DisclosureDocument.self, from: Data(text.utf8))
         }
-        let content = try DisclosureChecks.parse(source)
-        try DisclosureChecks.checkPublishable(content, sentClosingBalance: source.closingBalance,
-                                              minimumDisplayDays: try await WarningParameters.displayDays(at: estate.regionPath, on: db))
         let previous = try await db.raw("""
             SELECT MAX(version) AS v FROM disclosure_versions WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
             AND quarter = \(bind: quarter.quarter)
             """).first(decodingColumn: "v", as: Int?.self) ?? nil
-        if previous != nil && reasonText.isEmpty {
-            throw LedgerError.invalid("reason", code: "reason_required", "该季度已公示，更正须填写更正原因；原公示保留可查")
-        }
+        let content = try await Self.validated(source, regionPath: estate.regionPath, correcting: previous != nil, reason: reasonText, at: at, on: db)
         let published = try await TransparencyLog.append(
             content: content, estate: estate, filer: filer ?? estate.companyId, quarter: quarter, version: (previous ?? 0) + 1,
             reason: previous == nil ? nil : reasonText, publisher: scope.username, at: at, on: db)
@@ -123,6 +118,66 @@ public struct DisclosureRepository: Sendable {
     /// The estate, if the scope may file its `quarter`: a quarter that has ended, filed by the company that owes it —
     /// the one that managed the estate on the quarter's last day (`EstateFigures.filer`), whether or not it manages
     /// it today — or by the admin for any estate a contract covered that day. Returns the estate and the company that owes the quarter.
+    /// Every reason a document cannot be published, at once: its fields, its balances and display period (the region's
+    /// minimum), and for a correction the reason and a display period that starts on or after the day it is published —
+    /// a correction shown under an expired period would mislead.
+    static func validated(_ source: DisclosureDocument, regionPath: String, correcting: Bool, reason: String, at: Date,
+                          on db: any SQLDatabase) async throws -> DisclosureContent {
+        var errors = FieldErrors()
+        var content: DisclosureContent?
+        do { content = try DisclosureChecks.parse(source) } catch let found as FieldErrors { errors = found }
+        if let parsed = content {
+            do {
+                try DisclosureChecks.checkPublishable(parsed, sentClosingBalance: source.closingBalance,
+                                                      minimumDisplayDays: try await WarningParameters.displayDays(at: regionPath, on: db))
+            } catch let found as FieldErrors { errors = FieldErrors(merging: errors, found) }
+        }
+        if correcting {
+            if reason.isEmpty { errors.add("reason", code: "reason_required", "该季度已公示，更正须填写更正原因；原公示保留可查") }
+            let today = Day(Timestamp.shanghaiDay(at))!
+            if let from = content?.displayFrom ?? Day(source.display?.from ?? ""), from < today {
+                errors.add("display.from", code: "correction_display_past",
+                           "更正版本须重新公示：公示开始不能早于发布当日（\(today)），并公示满规定天数")
+            }
+        }
+        try errors.throwIfAny()
+        return content!
+    }
+
+    /// What publishing the saved draft would make public, checked as publishing checks it (every error at once): the new
+    /// version as it would read, and the version it corrects (nil for a first publication).
+    public struct Preview: Sendable {
+        public let entry: DisclosureHistory.Entry
+        public let previous: DisclosureHistory.Entry?
+    }
+
+    public func preview(estateId: Int64, quarter: Quarter, reason: String?, scope: Scope) async throws -> Preview {
+        let at = clock.now()
+        let reasonText = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reasonText.count <= 500 else { throw LedgerError.invalid("reason", code: "too_long", "更正原因不能超过500个字符") }
+        let (content, estate, filer, previous) = try await database.read { db in
+            let (estate, filer) = try await Self.fileableEstate(estateId, quarter: quarter, scope: scope, at: at, on: db)
+            guard let text = try await db.raw("""
+                SELECT document FROM disclosure_drafts WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+                AND quarter = \(bind: quarter.quarter)
+                """).first(decodingColumn: "document", as: String.self) else {
+                throw LedgerError.invalid("document", code: "no_draft", "该季度没有可发布的草稿")
+            }
+            let source = try JSONDecoder().decode(DisclosureDocument.self, from: Data(text.utf8))
+            let previous = try await db.raw("""
+                SELECT MAX(version) AS v FROM disclosure_versions WHERE estate_id = \(bind: estateId) AND year = \(bind: quarter.year)
+                AND quarter = \(bind: quarter.quarter)
+                """).first(decodingColumn: "v", as: Int?.self) ?? nil
+            let content = try await Self.validated(source, regionPath: estate.regionPath, correcting: previous != nil, reason: reasonText, at: at, on: db)
+            return (content, estate, filer, previous)
+        }
+        let (header, lines) = TransparencyLog.version(content: content, estateId: estate.id, filer: filer ?? estate.companyId, quarter: quarter,
+                                                      version: (previous ?? 0) + 1, reason: previous == nil ? nil : reasonText,
+                                                      publisher: scope.username, publishedAt: Timestamp.storage(at), leafIndex: 0)
+        let before = previous == nil ? nil : try await DisclosureHistory(database: database).entry(estateId: estateId, quarter: quarter)
+        return Preview(entry: DisclosureHistory.Entry(version: header, lines: lines), previous: before)
+    }
+
     static func fileableEstate(_ estateId: Int64, quarter: Quarter, scope: Scope, at: Date,
                                on db: any SQLDatabase) async throws -> (Estate, filer: Int64?) {
         guard let estate = try await filingEstate(estateId, quarter: quarter, scope: scope, at: at, on: db) else { throw LedgerError.notFound("小区") }

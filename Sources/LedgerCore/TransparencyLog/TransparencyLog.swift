@@ -14,29 +14,18 @@ public struct TransparencyLog: Sendable {
     public init(database: Database) { self.database = database }
 
     /// Stores a new version and its lines, appends its leaf and records the new tree head (inside the caller's transaction).
-    static func append(
-        content: DisclosureContent, estate: Estate, filer: Int64?, quarter: Quarter, version: Int, reason: String?, publisher: String, at: Date,
-        on db: any SQLDatabase
-    ) async throws -> PublishedVersion {
-        if db.dialect.name == "postgresql" {
-            // One appender at a time across servers: leaf indexes and the frontier must not interleave.
-            try await db.raw("SELECT pg_advisory_xact_lock(7432002)").run()
-        }
-        let state = try await db.raw("SELECT size, frontier FROM log_state WHERE id = 1").first()!
-        let size = try state.decode(column: "size", as: Int.self)
-        guard var frontier = LogFrontier(size: size, encoded: try state.decode(column: "frontier", as: String.self)) else {
-            throw StorageError.migrationFailed("log_state", underlying: "corrupt frontier")
-        }
-        let now = Timestamp.storage(at)
+    /// A version's header and lines as `append` stores them (the publish confirmation page previews them too).
+    public static func version(content: DisclosureContent, estateId: Int64, filer: Int64?, quarter: Quarter, version: Int, reason: String?,
+                               publisher: String, publishedAt: String, leafIndex: Int) -> (PublishedVersion, [DisclosureLine]) {
         let header = PublishedVersion(
-            id: 0, estateId: estate.id, year: quarter.year, quarter: quarter.quarter, version: version, companyId: filer,
+            id: 0, estateId: estateId, year: quarter.year, quarter: quarter.quarter, version: version, companyId: filer,
             incomeFen: content.incomeTotal.fen, costFen: content.costTotal.fen, ownersShareFen: (content.ownersShare ?? .zero).fen,
             companyShareFen: (content.companyShare ?? .zero).fen, expenditureFen: content.expenditureTotal.fen,
             transferFen: content.transferAmount?.fen, transferDate: content.transferDate?.description,
             openingFen: (content.openingBalance ?? .zero).fen, closingFen: (content.closingBalance ?? .zero).fen,
             contactName: content.contactName, contactPhone: content.contactPhone,
             displayFrom: content.displayFrom?.description ?? "", displayUntil: content.displayUntil?.description ?? "",
-            reason: reason, publishedAt: now, publishedBy: publisher, leafIndex: size, leafHash: "",
+            reason: reason, publishedAt: publishedAt, publishedBy: publisher, leafIndex: leafIndex, leafHash: "",
             transferTarget: content.transferAmount == nil || content.transferTarget == .dedicated ? nil : content.transferTarget.rawValue,
             ratioDecision: content.ratioDecision.isEmpty ? nil : content.ratioDecision)
         var lines: [DisclosureLine] = []
@@ -51,6 +40,25 @@ public struct TransparencyLog: Sendable {
             lines.append(.init(versionId: 0, kind: "expenditure", position: i, category: nil, description: line.description,
                                amountFen: line.amount.fen, decision: line.decision))
         }
+        return (header, lines)
+    }
+
+    static func append(
+        content: DisclosureContent, estate: Estate, filer: Int64?, quarter: Quarter, version: Int, reason: String?, publisher: String, at: Date,
+        on db: any SQLDatabase
+    ) async throws -> PublishedVersion {
+        if db.dialect.name == "postgresql" {
+            // One appender at a time across servers: leaf indexes and the frontier must not interleave.
+            try await db.raw("SELECT pg_advisory_xact_lock(7432002)").run()
+        }
+        let state = try await db.raw("SELECT size, frontier FROM log_state WHERE id = 1").first()!
+        let size = try state.decode(column: "size", as: Int.self)
+        guard var frontier = LogFrontier(size: size, encoded: try state.decode(column: "frontier", as: String.self)) else {
+            throw StorageError.migrationFailed("log_state", underlying: "corrupt frontier")
+        }
+        let now = Timestamp.storage(at)
+        let (header, lines) = Self.version(content: content, estateId: estate.id, filer: filer, quarter: quarter, version: version, reason: reason,
+                                           publisher: publisher, publishedAt: now, leafIndex: size)
         let leafHash = LogEntry(version: header, lines: lines).leafHash
         frontier.append(leafHash)
         let id = try await db.raw("""

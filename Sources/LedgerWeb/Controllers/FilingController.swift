@@ -17,6 +17,8 @@ struct FilingController {
         router.get("/filings", use: list)
         router.get("/estates/:id/disclosures/:year/:quarter", use: form)
         router.post("/estates/:id/disclosures/:year/:quarter", use: submit)
+        router.get("/estates/:id/disclosures/:year/:quarter/confirm", use: confirmPage)
+        router.post("/estates/:id/disclosures/:year/:quarter/publish", use: publish)
         router.get("/filings/import", use: importPage)
         router.post("/filings/import", use: importFile)
         router.get("/filings/template.csv", use: template)
@@ -118,14 +120,18 @@ struct FilingController {
         try scope.require(.fileDisclosure)
         let latest = try await history.entry(estateId: estateId, quarter: quarter)
         var document = try await repository.draft(estateId: estateId, quarter: quarter, scope: scope)
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
         if document == nil, let latest {
             document = LogEntry(version: latest.version, lines: latest.lines).disclosure
             document?.closingBalance = nil
+            // A correction is displayed afresh from the day it is published (the old period may have ended).
+            document?.display = .init(from: today.description, until: today.adding(days: 31).description)
         }
-        let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let fresh = DisclosureDocument(display: .init(from: today.description, until: today.adding(days: 31).description))
+        let published = request.uri.queryParameters["published"].flatMap { Int(String($0)) }
+        let notice = published.map { "第\($0)版已发布公示\($0 > 1 ? "（更正）" : "")：公众已可在公示页查看，可打印公示牌张贴。" }
         return try await page(context, estate: estate, quarter: quarter, document: document ?? fresh, errors: FieldErrors(),
-                    version: latest?.version.version ?? 0, notice: nil, reason: "")
+                    version: latest?.version.version ?? 0, notice: notice, reason: "", justPublished: published != nil)
     }
 
     /// Saves, publishes, or adds blank rows (the no-script way to grow the form).
@@ -144,8 +150,11 @@ struct FilingController {
         }
         do {
             if action == "publish" {
-                let published = try await repository.publish(estateId: estateId, quarter: quarter, document: document, reason: reason, scope: scope)
-                return .redirect(to: "/public/estates/\(estateId)#q-\(published.year)-\(published.quarter)", type: .normal)
+                // Publishing goes through the confirmation page: the draft is saved and checked here (every error at once).
+                try await repository.saveDraft(estateId: estateId, quarter: quarter, document: document, scope: scope)
+                _ = try await repository.preview(estateId: estateId, quarter: quarter, reason: reason, scope: scope)
+                let query = reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : "?reason=\(reason.urlQueryEncoded)"
+                return .redirect(to: "/estates/\(estateId)/disclosures/\(quarter.year)/\(quarter.quarter)/confirm\(query)", type: .normal)
             }
             try await repository.saveDraft(estateId: estateId, quarter: quarter, document: document, scope: scope)
             return try await page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version,
@@ -162,7 +171,8 @@ struct FilingController {
     }
 
     private func page(_ context: AppRequestContext, estate: Estate, quarter: Quarter, document: DisclosureDocument, errors: FieldErrors,
-                      version: Int, notice: String?, reason: String, blankRows: Int = 2, status: HTTPResponse.Status = .ok) async throws -> Response {
+                      version: Int, notice: String?, reason: String, blankRows: Int = 2, justPublished: Bool = false,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
         var model = FilingPage(layout: Layout(title: "\(estate.name) \(quarter.title)公示", context: context, section: "/filings"),
                                estate: estate, quarter: quarter, document: document, errors: errors, publishedVersion: version,
                                notice: notice, reason: reason, blankRows: blankRows)
@@ -171,7 +181,59 @@ struct FilingController {
             "\($0.reference) · \($0.kind.title)：\($0.subject)（有效期 \($0.period)" + ($0.amountFen.map { "，限额 \(Money(fen: $0).display) 元" } ?? "") + "）"
         }
         model.hasDecisionHints = !model.decisionHints.isEmpty
+        model.justPublished = justPublished
         return renderer.render(.filing, model, status: status)
+    }
+
+    /// What will become public, before it does: the version as it will read and, for a correction, the line-by-line
+    /// difference from the version it corrects and the reason. Any error sends the clerk back to the form.
+    @Sendable func confirmPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let (estateId, quarter) = try DisclosureAPI.target(context)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
+        let reason = String((request.uri.queryParameters["reason"].map(String.init) ?? "").prefix(500))
+        do {
+            let preview = try await repository.preview(estateId: estateId, quarter: quarter, reason: reason, scope: scope)
+            let changes = preview.previous.map { VersionDiff.changes(from: $0, to: preview.entry) } ?? []
+            let model = FilingConfirmPage(layout: Layout(title: "确认发布 · \(estate.name) \(quarter.title)", context: context, section: "/filings"),
+                                          estateId: estateId, estateName: estate.name, period: quarter.title, year: quarter.year, quarter: quarter.quarter,
+                                          version: preview.entry.version.version, correction: preview.previous != nil, reason: reason,
+                                          changes: changes, hasChanges: !changes.isEmpty, sheet: DisclosureSheet(preview.entry))
+            return renderer.render(.filingConfirm, model)
+        } catch let errors as FieldErrors {
+            return try await formWithErrors(context, estate: estate, quarter: quarter, errors: errors, reason: reason)
+        } catch let error as LedgerError where error.kind == .invalid {
+            var errors = FieldErrors()
+            errors.add(error)
+            return try await formWithErrors(context, estate: estate, quarter: quarter, errors: errors, reason: reason)
+        }
+    }
+
+    /// Publishes the checked draft; 303 to the form with the success message.
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let (estateId, quarter) = try DisclosureAPI.target(context)
+        let estate = try await repository.filingEstate(estateId, quarter: quarter, scope: scope)
+        let reason = context.form["reason"] ?? ""
+        do {
+            let published = try await repository.publish(estateId: estateId, quarter: quarter, document: nil, reason: reason, scope: scope)
+            return .redirect(to: "/estates/\(estateId)/disclosures/\(quarter.year)/\(quarter.quarter)?published=\(published.version)", type: .normal)
+        } catch let errors as FieldErrors {
+            return try await formWithErrors(context, estate: estate, quarter: quarter, errors: errors, reason: reason)
+        } catch let error as LedgerError where error.kind == .invalid {
+            var errors = FieldErrors()
+            errors.add(error)
+            return try await formWithErrors(context, estate: estate, quarter: quarter, errors: errors, reason: reason)
+        }
+    }
+
+    private func formWithErrors(_ context: AppRequestContext, estate: Estate, quarter: Quarter, errors: FieldErrors, reason: String) async throws -> Response {
+        let scope = try context.scope()
+        let latest = try await history.entry(estateId: estate.id, quarter: quarter)
+        let document = try await repository.draft(estateId: estate.id, quarter: quarter, scope: scope)
+            ?? latest.map { LogEntry(version: $0.version, lines: $0.lines).disclosure } ?? DisclosureDocument()
+        return try await page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: latest?.version.version ?? 0,
+                              notice: nil, reason: reason, status: .badRequest)
     }
 
     /// `2024Q2` → the quarter.

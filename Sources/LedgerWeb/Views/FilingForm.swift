@@ -57,6 +57,22 @@ struct FilingForm: Sendable {
 }
 
 /// The filing page's view model.
+/// The confirmation before publishing (docs/design.md §5.3).
+struct FilingConfirmPage: Sendable {
+    let layout: Layout
+    let estateId: Int64
+    let estateName: String
+    let period: String
+    let year: Int
+    let quarter: Int
+    let version: Int
+    let correction: Bool
+    let reason: String
+    let changes: [VersionDiff.Change]
+    let hasChanges: Bool
+    let sheet: DisclosureSheet
+}
+
 struct FilingPage: Sendable {
     struct Cell: Sendable { let name: String; let value: String; let error: String? }
     struct Row: Sendable {
@@ -91,6 +107,8 @@ struct FilingPage: Sendable {
     /// The estate's decisions in force in the quarter (`D12 · 业主大会决议：…`), listed beside the expenditures.
     var decisionHints: [String] = []
     var hasDecisionHints = false
+    /// Just published (the notice links to the public page and the printable notice).
+    var justPublished = false
     let formErrors: [String]
     let hasErrors: Bool
 

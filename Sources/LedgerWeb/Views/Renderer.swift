@@ -89,6 +89,7 @@ enum Template: String, CaseIterable, Sendable {
     case estates
     case filing
     case filingImport = "filing-import"
+    case filingConfirm = "filing-confirm"
     case filings
     case home
     case importPage = "import"
