@@ -125,6 +125,12 @@ struct PublicEstatePage: Sendable {
     var hasSelfInspections = false
     /// Confirmed by the city as a 示范小区.
     var isDemonstration = false
+    /// The latest quarter, shown open with its summary; the earlier ones folded.
+    var latest: DisclosureSheet?
+    var earlier: [DisclosureSheet] = []
+    var hasEarlier = false
+    /// The question was received: the receipt shows beside the form.
+    var asked = false
 }
 
 struct NoticePage: Sendable {
