@@ -36,10 +36,14 @@ def test_login_shows_home_then_logout_ends_the_session(browser):
     assert not any(c["name"] == "ledger_session" and c["value"] for c in browser.driver.get_cookies()), \
         "the session cookie should be cleared"
 
-    for path in ("/", "/estates", "/estates/new", "/import"):
+    for path in ("/estates", "/estates/new", "/import"):
         browser.open(path)
         assert browser.path() == "/login", f"{path} after logout should need a new login, got {browser.driver.current_url}"
         assert not browser.has("#current-user")
+    # `/` without a session is the public portal, with the staff login one link away.
+    browser.open("/")
+    assert browser.path() == "/" and browser.has("#estate-search") and not browser.has("#current-user")
+    assert browser.has("a[href='/login']")
 
 
 def test_logout_invalidates_the_old_session_token(browsers):

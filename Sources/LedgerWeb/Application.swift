@@ -145,7 +145,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())
     AccountController(admin: AccountAdmin(database: db, clock: clock), twoFactor: TwoFactor(database: db, clock: clock, secrets: deps.secrets),
                       regions: regions, renderer: deps.renderer).addRoutes(to: protected)
-    HomeController(overview: RegistryOverview(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
+    // `/` is public: staff with a session get their home (through the same login checks), visitors the portal.
+    HomeController(overview: RegistryOverview(database: db, clock: clock), portal: PublicPortal(database: db, clock: clock),
+                   plans: InspectionPlans(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: router)
     EstateController(estates: estates, records: records, regions: regions,
                      questions: questions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)

@@ -99,20 +99,60 @@ import Testing
         }
     }
 
+    /// An office behind one router: a clerk who mistypes six times locks only their own account; a colleague at the
+    /// next desk still signs in from the same address.
     @Test(arguments: kinds)
-    func fiveFailuresFromOneAddressLockThatAddress(kind: TestDatabase.Kind) async throws {
+    func oneClerksTyposDoNotLockColleaguesOut(kind: TestDatabase.Kind) async throws {
         try await withDatabase(kind) { database in
             let world = try await World.build(in: database)
             let auth = Authenticator(database: database, clock: world.clock)
-            for name in ["u1", "u2", "u3", "u4", "u5"] {
-                await #expect(throws: LedgerError.self) {
-                    _ = try await auth.login(username: name, password: "x", address: "192.0.2.7", kind: .api)
+            for attempt in 1...6 {
+                await #expect(throws: LedgerError.self, "attempt \(attempt)") {
+                    _ = try await auth.login(username: "street-a", password: "typo-\(attempt)", address: "192.0.2.7", kind: .browser)
                 }
             }
-            await #expect(throws: LedgerError.self) {
-                _ = try await auth.login(username: "regulator-b", password: World.password, address: "192.0.2.7", kind: .api)
+            do {
+                _ = try await auth.login(username: "street-a", password: World.password, address: "192.0.2.7", kind: .browser)
+                Issue.record("the locked account signed in")
+            } catch let error as LedgerError {
+                #expect(error.code == "locked" && error.message.contains("该账号"), "\(error.message)")
             }
+            let (colleague, _) = try await auth.login(username: "regulator-a", password: World.password, address: "192.0.2.7", kind: .browser)
+            #expect(colleague.username == "regulator-a")
+        }
+    }
+
+    /// Fifty failures from one address in the window, spread over many accounts (password spraying), lock the address:
+    /// the fifty-first attempt, even with a right password, is refused without its password being checked; another
+    /// address is not affected, and the lock ends after fifteen minutes.
+    @Test(arguments: kinds)
+    func fiftyFailuresFromOneAddressLockThatAddress(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let checks = Mutex(0)
+            var policy = Authenticator.Policy()
+            #expect(policy.maxFailures == 5 && policy.maxAddressFailures == 50)
+            policy.verifyPassword = { password, hash in
+                checks.withLock { $0 += 1 }
+                return password == World.password && !hash.isEmpty
+            }
+            let auth = Authenticator(database: database, clock: world.clock, policy: policy)
+            for attempt in 1...50 {
+                await #expect(throws: LedgerError.self) {
+                    _ = try await auth.login(username: "user-\(attempt)", password: "x", address: "192.0.2.7", kind: .api)
+                }
+            }
+            #expect(checks.withLock { $0 } == 50, "the first fifty attempts reach the password check")
+            do {
+                _ = try await auth.login(username: "regulator-b", password: World.password, address: "192.0.2.7", kind: .api)
+                Issue.record("a locked address signed in")
+            } catch let error as LedgerError {
+                #expect(error.code == "locked" && error.message.contains("本网络"), "\(error.message)")
+            }
+            #expect(checks.withLock { $0 } == 50, "a locked address's attempt is not checked")
             _ = try await auth.login(username: "regulator-b", password: World.password, address: "192.0.2.8", kind: .api)
+            world.clock.advance(by: 15 * 60 + 1)
+            _ = try await auth.login(username: "regulator-b", password: World.password, address: "192.0.2.7", kind: .api)
         }
     }
 

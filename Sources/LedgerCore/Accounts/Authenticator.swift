@@ -9,7 +9,13 @@ public struct Authenticator: Sendable {
     public struct Policy: Sendable {
         public var idleTimeout: TimeInterval = 30 * 60
         public var absoluteLifetime: TimeInterval = 12 * 60 * 60
+        /// Attempts per account in a window before the account is locked.
         public var maxFailures = 5
+        /// Attempts per address in a window before the address is locked: an office shares one address behind its router,
+        /// so one clerk's typos (their account locks at `maxFailures`) must not lock every colleague out — while a guesser
+        /// spraying many accounts from one address is still stopped (docs/policy.md §13).
+        public var maxAddressFailures = 50
+        /// The counting window and the length of a lock, for accounts and addresses alike.
         public var lockDuration: TimeInterval = 15 * 60
         /// The password check (bcrypt); tests wrap it to count how many attempts reach it.
         public var verifyPassword: @Sendable (_ password: String, _ hash: String) -> Bool = { Bcrypt.verify($0, hash: $1) }
@@ -37,16 +43,19 @@ public struct Authenticator: Sendable {
     /// Checks the password and opens a session; returns the user and the session token (shown once, stored hashed).
     ///
     /// Every attempt is counted *before* the password is checked, in one atomic statement per throttle key, so parallel
-    /// guesses cannot all slip past the lock: at most `maxFailures` attempts per account and per address reach bcrypt in
-    /// a window, and the next ones are refused (429) until the lock ends. A successful login takes its own attempt back.
+    /// guesses cannot all slip past the lock: at most `maxFailures` attempts per account and `maxAddressFailures` per address
+    /// reach bcrypt in a window, and the next ones are refused (429) until the lock ends. A successful login takes its own
+    /// attempt back.
     /// An account with two-factor sign-in also needs `totp`: the authenticator's current code or an unused recovery code.
     public func login(username: String, password: String, totp: String? = nil, address: String, kind: SessionKind) async throws -> (User, String) {
         let now = clock.now()
         let userKey = "user:" + username.lowercased()
         let addressKey = "addr:" + address
-        if let until = try await countAttempt(keys: [userKey, addressKey], now: now) {
-            throw LedgerError(.locked, code: "locked",
-                              message: "登录失败次数过多，已锁定15分钟，请于 \(Timestamp.display(until)) 后再试")
+        if let (key, until) = try await countAttempt(keys: [(userKey, policy.maxFailures), (addressKey, policy.maxAddressFailures)], now: now) {
+            let minutes = Int(policy.lockDuration / 60)
+            throw LedgerError(.locked, code: "locked", message: key == userKey
+                ? "该账号登录失败次数过多，已锁定\(minutes)分钟，请于 \(Timestamp.display(until)) 后再试"
+                : "本网络登录失败次数过多，已锁定\(minutes)分钟，请于 \(Timestamp.display(until)) 后再试")
         }
         let row = try await database.read { db in
             try await db.raw("""
@@ -148,18 +157,18 @@ public struct Authenticator: Sendable {
         }
     }
 
-    /// Counts one attempt against each key in a single atomic upsert and returns the end of a lock, if any key is locked.
+    /// Counts one attempt against each key in a single atomic upsert and returns the locked key whose lock ends last, if
+    /// any key is locked.
     ///
     /// A key's count restarts when its window (`lockDuration` since the first attempt) has passed or its lock has ended;
-    /// the attempt that goes over `maxFailures` sets the lock, and a lock once set is never shortened or cleared here.
-    private func countAttempt(keys: [String], now: Date) async throws -> Date? {
+    /// the attempt that goes over the key's maximum sets the lock, and a lock once set is never shortened or cleared here.
+    private func countAttempt(keys: [(key: String, max: Int)], now: Date) async throws -> (String, Date)? {
         let at = Timestamp.storage(now)
         let windowStart = Timestamp.storage(now - policy.lockDuration)
         let lockEnd = Timestamp.storage(now + policy.lockDuration)
-        let max = policy.maxFailures
         return try await database.transaction { db in
-            var locked: [Date] = []
-            for key in keys {
+            var locked: [(String, Date)] = []
+            for (key, max) in keys {
                 let row = try await db.raw("""
                     INSERT INTO login_failures (throttle_key, failures, first_failed_at, locked_until)
                     VALUES (\(bind: key), 1, \(bind: at), NULL)
@@ -182,10 +191,10 @@ public struct Authenticator: Sendable {
                     RETURNING locked_until
                     """).first()
                 if let text = try row?.decode(column: "locked_until", as: String?.self), let until = Timestamp.parse(text), until > now {
-                    locked.append(until)
+                    locked.append((key, until))
                 }
             }
-            return locked.max()
+            return locked.max { $0.1 < $1.1 }
         }
     }
 

@@ -18,10 +18,13 @@ struct PublicComplaintController {
         router.get("/api/v1/complaints/track/:code", use: apiTrack)
     }
 
-    /// Step one: search the estate, choose the category, describe the problem.
+    /// Step one: search the estate, choose the category, describe the problem. `?estate=ID` (the estate page's
+    /// "投诉此小区") comes with that estate already chosen.
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = String((request.uri.queryParameters["q"] ?? "").prefix(50))
-        return try await formPage(context, query: query, values: ["q": query], errors: FieldErrors())
+        let query = request.formQuery("q", max: 50)
+        var values = ["q": query]
+        if let estate = Int64(request.formQuery("estate", max: 20)) { values["estate"] = "\(estate)" }
+        return try await formPage(context, query: query, values: values, errors: FieldErrors())
     }
 
     private func formPage(_ context: AppRequestContext, query: String, values: [String: String], errors: FieldErrors,
@@ -43,7 +46,7 @@ struct PublicComplaintController {
 
     /// Without `confirm`: checks the form and shows possible duplicates before filing. With it: files and shows the code.
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = context.form.fields
+        let fields = context.form.trimmedFields
         if fields["search"] != nil {
             return try await formPage(context, query: fields["q"] ?? "", values: fields, errors: FieldErrors())
         }
@@ -87,9 +90,16 @@ struct PublicComplaintController {
         }
     }
 
+    /// The tracking page. A code pasted with spaces or line breaks around it, or typed in lower case, is found: it is
+    /// trimmed and upper-cased here (and again in the core), and shown as it is stored.
     @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = String((request.uri.queryParameters["code"] ?? "").prefix(20))
+        let code = Self.normalised(request.formQuery("code", max: 40))
         return try await trackPage(context, code: code, filed: request.uri.queryParameters["filed"] == "1", notice: nil, error: nil)
+    }
+
+    /// A tracking code as stored: no surrounding or inner spaces (a paste may split it), upper case, at most 20 characters.
+    static func normalised(_ raw: String) -> String {
+        String(raw.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init).prefix(20)).uppercased()
     }
 
     private func trackPage(_ context: AppRequestContext, code: String, filed: Bool, notice: String?, error: String?,
@@ -106,9 +116,10 @@ struct PublicComplaintController {
 
     /// The complainant is not satisfied and asks for the complaint to be handled again.
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = context.form["code"] ?? ""
+        let code = Self.normalised(context.form["code"] ?? "")
         do {
-            try await complaints.reopen(code: code, reason: context.form["reason"] ?? "")
+            let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            try await complaints.reopen(code: code, reason: reason)
             return .redirect(to: "/public/complaints/track?code=\(code.urlQueryEncoded)", type: .normal)
         } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
             return try await trackPage(context, code: code, filed: false, notice: nil, error: error.message, status: .badRequest)

@@ -40,30 +40,35 @@ struct PublicController {
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// An owner questions an item (存疑); it shows on the public page once the company has answered.
+    /// An owner questions an item (存疑); it shows on the public page once the company has answered. The receipt and any
+    /// error appear beside the form (`#ask`), where the owner is looking.
     @Sendable func ask(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (estate, _) = try await publicEstate(context)
+        let fields = context.form.trimmedFields
         do {
-            _ = try await questions.ask(estateId: estate.id, QuestionInput(form: context.form), address: context.remoteAddress)
-            return .redirect(to: "/public/estates/\(estate.id)?asked=1#questions", type: .normal)
+            _ = try await questions.ask(estateId: estate.id, QuestionInput(quarter: fields["quarter"] ?? "", item: fields["item"] ?? "",
+                                                                           content: fields["content"] ?? ""),
+                                        address: context.remoteAddress)
+            return .redirect(to: "/public/estates/\(estate.id)?asked=1#ask", type: .normal)
         } catch let errors as FieldErrors {
-            return try await estatePage(context, estate: estate, notice: nil, questionErrors: errors, status: .badRequest)
+            return try await estatePage(context, estate: estate, asked: false, values: fields, questionErrors: errors, status: .badRequest)
         } catch let error as LedgerError where error.kind == .invalid || error.kind == .locked {
             var errors = FieldErrors()
             errors.add(error)
-            return try await estatePage(context, estate: estate, notice: nil, questionErrors: errors, status: error.kind == .locked ? .tooManyRequests : .badRequest)
+            return try await estatePage(context, estate: estate, asked: false, values: fields, questionErrors: errors,
+                                        status: error.kind == .locked ? .tooManyRequests : .badRequest)
         }
     }
 
-    /// Every quarter's latest version, with leaf hash and vouchers of the estate's disclosures.
+    /// The estate's public page, phone-first: the latest quarter open with its summary, earlier quarters folded, how to
+    /// verify folded, then inspections, answered questions and the question form.
     @Sendable func estate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (estate, _) = try await publicEstate(context)
-        let asked = request.uri.queryParameters["asked"] == "1"
-        return try await estatePage(context, estate: estate, notice: asked ? "存疑已提交。物业企业答复后，问题与答复将在本页公开。" : nil)
+        return try await estatePage(context, estate: estate, asked: request.uri.queryParameters["asked"] == "1")
     }
 
-    private func estatePage(_ context: AppRequestContext, estate: Estate, notice: String?, questionErrors: FieldErrors = FieldErrors(),
-                            status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func estatePage(_ context: AppRequestContext, estate: Estate, asked: Bool, values: [String: String] = [:],
+                            questionErrors: FieldErrors = FieldErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
         let place = try await regions.names(onPath: estate.regionPath).dropFirst().map(\.name).joined()
         let versions = try await history.publicVersions(estateId: estate.id)
         var sheets: [DisclosureSheet] = []
@@ -76,14 +81,19 @@ struct PublicController {
         let head = try await log.treeHead()
         let answered = try await questions.answered(estateId: estate.id)
         let inspected = try await inspections.publicResults(estateId: estate.id).map(PublicInspectionRow.init)
+        let chosenPeriod = values["quarter"] ?? ""
         var model = PublicEstatePage(
-            layout: Layout(title: "\(estate.name) 公共收益公示", context: context, notice: notice), estate: try await summary(estate, place: place),
+            layout: Layout(title: "\(estate.name) 公共收益公示", context: context), estate: try await summary(estate, place: place),
             quarters: sheets, empty: sheets.isEmpty, treeSize: head.size, treeRoot: head.rootHash,
             questions: answered.map(PublicEstatePage.QuestionRow.init), hasQuestions: !answered.isEmpty,
             inspections: inspected, hasInspections: !inspected.isEmpty,
-            periods: sheets.map { Option(value: "\($0.year)Q\($0.quarter)", label: $0.period, selected: false) },
-            item: Field("item", context.form.fields, questionErrors), content: Field("content", context.form.fields, questionErrors),
+            periods: sheets.map { Option(value: "\($0.year)Q\($0.quarter)", label: $0.period, selected: "\($0.year)Q\($0.quarter)" == chosenPeriod) },
+            item: Field("item", values, questionErrors), content: Field("content", values, questionErrors),
             questionError: questionErrors.items.first { $0.field != "item" && $0.field != "content" }?.message)
+        model.latest = sheets.first
+        model.earlier = Array(sheets.dropFirst())
+        model.hasEarlier = sheets.count > 1
+        model.asked = asked
         model.selfInspections = try await selfInspections.publicResults(estateId: estate.id).map(PublicSelfInspectionRow.init)
         model.hasSelfInspections = !model.selfInspections.isEmpty
         model.isDemonstration = try await demonstrations?.isConfirmed(estateId: estate.id) ?? false

@@ -127,6 +127,12 @@ struct PublicEstatePage: Sendable {
     var isDemonstration = false
     /// 第三方审计: open petitions and results (`public-audits` partial).
     var audits: PublicAuditSection?
+    /// The latest quarter, shown open with its summary; the earlier ones folded.
+    var latest: DisclosureSheet?
+    var earlier: [DisclosureSheet] = []
+    var hasEarlier = false
+    /// The question was received: the receipt shows beside the form.
+    var asked = false
 }
 
 struct NoticePage: Sendable {

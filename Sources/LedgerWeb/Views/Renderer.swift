@@ -104,8 +104,11 @@ enum Template: String, CaseIterable, Sendable {
     case notice
     case problem
     case problemForm = "problem-form"
+    case portal
     case publicCompany = "public-company"
     case publicCredit = "public-credit"
+    case publicDisclosures = "public-disclosures"
+    case publicEstates = "public-estates"
     case publicEstate = "public-estate"
     case publicHistory = "public-history"
     case publicInspectionPlan = "public-inspection-plan"
