@@ -150,6 +150,9 @@ import Testing
             }
             let plan = try await InspectionPlans(database: world.database, clock: world.clock)
                 .publish(.init(regionCode: world.a.county.code, year: 2024, seedSource: "双色球开奖号码"), scope: regulator)
+            let petition = try await Audits(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .startPetition(estateId: world.a.estate.id, year: "2024", quarter: "3", objection: "停车费偏低",
+                               signer: .init(name: "张三", building: "1号楼", room: "101", phone: "13800000000"), address: "192.0.2.9")
             let pages = harness.routes.filter { $0.method == .get && ($0.path == "/" || $0.path.hasPrefix("/public/")) }
                 .map(\.path).filter { !$0.hasSuffix(".txt") && !$0.hasPrefix("/public/vouchers/") }
             #expect(pages.count >= 10, "\(pages)")
@@ -163,6 +166,7 @@ import Testing
                     case ("id", "estates"): parts.append("\(world.a.estate.id)")
                     case ("id", "companies"): parts.append("\(world.a.company.id)")
                     case ("id", "inspection-plans"): parts.append("\(plan)")
+                    case ("id", "audit-petitions"): parts.append("\(petition)")
                     case ("year", _): parts.append("2024")
                     case ("quarter", _): parts.append("3")
                     default: parts.append("?")
