@@ -57,6 +57,7 @@ public struct Migrator: Sendable {
         M0024_CreateOwnerDecisions(),
         M0025_UniqueAccountNumbers(),
         M0026_CreateDemonstrations(),
+        M0028_CreatePublicStamps(),
     ]
 
     let database: Database
