@@ -2,7 +2,8 @@
 #
 #   make            = make test: install missing tools (as root), swift build, swift test, browser tests
 #   make e2e        browser tests only, against the already built debug binary
-#   make bench      release build, then the benchmark (make bench ARGS="...")
+#   make bench      release build, then the benchmark (make bench ARGS="...") and the HTTP figures (scripts/bench-http.sh)
+#   make bench-http only the HTTP figures: a release `ledger serve` in its own process, loaded by wrk
 #   make demo       demo data and server (make demo ARGS="--port 8081")
 #
 # swift test runs the storage tests on PostgreSQL too when LEDGER_TEST_POSTGRES_URL is set
@@ -14,10 +15,10 @@ SHELL := /bin/bash
 SWIFT   ?= swift
 PYTHON  ?= python3
 ARGS    ?=
-APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools
+APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools wrk sqlite3
 PIP_PACKAGES := selenium openpyxl pytest schemathesis
 
-.PHONY: test deps build swift-test e2e bench demo
+.PHONY: test deps build swift-test e2e bench bench-http demo
 
 test: deps build swift-test e2e
 
@@ -63,6 +64,12 @@ bench:
 	  "$$bin" warnings run --database "sqlite://$$tmp/ledger.sqlite" && \
 	  "$$bin" warnings score --database "sqlite://$$tmp/ledger.sqlite" --truth "$$tmp/truth.json"; \
 	  status=$$?; rm -rf "$$tmp"; exit $$status
+	@# The HTTP figures as peers measure them: the release server in its own process, wrk from outside.
+	scripts/bench-http.sh "$$($(SWIFT) build -c release --show-bin-path)"
+
+bench-http:
+	$(SWIFT) build -c release --product ledger
+	scripts/bench-http.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
 demo:
 	$(SWIFT) run ledger demo $(ARGS)

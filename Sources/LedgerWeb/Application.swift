@@ -24,12 +24,18 @@ public protocol AppArguments: Sendable {
     var secrets: SecretBox? { get }
     /// Whether the daily jobs run inside this server (the HTTP tests turn them off to keep their data as built).
     var runsDailyJobs: Bool { get }
+    /// The cache of rendered public pages; nil: a new one (tests pass their own to count renders).
+    var publicPageCache: PublicPageCache? { get }
+    /// The bearer token that opens `/metrics` to clients other than loopback; nil: loopback only.
+    var metricsToken: String? { get }
 }
 
 extension AppArguments {
     public var testHooks: Bool { false }
     public var secrets: SecretBox? { nil }
     public var runsDailyJobs: Bool { true }
+    public var publicPageCache: PublicPageCache? { nil }
+    public var metricsToken: String? { ProcessInfo.processInfo.environment["LEDGER_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } }
 }
 
 /// Everything the routes use, built once.
@@ -45,10 +51,16 @@ public struct AppDependencies: Sendable {
     public let trustedProxies: [String]
     /// Dashboard figures per region and quarter, kept while nothing has been written since (see `Dashboard`).
     public let dashboardCache = DashboardCache()
+    /// Rendered public pages, each valid while its estate's stamp is unchanged (see `PublicPageCache`).
+    public let publicPages: PublicPageCache
+    /// Opens `/metrics` to a client that is not loopback (`LEDGER_METRICS_TOKEN`).
+    public let metricsToken: String?
 
     public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
                 filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil, trustedProxies: [String] = [],
-                secrets: SecretBox = .ephemeral) {
+                secrets: SecretBox = .ephemeral, publicPages: PublicPageCache = PublicPageCache(), metricsToken: String? = nil) {
+        self.publicPages = publicPages
+        self.metricsToken = metricsToken
         self.secrets = secrets
         self.publicBaseURL = publicBaseURL
         self.trustedProxies = trustedProxies
@@ -69,6 +81,7 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
     let clock: any LedgerClock = offsetClock ?? givenClock
     var logger = Logger(label: "ledger")
     logger.logLevel = args.logLevel
+    Observability.start()
     let database = try await Database.open(url: args.databaseURL, logger: logger)
     let renderer: Renderer
     let secrets: SecretBox
@@ -83,7 +96,8 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
         throw error
     }
     let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory,
-                                       publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies, secrets: secrets)
+                                       publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies, secrets: secrets,
+                                       publicPages: args.publicPageCache ?? PublicPageCache(), metricsToken: args.metricsToken)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     if let offsetClock {
         logger.warning("test hooks are on: POST /api/test/clock and /api/test/jobs move the clock and run the daily jobs")
@@ -120,6 +134,8 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     let complaints = Complaints(database: db, clock: clock, filesDirectory: deps.filesDirectory)
     let audits = Audits(database: db, clock: clock, filesDirectory: deps.filesDirectory)
 
+    // Outermost: counts and times every request by route and status, whatever the middlewares below answer.
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     let routeTable = RouteTable()
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer, routes: routeTable))
@@ -129,6 +145,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     router.add(middleware: FormMiddleware(secureCookies: secureCookies, routes: routeTable))
 
     HealthController(database: db).addRoutes(to: router)
+    MetricsController(token: deps.metricsToken).addRoutes(to: router)
     AuthController(authenticator: authenticator, renderer: deps.renderer, secureCookies: secureCookies).addRoutes(to: router)
     SessionAPI(authenticator: authenticator).addRoutes(to: router)
     LogAPI(log: log).addRoutes(to: router)
@@ -139,7 +156,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                      decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
                      demonstrations: Demonstrations(database: db, clock: clock), audits: audits, publicBaseURL: deps.publicBaseURL,
                      renderer: deps.renderer, clock: clock)
-        .addRoutes(to: router)
+        .addRoutes(to: router.group().add(middleware: PublicPageCacheMiddleware(cache: deps.publicPages, stamps: PublicStamps(database: db, clock: clock))))
     PublicAuditController(audits: audits, renderer: deps.renderer).addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())

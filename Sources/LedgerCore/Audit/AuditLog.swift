@@ -82,20 +82,24 @@ public enum AuditLog {
         }
         var previous = try await db.raw("SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .first(decodingColumn: "entry_hash", as: String?.self) ?? nil
+        var stamps: [String: Int64] = [:]
         for entry in entries {
             let prev = previous ?? genesis
             let hash = chainHash(previous: prev, at: entry.at, userId: entry.userId, username: entry.username, role: entry.role,
                                  action: entry.action, entity: entry.entity, entityId: entry.entityId, regionPath: entry.regionPath,
                                  before: entry.beforeJSON, after: entry.afterJSON)
-            try await db.raw("""
+            let id = try await db.raw("""
                 INSERT INTO audit_log (at, user_id, username, role, action, entity, entity_id, region_path, before_json, after_json,
                                        prev_hash, entry_hash)
                 VALUES (\(bind: entry.at), \(bind: entry.userId), \(bind: entry.username), \(bind: entry.role),
                         \(bind: entry.action), \(bind: entry.entity), \(bind: entry.entityId), \(bind: entry.regionPath),
                         \(bind: entry.beforeJSON), \(bind: entry.afterJSON), \(bind: prev), \(bind: hash))
-                """).run()
+                RETURNING id
+                """).first(decodingColumn: "id", as: Int64.self)
+            if let id, let key = PublicStamps.key(entity: entry.entity, regionPath: entry.regionPath) { stamps[key] = id }
             previous = hash
         }
+        try await PublicStamps.bump(stamps, on: db)
     }
 
     /// SHA-256 over the previous hash and every field, each written as its UTF-8 length and bytes (absent: `-`), so no

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import SQLKit
 
 /// Jobs that run once a day inside `serve`. When several servers share one PostgreSQL, the database decides which runs
@@ -79,7 +80,14 @@ public struct DailyJobs: Sendable {
                 continue
             }
             let outcome: Outcome
+            let started = ContinuousClock.now
             do { outcome = .ran(try await job.work(database, clock)) } catch { outcome = .failed(String(describing: error)) }
+            let result: String = switch outcome {
+            case .ran: "ran"
+            default: "failed"
+            }
+            Counter(label: "ledger_job_runs", dimensions: [("job", job.name), ("outcome", result)]).increment()
+            Metrics.Timer(label: "ledger_job_duration", dimensions: [("job", job.name)]).record(duration: ContinuousClock.now - started)
             let text: String = switch outcome {
             case .ran(let summary): summary
             case .failed(let message): "失败：" + String(message.prefix(500))

@@ -58,6 +58,7 @@ public struct Migrator: Sendable {
         M0025_UniqueAccountNumbers(),
         M0026_CreateDemonstrations(),
         M0027_CreateAudits(),
+        M0028_CreatePublicStamps(),
     ]
 
     let database: Database

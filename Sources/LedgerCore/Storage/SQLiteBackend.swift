@@ -111,4 +111,10 @@ actor SQLiteConnectionPool {
     func closeAll() async {
         for connection in all { try? await connection.close() }
     }
+
+    /// A pool dropped without `closeAll()` (an application whose services never ran, as in router tests) still closes
+    /// its connections: each close keeps its connection alive until SQLite has let go of the file.
+    deinit {
+        for connection in all where !connection.isClosed { _ = connection.close() }
+    }
 }

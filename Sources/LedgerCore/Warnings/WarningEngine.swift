@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import SQLKit
 
 /// Runs the rules and keeps one warning per rule, estate and quarter: a new finding opens one, a finding that is gone
@@ -129,7 +130,7 @@ public struct WarningEngine: Sendable {
         let lo = quarters[0].year * 10 + quarters[0].quarter, hi = quarters.last!.year * 10 + quarters.last!.quarter
         let now = Timestamp.storage(at)
         let paths = Dictionary(uniqueKeysWithValues: estates.map { ($0.id, $0.regionPath) })
-        return try await database.transaction { db in
+        let summary = try await database.transaction { db in
             if db.dialect.name == "postgresql" {
                 // A run after a publication and the nightly run must not both insert the same warning.
                 try await db.raw("SELECT pg_advisory_xact_lock(7432003)").run()
@@ -172,6 +173,10 @@ public struct WarningEngine: Sendable {
             }
             return summary
         }
+        // Counted once committed (`/metrics`).
+        if summary.opened > 0 { Counter(label: "ledger_warnings_opened").increment(by: summary.opened) }
+        if summary.closed > 0 { Counter(label: "ledger_warnings_closed").increment(by: summary.closed) }
+        return summary
     }
 
     /// The open warnings, as (rule, estate, year, quarter) keys.

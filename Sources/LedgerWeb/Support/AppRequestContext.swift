@@ -24,6 +24,8 @@ public struct AppRequestContext: RequestContext {
         coreContext = .init(source: source)
         requestId = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         remoteAddress = source.channel.remoteAddress?.ipAddress ?? "local"
+        // Every line a handler logs carries the id its error page shows.
+        logger[metadataKey: "request_id"] = .string(requestId)
     }
 
     /// Bodies over 1 MiB are refused (413) before any handler sees them; imports have their own, larger limit.

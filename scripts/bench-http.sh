@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# HTTP figures measured the way peers are measured (HttpArena and the like): the release `ledger` server runs as its own
+# process over a throw-away demo database and wrk loads it from outside, one endpoint at a time.
+#
+#   scripts/bench-http.sh [BIN_DIR]      (make bench runs it after ledger-bench; make bench-http runs it alone)
+#
+# Environment: BENCH_HTTP_ESTATES (2000), BENCH_HTTP_QUARTERS (8), BENCH_HTTP_SECONDS (8), BENCH_HTTP_CONNECTIONS (16),
+# BENCH_HTTP_THREADS (2), BENCH_HTTP_PORT (18089), BENCH_HTTP_ESTATE (the public estate; default 92, else the first with
+# disclosures). Prints one table in the format of ledger-bench's (`Report.print`): req/s, p50, p99, the ratio to
+# /healthz, non-2xx answers, and the server's peak RSS (VmHWM).
+set -euo pipefail
+
+bin_dir=${1:-$(swift build -c release --show-bin-path)}
+ledger="$bin_dir/ledger"
+estates=${BENCH_HTTP_ESTATES:-2000}
+quarters=${BENCH_HTTP_QUARTERS:-8}
+duration=${BENCH_HTTP_SECONDS:-8}
+connections=${BENCH_HTTP_CONNECTIONS:-16}
+threads=${BENCH_HTTP_THREADS:-2}
+port=${BENCH_HTTP_PORT:-18089}
+base="http://127.0.0.1:$port"
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: apt-get install -y sqlite3" >&2; exit 1; }
+[ -x "$ledger" ] || { echo "no release ledger at $ledger: swift build -c release --product ledger" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+server=""
+cleanup() {
+  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then kill "$server"; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+db="$tmp/ledger.sqlite"
+
+"$ledger" demo --no-serve --estates "$estates" --quarters "$quarters" --database "sqlite://$db" --log-level error >"$tmp/demo.log" 2>&1 \
+  || { cat "$tmp/demo.log" >&2; exit 1; }
+"$ledger" serve --database "sqlite://$db" --hostname 127.0.0.1 --port "$port" --log-level error >"$tmp/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do
+  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$tmp/serve.log" >&2; exit 1; }
+  sleep 0.1
+done
+# The daily jobs due today start with the server: let them finish before measuring.
+for _ in $(seq 1 600); do
+  [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM job_runs WHERE finished_at IS NULL" 2>/dev/null || echo 1)" = 0 ] && break
+  sleep 0.5
+done
+
+estate=${BENCH_HTTP_ESTATE:-$(sqlite3 "$db" "SELECT estate_id FROM disclosure_versions ORDER BY estate_id = 92 DESC, estate_id LIMIT 1")}
+notice=$(sqlite3 "$db" "SELECT year || '/' || quarter FROM disclosure_versions WHERE estate_id = $estate ORDER BY year DESC, quarter DESC LIMIT 1")
+login() {
+  curl -fsS -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"Ledger@2024\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+district=$(login gulou)
+city=$(login fuzhou)
+
+printf '%s\n' "--- wrk -t$threads -c$connections -d${duration}s against ledger serve, $(basename "$bin_dir") build ($estates estates, $quarters quarters, SQLite)" >"$tmp/rows"
+healthz_rate=""
+measure() { # name path [header]
+  local name=$1 path=$2 header=${3:-}
+  local args=(-t"$threads" -c"$connections" -d"${duration}s" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' ${header:+-H "$header"} "$base$path")
+  wrk "${args[@]}" "$base$path" >"$tmp/wrk.out"
+  local rate p50 p99 bad
+  rate=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk.out")
+  p50=$(awk '$1 == "50%" {print $2}' "$tmp/wrk.out")
+  p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk.out")
+  bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/wrk.out")
+  [ -z "$healthz_rate" ] && healthz_rate=$rate
+  local ratio
+  ratio=$(awk -v a="$rate" -v b="$healthz_rate" 'BEGIN { printf "%.3f", a / b }')
+  printf '%s\t%.0f /s · p50 %s · p99 %s · %s × healthz · HTTP %s%s\n' "$name" "$rate" "$p50" "$p99" "$ratio" "$status" \
+    "${bad:+ · $bad non-2xx}" >>"$tmp/rows"
+}
+measure "/healthz" "/healthz"
+measure "public estate page /public/estates/$estate" "/public/estates/$estate"
+measure "notice /public/estates/$estate/notice/$notice" "/public/estates/$estate/notice/$notice"
+measure "API list /api/v1/estates?pageSize=20 (district token)" "/api/v1/estates?pageSize=20" "Authorization: Bearer $district"
+measure "staff page /warnings (city officer's session)" "/warnings" "Cookie: ledger_session=$city"
+measure "dashboard /dashboard (city officer's session)" "/dashboard" "Cookie: ledger_session=$city"
+rss=$(awk '/^VmHWM:/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")
+printf '%s\t%s\n' "server peak RSS (VmHWM)" "$rss" >>"$tmp/rows"
+
+# The table, laid out as Report.print lays out ledger-bench's.
+python3 - "$tmp/rows" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1], encoding="utf-8")]
+width = max(len(r[0]) for r in rows if len(r) == 2)
+print()
+print("figure".ljust(width) + "  value")
+print("-" * (width + 14))
+for r in rows:
+    print(r[0] if len(r) == 1 else r[0].ljust(width) + "  " + r[1])
+PY
