@@ -156,7 +156,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                      decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
                      demonstrations: Demonstrations(database: db, clock: clock), audits: audits, publicBaseURL: deps.publicBaseURL,
                      renderer: deps.renderer, clock: clock)
-        .addRoutes(to: router.group().add(middleware: PublicPageCacheMiddleware(cache: deps.publicPages, stamps: PublicStamps(database: db, clock: clock))))
+        .addRoutes(to: router.group().add(middleware: PublicPageCacheMiddleware(cache: deps.publicPages, stamps: PublicStamps(database: db, clock: clock, freshness: .seconds(1)))))
     PublicAuditController(audits: audits, renderer: deps.renderer).addRoutes(to: router)
 
     let protected = router.group().add(middleware: RequireLogin()).add(middleware: PermissionMiddleware())

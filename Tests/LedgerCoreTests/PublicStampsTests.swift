@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerTestSupport
+import SQLKit
 import Testing
 
 /// An estate's public-page stamp moves with every audited write that can change its pages, and only with those.
@@ -46,6 +47,38 @@ import Testing
             world.clock.advance(by: 86_400)
             let (a5, b5) = try await both()
             #expect(a5 != a4 && b5 != b4)
+        }
+    }
+
+    /// With a memo, a stamp is read from the database again when this process commits a transaction, or when the
+    /// memo is older than its freshness (a write by another server); without one, every call reads. (Other tests'
+    /// databases are other URLs: their commits leave this memo alone.)
+    @Test(arguments: TestDatabase.available)
+    func aMemoisedStampIsReadAgainAfterACommitHereOrAfterItsFreshness(_ kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            let world = try await World.build(in: database)
+            let estate = world.a.estate.id
+            let memoised = PublicStamps(database: database, clock: world.clock, freshness: .seconds(3600))
+            let expired = PublicStamps(database: database, clock: world.clock, freshness: .zero)
+            let first = try #require(try await memoised.stamp(estateId: estate))
+
+            // Another server's write (no commit counted in this process): the memo keeps the stamp it read.
+            try await database.read { db in
+                try await db.raw("""
+                    INSERT INTO public_stamps (scope_key, audit_id) VALUES ('', 1000000)
+                    ON CONFLICT (scope_key) DO UPDATE SET audit_id = excluded.audit_id
+                    """).run()
+            }
+            #expect(try await memoised.stamp(estateId: estate) == first, "within its freshness, the memo is trusted")
+            let moved = try #require(try await expired.stamp(estateId: estate))
+            #expect(moved != first, "past its freshness (here: at once), the stamp is read again")
+
+            // A write committed through this process: read again at once.
+            try await RegionSettings(database: database, clock: world.clock)
+                .set(regionCode: world.a.county.code, key: "problem_days", value: "20", scope: world.a.users[.regulator]!.scope)
+            let after = try #require(try await memoised.stamp(estateId: estate))
+            #expect(after != first, "the commit made the memo read again")
+            #expect(try await PublicStamps(database: database, clock: world.clock).stamp(estateId: estate) == after)
         }
     }
 }

@@ -58,6 +58,27 @@ import Testing
         }
     }
 
+    /// A Fuzhou officer reads the Fuzhou plan's clause; a clause only another city's plan has is shown as 参照 under that
+    /// plan's title; no bare "莆田§" anywhere.
+    @Test func eachRegionReadsItsOwnPlansClauseFirst() throws {
+        #expect(PolicyPlan.issued(forPath: "/350000/350100/350102/350102001/") == .fuzhou)
+        #expect(PolicyPlan.issued(forPath: "/350000/350500/350526/") == .dehua)
+        #expect(PolicyPlan.issued(forPath: "/410000/410800/410825/") == .wenxian)
+        #expect(PolicyPlan.issued(forPath: "/110000/110100/") == nil)
+        let w01 = try #require(WarningRules.rule("W01")), w02 = try #require(WarningRules.rule("W02")), w04 = try #require(WarningRules.rule("W04"))
+        #expect(w01.citations.basis(for: .fuzhou) == "《福州市工作方案》二（一）：未按照规定的时间节点公示公共收益情况")
+        #expect(w01.citations.basis(for: .putian).hasPrefix("《莆田市工作方案》二（一）") && !w01.citations.basis(for: .putian).contains("福州"))
+        #expect(w02.citations.basis(for: .fuzhou) == "参照《莆田市工作方案》四（二）：公示期不少于30天")
+        #expect(w04.citations.basis(for: .panjin).hasPrefix("统一公示格式"))
+        #expect(w01.clause.contains("《莆田市工作方案》") && w01.clause.contains("《福州市工作方案》"))
+        for rule in WarningRules.all {
+            for plan in [PolicyPlan?.none] + PolicyPlan.allCases.map(Optional.some) {
+                let basis = rule.citations.basis(for: plan)
+                #expect(!basis.isEmpty && !basis.contains("§"), "\(rule.code) for \(String(describing: plan))")
+            }
+        }
+    }
+
     @Test func w01DeadlineIsMidnightBeijingAfterTheDueDay() {
         // Q3 is due on 31 October: 23:59 Beijing (15:59 UTC) is on time, 00:00 on 1 November is late.
         #expect(Self.fires("W01", Self.estate([Self.facts(published: "2024-10-31T15:59:59Z")])) == nil)

@@ -29,7 +29,7 @@ import Testing
             let bad = try await client.execute(uri: "/warnings?quarter=2024Q9", method: .get, headers: regulator)
             #expect(bad.status == .badRequest && bad.text.contains("季度格式应为"))
             let detail = try await client.execute(uri: "/warnings/\(id)", method: .get, headers: regulator)
-            #expect(detail.text.contains("小区未设立公共收益专户") && detail.text.contains("福州§二(三)") && detail.text.contains("action-dismiss"))
+            #expect(detail.text.contains("小区未设立公共收益专户") && detail.text.contains("《福州市工作方案》二（三）、四（一）") && !detail.text.contains("莆田") && detail.text.contains("action-dismiss"))
             // An empty explanation is refused beside the field; then the warning is resolved.
             let empty = try await client.execute(uri: "/warnings/\(id)", method: .post, headers: regulator,
                                                  body: WebHarness.form(["action": "resolve", "note": ""]))

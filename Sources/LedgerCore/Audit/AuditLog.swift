@@ -205,7 +205,7 @@ extension AuditLog {
         if let until = filter.until { conditions.append("at < \(bind: until.description + "T24")") }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let page = min(max(1, filter.page), 1_000_000)
-        let pageSize = max(1, min(filter.pageSize, 200))
+        let pageSize = max(1, min(filter.pageSize, 20_000))   // a page shows 50; an export reads up to 20,000
         return try await database.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
             let items = try await db.raw("""

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Synchronization
 
 /// The validity stamp of an estate's public pages (its page, notices and version histories), so that a page is rendered
 /// once per change of what it shows and then served from memory (`PublicPageCache` in LedgerWeb).
@@ -28,10 +29,46 @@ public struct PublicStamps: Sendable {
 
     let database: Database
     let clock: any LedgerClock
+    let memo: Memo?
 
-    public init(database: Database, clock: any LedgerClock) {
+    /// `freshness`: how long a stamp read from the database is trusted without reading it again, as long as this
+    /// process has committed no transaction since (nil: read every time). A write through this process is seen at
+    /// once; a write through another server over the same PostgreSQL within `freshness`.
+    public init(database: Database, clock: any LedgerClock, freshness: Duration? = nil) {
         self.database = database
         self.clock = clock
+        self.memo = freshness.map { Memo(freshness: $0) }
+    }
+
+    /// The stamps last read, by estate, with the commit count and the moment they were read.
+    final class Memo: Sendable {
+        struct Entry {
+            let stamp: Stamp
+            let commits: UInt64
+            let readAt: ContinuousClock.Instant
+        }
+
+        let freshness: Duration
+        /// A bound on the memo: past it, it starts again empty (a public page per estate is what it holds).
+        let capacity = 50_000
+        private let entries = Mutex<[Int64: Entry]>([:])
+
+        init(freshness: Duration) { self.freshness = freshness }
+
+        func stamp(_ estateId: Int64, day: String, commits: UInt64, now: ContinuousClock.Instant) -> Stamp? {
+            entries.withLock { entries in
+                guard let entry = entries[estateId], entry.commits == commits, now - entry.readAt < freshness,
+                      entry.stamp.value.hasSuffix("-\(day)") else { return nil }
+                return entry.stamp
+            }
+        }
+
+        func remember(_ stamp: Stamp, commits: UInt64, readAt: ContinuousClock.Instant) {
+            entries.withLock { entries in
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                entries[stamp.estateId] = Entry(stamp: stamp, commits: commits, readAt: readAt)
+            }
+        }
     }
 
     /// The stamp row an audit entry bumps: its path (as a directory, `/35/3501/`), `""` for everyone, nil for none.
@@ -67,7 +104,17 @@ public struct PublicStamps: Sendable {
     /// cached page) saves reading the estate first; if the estate has moved, the stamp is read again for its new path.
     public func stamp(estateId: Int64, knownPath: String? = nil) async throws -> Stamp? {
         let day = Timestamp.shanghaiDay(clock.now())
-        return try await database.read { db in
+        guard let memo else { return try await read(estateId: estateId, knownPath: knownPath, day: day) }
+        // The commit count is taken before reading, so a write committed during the read makes the next call read again.
+        let commits = database.committedTransactions, now = ContinuousClock.now
+        if let stamp = memo.stamp(estateId, day: day, commits: commits, now: now) { return stamp }
+        let stamp = try await read(estateId: estateId, knownPath: knownPath, day: day)
+        if let stamp { memo.remember(stamp, commits: commits, readAt: now) }
+        return stamp
+    }
+
+    private func read(estateId: Int64, knownPath: String?, day: String) async throws -> Stamp? {
+        try await database.read { db in
             var path = knownPath
             if path == nil {
                 path = try await db.raw("SELECT region_path FROM estates WHERE id = \(bind: estateId)")

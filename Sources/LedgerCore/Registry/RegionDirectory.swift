@@ -66,6 +66,11 @@ public struct RegionDirectory: Sendable {
         try await database.read { db in try await Self.names(onPath: path, on: db) }
     }
 
+    /// The local work plan officials of the region at `path` cite (`PolicyPlan.followed`).
+    public func policyPlan(onPath path: String) async throws -> PolicyPlan? {
+        try await database.read { db in try await PolicyPlan.followed(atPath: path, on: db) }
+    }
+
     static func names(onPath path: String, on db: any SQLDatabase) async throws -> [Region] {
         let codes = path.split(separator: "/").map(String.init)
         guard !codes.isEmpty else { return [] }

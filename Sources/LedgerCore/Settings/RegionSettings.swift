@@ -30,6 +30,7 @@ public struct RegionSettings: Sendable {
             Setting(key: "demonstration.target", label: "示范小区培育目标（每个县区；设在市级即为各县区的默认值）", unit: "个", defaultValue: 1,
                     range: 0...100),
             Setting(key: "spot_check.ratio.street", label: "街道抽查计划默认比例（检查覆盖）", unit: "%", defaultValue: 100, range: 1...100),
+            Setting(key: "policy.plan", label: PolicyPlan.settingLabel, unit: "", defaultValue: 0, range: 0...PolicyPlan.allCases.count),
         ]
 
     public static func setting(_ key: String) -> Setting? { all.first { $0.key == key } }

@@ -11,10 +11,13 @@ public struct Database: Sendable {
 
     public let kind: Kind
     let backend: any DatabaseBackend
+    /// Which database this is (its URL): connections opened to the same one share `committedTransactions`.
+    let identity: String
 
-    init(kind: Kind, backend: any DatabaseBackend) {
+    init(kind: Kind, backend: any DatabaseBackend, identity: String = "") {
         self.kind = kind
         self.backend = backend
+        self.identity = identity
     }
 
     /// Runs `body` on a connection for reading.
@@ -24,8 +27,16 @@ public struct Database: Sendable {
 
     /// Runs `body` inside one transaction; any thrown error rolls everything back.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await backend.withTransaction(body)
+        let result = try await backend.withTransaction(body)
+        Self.commits.withLock { $0[identity, default: 0] &+= 1 }
+        return result
     }
+
+    /// How many transactions this process has committed to this database (through any `Database` opened on its URL).
+    /// A memo of something read from the database (`PublicStamps`) before the count moved may be stale; one read after
+    /// it is not, as far as this process's own writes go.
+    public var committedTransactions: UInt64 { Self.commits.withLock { $0[identity] ?? 0 } }
+    private static let commits = Mutex<[String: UInt64]>([:])
 
     /// Runs a trivial query: is the database reachable?
     public func ping() async throws {
@@ -43,9 +54,9 @@ public struct Database: Sendable {
         let target = try DatabaseURL(url)
         switch target {
         case .sqlite(let path):
-            return Database(kind: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger))
+            return Database(kind: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger), identity: url)
         case .postgres(let configuration):
-            return Database(kind: .postgres, backend: PostgresBackend(configuration: configuration, logger: logger))
+            return Database(kind: .postgres, backend: PostgresBackend(configuration: configuration, logger: logger), identity: url)
         }
     }
 }

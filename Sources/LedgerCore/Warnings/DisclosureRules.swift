@@ -3,7 +3,8 @@ import Foundation
 /// W01 逾期未公示: a quarter owed (`EstateFigures.filer`) with nothing published by the deadline, or first published
 /// after it; the warning is the owing company's, whether or not it manages the estate today.
 struct W01LateOrMissing: WarningRule {
-    let code = "W01", name = "逾期未公示", severity = "high", clause = "莆田§二(一)：每季度第一个月的月底前公示上一季度公共收益收支情况；福州§二(一)"
+    let code = "W01", name = "逾期未公示", severity = "high"
+    let citations: [PolicyCitation] = [.init(.putian, "二（一）", "每季度第一个月的月底前公示上一季度公共收益收支情况"), .init(.fuzhou, "二（一）", "未按照规定的时间节点公示公共收益情况")]
     func evaluate(_ input: RuleInput) -> String? {
         let due = input.quarter.dueDate
         guard EstateFigures.isPastDue(input.quarter, today: input.today), input.estate.filer(of: input.quarter) != nil else { return nil }
@@ -15,7 +16,8 @@ struct W01LateOrMissing: WarningRule {
 
 /// W02 公示期不足: displayed less than the required days, or the display started after the deadline.
 struct W02DisplayPeriod: WarningRule {
-    let code = "W02", name = "公示期不足", severity = "medium", clause = "莆田§四(二)：公示期不少于30天"
+    let code = "W02", name = "公示期不足", severity = "medium"
+    let citations: [PolicyCitation] = [.init(.putian, "四（二）", "公示期不少于30天")]
     let parameters = [RuleParameter("days", "公示期最少天数（发布公示时同样校验）", unit: "天", default: 30, range: 1...365)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, let from = Day(facts.displayFrom), let until = Day(facts.displayUntil) else { return nil }
@@ -28,7 +30,8 @@ struct W02DisplayPeriod: WarningRule {
 
 /// W03 零收益: zero public revenue reported (a priority spot-check target).
 struct W03ZeroRevenue: WarningRule {
-    let code = "W03", name = "零收益", severity = "medium", clause = "莆田§四(三)：零收益小区列为重点抽查对象"
+    let code = "W03", name = "零收益", severity = "medium"
+    let citations: [PolicyCitation] = [.init(.putian, "四（三）", "零收益小区列为重点抽查对象")]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.income == 0 else { return nil }
         return "本季度公共收益为0"
@@ -37,7 +40,8 @@ struct W03ZeroRevenue: WarningRule {
 
 /// W04 分配比例异常: owners' share below the agreed ratio of the surplus.
 struct W04ShareBelowRatio: WarningRule {
-    let code = "W04", name = "分配比例异常", severity = "high", clause = "统一格式·结余分配：按约定比例分配"
+    let code = "W04", name = "分配比例异常", severity = "high"
+    let citations: [PolicyCitation] = [.init(nil, "结余分配", "按约定比例分配业主与物业服务企业的份额")]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.surplus > 0 else { return nil }
         let (product, overflow) = facts.surplus.multipliedReportingOverflow(by: Int64(input.estate.ownersShareBp))
@@ -51,7 +55,8 @@ struct W04ShareBelowRatio: WarningRule {
 /// W05 结余未转存: transfer smaller than the owners' share, or later than N days after the quarter's end. A transfer to the
 /// 维修资金专户 counts like one to the dedicated account (Putian §二(二)) unless the region sets `maintenance_fund` to 0.
 struct W05TransferShort: WarningRule {
-    let code = "W05", name = "结余未转存", severity = "high", clause = "德化§二(三)：按规定时限及时转存公共收益资金；莆田§二(二)：结余及时存入维修资金专户"
+    let code = "W05", name = "结余未转存", severity = "high"
+    let citations: [PolicyCitation] = [.init(.dehua, "二（三）", "按规定时限及时转存公共收益资金"), .init(.putian, "二（二）", "结余及时存入维修资金专户"), .init(.fuzhou, "二（三）", "未按规定时限及时转存公共收益资金")]
     let parameters = [RuleParameter("days", "季度结束后转存期限", unit: "天", default: 30, range: 1...365),
                       RuleParameter("maintenance_fund", "结余可转入维修资金专户（1=可以，0=只认公共收益专户）", unit: "", default: 1, range: 0...1)]
     func evaluate(_ input: RuleInput) -> String? {
@@ -70,7 +75,8 @@ struct W05TransferShort: WarningRule {
 /// W07 支出无决议: an expenditure without a covering decision of the estate's register (`DecisionCoverage`): none cited,
 /// an unknown reference, a decision not in force in the quarter, or more than it authorised.
 struct W07NoDecision: WarningRule {
-    let code = "W07", name = "支出无决议", severity = "high", clause = "莆田§二(二)：未按规定经业主共同决定擅自使用公共收益"
+    let code = "W07", name = "支出无决议", severity = "high"
+    let citations: [PolicyCitation] = [.init(.putian, "二（二）", "未按规定经业主共同决定擅自使用公共收益"), .init(.fuzhou, "二（一）", "未按规定使用公共收益，列支项目不规范")]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.undecidedExpenditures > 0 else { return nil }
         let reasons = facts.uncoveredReasons.isEmpty ? "" : "：" + facts.uncoveredReasons.joined(separator: "；")
@@ -80,7 +86,8 @@ struct W07NoDecision: WarningRule {
 
 /// W12 已公示数据被修改: a published version was corrected.
 struct W12Corrected: WarningRule {
-    let code = "W12", name = "已公示数据被修改", severity = "low", clause = "统一格式：更正须留痕复核"
+    let code = "W12", name = "已公示数据被修改", severity = "low"
+    let citations: [PolicyCitation] = [.init(nil, "更正", "已公示的数据更正须留痕并复核")]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.versions > 1 else { return nil }
         return "本季度公示已更正 \(facts.versions - 1) 次，请复核"

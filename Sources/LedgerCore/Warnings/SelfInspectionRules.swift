@@ -6,7 +6,9 @@ import Foundation
 /// ending in that quarter). Filing, even late, clears it; the filing date stays on the record.
 struct W16SelfInspectionOverdue: WarningRule {
     let code = "W16", name = "自查逾期", severity = "medium"
-    let clause = "莆田§四(二)：下一季度初开展上一季度的自查自纠；德化、福州§五(二)：5月31日前公示自查结果；莆田§五(二)：7月20日前"
+    let citations: [PolicyCitation] = [.init(.putian, "四（二）", "下一季度初开展上一季度的自查自纠"),
+                                       .init(.putian, "五（二）", "7月20日前公示自查结果"),
+                                       .init(.dehua, "五（二）", "5月31日前公示自查结果"), .init(.fuzhou, "五（二）", "5月底前完成自查自纠并公示结果")]
     let parameters = [RuleParameter("grace", "截止日后宽限天数", unit: "天", default: 0, range: 0...60),
                       RuleParameter("quarters", "检查最近几个季度", unit: "个季度", default: 4, range: 1...8)]
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// W08 收入项目消失: an income category present in each of the last N quarters is missing now.
 struct W08VanishedCategory: WarningRule {
-    let code = "W08", name = "收入项目消失", severity = "medium", clause = "莆田§二(一)：公示内容漏项错项、故意不公示部分项目"
+    let code = "W08", name = "收入项目消失", severity = "medium"
+    let citations: [PolicyCitation] = [.init(.putian, "二（一）", "公示内容漏项错项、故意不公示部分项目"), .init(.fuzhou, "二（一）", "公示项目不明晰、不具体、缺项漏项")]
     let parameters = [RuleParameter("quarters", "此前连续出现的季度数", unit: "个季度", default: 2, range: 1...4)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts else { return nil }
@@ -21,7 +22,8 @@ struct W08VanishedCategory: WarningRule {
 
 /// W09 收入骤降: income below X% of the trailing four-quarter mean.
 struct W09SuddenDrop: WarningRule {
-    let code = "W09", name = "收入骤降", severity = "medium", clause = "莆田§二(一)：公示的公共收益收支情况与实际不符"
+    let code = "W09", name = "收入骤降", severity = "medium"
+    let citations: [PolicyCitation] = [.init(.putian, "二（一）", "公示的公共收益收支情况与实际不符"), .init(.fuzhou, "二（一）", "收取的停车费等公共收益资金去向、用向不清")]
     let parameters = [RuleParameter("percent", "低于前四季度均值的比例", unit: "%", default: 50, range: 1...100)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts else { return nil }
@@ -41,7 +43,8 @@ struct W09SuddenDrop: WarningRule {
 
 /// W10 成本占比异常: cost / income above max(60%, the county's 95th percentile).
 struct W10CostRatio: WarningRule {
-    let code = "W10", name = "成本占比异常", severity = "medium", clause = "莆田§二(二)：虚增项目列支"
+    let code = "W10", name = "成本占比异常", severity = "medium"
+    let citations: [PolicyCitation] = [.init(.putian, "二（二）", "虚增项目列支"), .init(.fuzhou, "二（一）", "支出事项填报不全，列支项目不规范")]
     let parameters = [RuleParameter("floor", "成本占比下限阈值", unit: "%", default: 60, range: 1...100)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, facts.income > 0 else { return nil }
@@ -54,7 +57,8 @@ struct W10CostRatio: WarningRule {
 
 /// W11 户均收益偏低: income per household below X% of the county median.
 struct W11LowIncomePerHousehold: WarningRule {
-    let code = "W11", name = "户均收益偏低", severity = "low", clause = "莆田§二(一)：公示金额填报不实、与实际不符"
+    let code = "W11", name = "户均收益偏低", severity = "low"
+    let citations: [PolicyCitation] = [.init(.putian, "二（一）", "公示金额填报不实、与实际不符")]
     let parameters = [RuleParameter("percent", "低于本县中位数的比例", unit: "%", default: 20, range: 1...100)]
     func evaluate(_ input: RuleInput) -> String? {
         guard let facts = input.facts, input.estate.households > 0, let median = input.peers.incomePerHouseholdMedian, median > 0 else { return nil }

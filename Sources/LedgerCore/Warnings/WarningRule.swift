@@ -29,8 +29,9 @@ public protocol WarningRule: Sendable {
     var code: String { get }
     var name: String { get }
     var severity: String { get }
-    /// The policy clause the rule rests on.
-    var clause: String { get }
+    /// The clauses of the local plans (and of the unified format) the rule rests on; `clause` words them for a reader
+    /// of no particular region, `citations.basis(for:)` for an official of one.
+    var citations: [PolicyCitation] { get }
     /// The parameters a regulator may change for its region, with their defaults and permitted ranges.
     var parameters: [RuleParameter] { get }
     /// Whether the rule speaks about the estate now (W06, W13, W14, W15: the current quarter, the current company)
@@ -82,3 +83,11 @@ public enum WarningRules {
 }
 
 func yuan(_ fen: Int64) -> String { Money(fen: fen).display }
+
+extension WarningRule {
+    /// Every clause under its plan's title (no region known).
+    public var clause: String { citations.basis(for: nil) }
+
+    /// 「W01 逾期未公示」— the code never appears without its name.
+    public var label: String { "\(code) \(name)" }
+}

@@ -162,8 +162,8 @@ struct DashboardPage: Sendable {
         trendChart = Charts.lines(title: "近八个季度趋势", labels: view.trend.map(\.quarter),
                                   series: [("按时公示率", view.trend.map(\.onTimeRate)), ("投诉办结率", view.trend.map(\.closureRate)),
                                            ("投诉解决率", view.trend.map(\.fixRate))])
-        let warnings = WarningRules.all.map { ($0.code, view.figures.openWarnings[$0.code] ?? 0) }
-        warningChart = Charts.bars(title: "未办结预警（按规则）", items: warnings)
+        let warnings = WarningRules.all.map { ($0.label, view.figures.openWarnings[$0.code] ?? 0) }
+        warningChart = Charts.counts(title: "未办结预警（按规则）", items: warnings)
         hasWarnings = view.figures.openWarningTotal > 0
         byEstate = view.units.first?.kind == "estate"
         comparisonChart = byEstate ? "" : Charts.horizontal(title: "下级辖区按时公示率", items: view.units.map { ($0.name, $0.figures.onTimeRate) }, target: 1)

@@ -54,8 +54,10 @@ struct WarningController {
         let scope = try context.scope()
         let (warning, events) = try await inbox.warning(try RegistryAPI.id(context), scope: scope)
         let names = try await regions.names(onPath: warning.regionPath).map(\.name).joined(separator: " / ")
-        let model = WarningDetailPage(layout: Layout(title: "预警 \(warning.rule)", context: context, section: "/warnings"), warning: warning,
-                                      events: events, regionNames: names, role: scope.role, errors: errors, values: context.form.fields)
+        let plan = try await regions.policyPlan(onPath: warning.regionPath)
+        let title = WarningRules.rule(warning.rule)?.label ?? warning.rule
+        let model = WarningDetailPage(layout: Layout(title: "预警：\(title)", context: context, section: "/warnings"), warning: warning,
+                                      events: events, regionNames: names, plan: plan, role: scope.role, errors: errors, values: context.form.fields)
         return renderer.render(.warning, model, status: status)
     }
 
@@ -89,7 +91,7 @@ struct WarningController {
             above = try await regions.names(onPath: region.path).filter { $0.path.hasPrefix(ownPath) && $0.code != region.code }
         }
         let model = WarningParameterPage(layout: Layout(title: "预警规则参数", context: context, section: "/warnings"), region: region,
-                                         effective: effective, regionNames: names, choices: above + choices, errors: errors,
+                                         plan: try await regions.policyPlan(onPath: region.path), effective: effective, regionNames: names, choices: above + choices, errors: errors,
                                          submitted: context.form.fields)
         return renderer.render(.warningParameters, model, status: status)
     }

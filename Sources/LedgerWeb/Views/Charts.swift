@@ -44,20 +44,19 @@ enum Charts {
         return svg + "</svg>"
     }
 
-    /// Counts per label as vertical bars.
-    static func bars(title: String, items: [(String, Int)], width: Double = 560, height: Double = 200) -> String {
-        let left = 30.0, bottom = 30.0, top = 12.0
-        let plotH = height - top - bottom
-        let slot = items.isEmpty ? 0 : (width - left - 10) / Double(items.count)
+    /// Counts per label as horizontal bars, for labels too long to stand under a column (「W01 逾期未公示」).
+    static func counts(title: String, items: [(String, Int)], width: Double = 560) -> String {
+        let row = 20.0, left = 150.0, right = 40.0
+        let height = Double(max(1, items.count)) * row + 20
+        let plotW = width - left - right
         let peak = Double(max(1, items.map(\.1).max() ?? 1))
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(escape(title))\" class=\"chart\">"
         svg += "<title>\(escape(title))</title>"
         for (index, (label, value)) in items.enumerated() {
-            let h = plotH * Double(value) / peak
-            let x = left + slot * Double(index) + slot * 0.15
-            svg += "<rect x=\"\(f(x))\" y=\"\(f(top + plotH - h))\" width=\"\(f(slot * 0.7))\" height=\"\(f(h))\" fill=\"\(palette[0])\"><title>\(escape(label)) \(value)</title></rect>"
-            svg += "<text x=\"\(f(x + slot * 0.35))\" y=\"\(f(top + plotH - h - 3))\" font-size=\"10\" text-anchor=\"middle\">\(value)</text>"
-            svg += "<text x=\"\(f(x + slot * 0.35))\" y=\"\(f(height - bottom + 14))\" font-size=\"10\" text-anchor=\"middle\">\(escape(label))</text>"
+            let y = 10 + row * Double(index), w = plotW * Double(value) / peak
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 13))\" font-size=\"11\" text-anchor=\"end\">\(escape(label))</text>"
+            svg += "<rect x=\"\(f(left))\" y=\"\(f(y + 3))\" width=\"\(f(w))\" height=\"\(f(row - 6))\" fill=\"\(palette[0])\"><title>\(escape(label)) \(value)</title></rect>"
+            svg += "<text x=\"\(f(left + w + 4))\" y=\"\(f(y + 13))\" font-size=\"10\">\(value)</text>"
         }
         return svg + "</svg>"
     }

@@ -113,11 +113,11 @@ struct WarningDetailPage: Sendable {
     let hasActions: Bool
     let formError: String?
 
-    init(layout: Layout, warning: WarningInbox.Warning, events: [WarningInbox.Event], regionNames: String, role: Role,
+    init(layout: Layout, warning: WarningInbox.Warning, events: [WarningInbox.Event], regionNames: String, plan: PolicyPlan?, role: Role,
          errors: FieldErrors, values: [String: String]) {
         self.layout = layout
         self.warning = WarningRow(warning)
-        ruleClause = WarningRules.rule(warning.rule)?.clause ?? ""
+        ruleClause = WarningRules.rule(warning.rule)?.citations.basis(for: plan) ?? ""
         self.regionNames = regionNames
         closedReason = warning.closedReason
         disclosureHref = role == .company
@@ -165,7 +165,7 @@ struct WarningParameterPage: Sendable {
     let rows: [Row]
     let fixedRules: [Option]
 
-    init(layout: Layout, region: Region, effective: [WarningParameters.Effective], regionNames: [String: String], choices: [Region],
+    init(layout: Layout, region: Region, plan: PolicyPlan?, effective: [WarningParameters.Effective], regionNames: [String: String], choices: [Region],
          errors: FieldErrors, submitted: [String: String]) {
         self.layout = layout
         regionCode = region.code
@@ -173,7 +173,7 @@ struct WarningParameterPage: Sendable {
         regions = choices.map { Option(value: $0.code, label: "\($0.name)（\($0.level.title)）", selected: $0.code == region.code) }
         rows = effective.map { e in
             let mine = submitted["rule"] == e.rule.code && submitted["name"] == e.parameter.name
-            return Row(rule: e.rule.code, ruleName: e.rule.name, clause: e.rule.clause, name: e.parameter.name, label: e.parameter.label,
+            return Row(rule: e.rule.code, ruleName: e.rule.name, clause: e.rule.citations.basis(for: plan), name: e.parameter.name, label: e.parameter.label,
                        unit: e.parameter.unit, defaultValue: e.parameter.format(e.parameter.defaultValue), value: e.parameter.format(e.value),
                        setBy: e.setBy.map { regionNames[$0] ?? $0 } ?? "默认值",
                        own: mine ? submitted["value"] ?? "" : e.ownValue.map(e.parameter.format) ?? "",
@@ -182,6 +182,6 @@ struct WarningParameterPage: Sendable {
         }
         let configurable = Set(effective.map(\.rule.code))
         fixedRules = WarningRules.all.filter { !configurable.contains($0.code) }
-            .map { Option(value: $0.code, label: "\($0.code) \($0.name)：\($0.clause)", selected: false) }
+            .map { Option(value: $0.code, label: "\($0.label)：\($0.citations.basis(for: plan))", selected: false) }
     }
 }
