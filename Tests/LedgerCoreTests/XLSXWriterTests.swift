@@ -45,6 +45,32 @@ import Testing
         #expect(report.widths["排查汇总"]?["B"] == 30)
     }
 
+    /// A ledger prints like the original: A4 landscape, one page wide, the header repeated on every page, thin borders
+    /// on the table (also on its empty cells) and none on the title lines above it.
+    @Test func aLedgerCarriesItsPageSetup() throws {
+        let layout = ComplaintLedger.layout(unit: "鼓楼区", filledOn: Day("2024-11-19")!)
+        let stream = try XLSXStream(layout)
+        let url = try stream.finish()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let report = try Openpyxl.read(url)
+        let sheet = "投诉举报受理台账"
+        let setup = try #require(report.print[sheet])
+        #expect(setup.orientation == "landscape" && setup.paperSize == 9)
+        #expect(setup.fitToPage && setup.fitToWidth == 1 && setup.fitToHeight == 0)
+        #expect(setup.titleRows == "$3:$3" || setup.titleRows == "3:3", "\(String(describing: setup.titleRows))")
+        #expect(setup.bordered.contains("A3") && setup.bordered.contains("K3") && !setup.bordered.contains("A1") && !setup.bordered.contains("A2"))
+        #expect(report.text(sheet, "A2")?.hasPrefix("单位（盖章）：鼓楼区") == true)
+
+        // A report of blocks breaks its pages between the blocks.
+        let blocks = XLSXSheet(name: "汇总", rows: [[.bold("标题")], [.text("期间")], [.bold("甲")], [.integer(1), .empty], [], [.bold("乙")], [.integer(2)]],
+                               tableFrom: 3, pageBreaksAfter: [4])
+        let book = try Openpyxl.read(try XLSXWriter.data([blocks]))
+        let printed = try #require(book.print["汇总"])
+        #expect(printed.breaks == [4] && printed.titleRows == nil)
+        #expect(printed.bordered.contains("B4"), "an empty cell of the table is bordered too")
+        #expect(!printed.bordered.contains("A1") && !printed.bordered.contains("A5"))
+    }
+
     // MARK: Helpers and validation
 
     @Test func columnLetters() {

@@ -12,6 +12,22 @@ public enum Openpyxl {
         public let bold: [String: [String]]
         public let frozen: [String: String]
         public let widths: [String: [String: Double]]
+        /// Per sheet: how it prints.
+        public let print: [String: PrintSetup]
+
+        public struct PrintSetup: Decodable, Sendable {
+            public let orientation: String?
+            public let paperSize: Int?
+            public let fitToPage: Bool
+            public let fitToWidth: Int?
+            public let fitToHeight: Int?
+            /// `3:3` — the rows repeated on every page.
+            public let titleRows: String?
+            /// Cells with a thin border all round.
+            public let bordered: [String]
+            /// Rows after which a page ends.
+            public let breaks: [Int]
+        }
 
         /// The text of a cell, whatever its type.
         public func text(_ sheet: String, _ cell: String) -> String? { cells[sheet]?[cell]?.last }
@@ -25,11 +41,14 @@ public enum Openpyxl {
         import json, sys
         import openpyxl
         wb = openpyxl.load_workbook(sys.argv[1])
-        out = {"sheets": wb.sheetnames, "cells": {}, "merges": {}, "bold": {}, "frozen": {}, "widths": {}}
+        out = {"sheets": wb.sheetnames, "cells": {}, "merges": {}, "bold": {}, "frozen": {}, "widths": {}, "print": {}}
         for ws in wb.worksheets:
-            cells, bold = {}, []
+            cells, bold, bordered = {}, [], []
             for row in ws.iter_rows():
                 for c in row:
+                    b = c.border
+                    if all(s is not None and s.style == "thin" for s in (b.left, b.right, b.top, b.bottom)):
+                        bordered.append(c.coordinate)
                     if c.value is None:
                         continue
                     kind = {int: "int", float: "float", str: "str"}.get(type(c.value), type(c.value).__name__)
@@ -41,6 +60,14 @@ public enum Openpyxl {
             out["merges"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
             out["frozen"][ws.title] = ws.freeze_panes or ""
             out["widths"][ws.title] = {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth}
+            ps = ws.page_setup
+            def num(v):
+                return None if v is None else int(v)
+            out["print"][ws.title] = {
+                "orientation": ps.orientation, "paperSize": num(ps.paperSize),
+                "fitToPage": bool(ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage),
+                "fitToWidth": num(ps.fitToWidth), "fitToHeight": num(ps.fitToHeight),
+                "titleRows": ws.print_title_rows, "bordered": bordered, "breaks": [b.id for b in ws.row_breaks.brk]}
         json.dump(out, sys.stdout)
         """
 

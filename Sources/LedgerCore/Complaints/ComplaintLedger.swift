@@ -11,7 +11,8 @@ public enum ComplaintLedger {
         let filler = "单位（盖章）：\(unit)　　　　填报人：　　　　填报时间：\(filledOn.year)年\(filledOn.month)月\(filledOn.day)日"
             + (period.map { "　　　　统计期间：\($0)" } ?? "")
         let sheet = XLSXSheet(name: "投诉举报受理台账", rows: [[.bold(title)], [.text(filler)], headers.map(XLSXCell.bold)],
-                              merges: ["A1:K1", "A2:K2"], columnWidths: [6, 10, 14, 50, 14, 18, 14, 40, 8, 12, 30], frozenRows: 3)
+                              merges: ["A1:K1", "A2:K2"], columnWidths: [6, 10, 14, 50, 14, 18, 14, 40, 8, 12, 30], frozenRows: 3,
+                              tableFrom: 3, printTitles: 3...3)
         return LedgerLayout(sheet: sheet, headers: headers) { c, number in
             [.integer(Int64(number))] + row(c).map(XLSXCell.text)
         }

@@ -34,9 +34,15 @@ extension InspectionLedgers {
     }
 
     static func head(title: String, name: String, unit: String, period: Period, filledOn: Day, headers: [String], widths: [Double]) -> XLSXSheet {
+        head(title: title, name: name, unit: unit, periodTitle: period.title, filledOn: filledOn, headers: headers, widths: widths)
+    }
+
+    /// A ledger's sheet as the plans print it: the title, the 单位（盖章）／统计期间／填报人／填报时间 line, the header row
+    /// (bordered table from there on, the header repeated on every printed page).
+    static func head(title: String, name: String, unit: String, periodTitle: String, filledOn: Day, headers: [String], widths: [Double]) -> XLSXSheet {
         let last = XLSXWriter.reference(row: 1, column: headers.count).filter(\.isLetter)
-        let filler = "单位（盖章）：\(unit)　　统计期间：\(period.title)　　填报人：　　　　填报时间：\(chinese(filledOn))"
+        let filler = "单位（盖章）：\(unit)　　统计期间：\(periodTitle)　　填报人：　　　　填报时间：\(chinese(filledOn))"
         return XLSXSheet(name: name, rows: [[.bold(title)], [.text(filler)], headers.map(XLSXCell.bold)], merges: ["A1:\(last)1", "A2:\(last)2"],
-                         columnWidths: widths, frozenRows: 3)
+                         columnWidths: widths, frozenRows: 3, tableFrom: 3, printTitles: 3...3)
     }
 }

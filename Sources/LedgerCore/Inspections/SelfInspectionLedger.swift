@@ -14,10 +14,14 @@ public enum SelfInspectionLedger {
 
     public static let headers = ["序号", "小区", "物业服务企业", "自查季度", "提交时间", "检查内容", "存在问题", "整改措施", "整改时限", "责任人", "核查情况"]
 
-    public static let layout = LedgerLayout<Row>(
-        sheet: XLSXSheet(name: "自查自纠台账", rows: [headers.map(XLSXCell.bold)], columnWidths: [6, 20, 24, 14, 18, 30, 30, 30, 12, 10, 24], frozenRows: 1),
-        headers: headers
-    ) { row, number in
+    /// The workbook: title, the 单位／填报人／填报时间 line, the header (repeated on every printed page), the rows.
+    public static func layout(unit: String, period: String, filledOn: Day) -> LedgerLayout<Row> {
+        LedgerLayout(sheet: InspectionLedgers.head(title: "\(unit)物业服务企业自查自纠台账", name: "自查自纠台账", unit: unit, periodTitle: period,
+                                                   filledOn: filledOn, headers: headers, widths: [6, 20, 24, 14, 18, 30, 30, 30, 12, 10, 24]),
+                     headers: headers, row: row)
+    }
+
+    static func row(_ row: Row, _ number: Int) -> [XLSXCell] {
         let s = row.inspection
         let finding = s.isFalse ? "认定弄虚作假：\(s.falseNote ?? "")" : ""
         return [.integer(Int64(number))] + [

@@ -74,7 +74,9 @@ public final class XLSXStream<Item> {
         guard FileManager.default.createFile(atPath: sheetURL.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         sheetFile = try FileHandle(forWritingTo: sheetURL)
         pending = XLSXWriter.worksheetHead(layout.sheet, selected: true)
-        for (index, row) in layout.sheet.rows.enumerated() { pending += XLSXWriter.rowXML(row, number: index + 1) }
+        for (index, row) in layout.sheet.rows.enumerated() {
+            pending += XLSXWriter.rowXML(row, number: index + 1, bordered: layout.sheet.bordered(index + 1))
+        }
         rowNumber = layout.sheet.rows.count
     }
 
@@ -87,7 +89,7 @@ public final class XLSXStream<Item> {
         count += 1
         rowNumber += 1
         guard rowNumber <= XLSXWriter.maxRows else { throw XLSXError.tooLarge(sheet: layout.sheet.name) }
-        pending += XLSXWriter.rowXML(layout.row(item, count), number: rowNumber)
+        pending += XLSXWriter.rowXML(layout.row(item, count), number: rowNumber, bordered: layout.sheet.bordered(rowNumber))
         if pending.utf8.count >= 65_536 { try flush() }
     }
 

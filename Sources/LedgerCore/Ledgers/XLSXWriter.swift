@@ -2,8 +2,9 @@ import Foundation
 import ZIPFoundation
 
 // A minimal Office Open XML (.xlsx) writer: inline strings, numbers, a bold header style,
-// merged cells, column widths and frozen header rows. The package is zipped in memory
-// with ZIPFoundation; nothing else is third-party.
+// merged cells, column widths, frozen header rows and the page setup a ledger is printed with
+// (A4 landscape, one page wide, thin borders on the table, its header repeated on every page).
+// The package is zipped in memory with ZIPFoundation; nothing else is third-party.
 
 /// One cell of an `XLSXSheet`.
 public enum XLSXCell: Sendable, Equatable {
@@ -30,14 +31,28 @@ public struct XLSXSheet: Sendable {
     public var columnWidths: [Double]
     /// Number of top rows kept in view while scrolling (0 = none).
     public var frozenRows: Int
+    /// The first row of the table (1-based): from it on every cell is drawn with thin borders and wrapped; the rows
+    /// above (title, 单位／填报人／填报时间) are not. nil: no borders.
+    public var tableFrom: Int?
+    /// Rows printed again at the top of every page (the table's header), 1-based.
+    public var printTitles: ClosedRange<Int>?
+    /// Rows after which a new page starts (to keep a block of a report whole), 1-based.
+    public var pageBreaksAfter: [Int]
 
-    public init(name: String, rows: [[XLSXCell]] = [], merges: [String] = [], columnWidths: [Double] = [], frozenRows: Int = 0) {
+    public init(name: String, rows: [[XLSXCell]] = [], merges: [String] = [], columnWidths: [Double] = [], frozenRows: Int = 0,
+                tableFrom: Int? = nil, printTitles: ClosedRange<Int>? = nil, pageBreaksAfter: [Int] = []) {
         self.name = name
         self.rows = rows
         self.merges = merges
         self.columnWidths = columnWidths
         self.frozenRows = frozenRows
+        self.tableFrom = tableFrom
+        self.printTitles = printTitles
+        self.pageBreaksAfter = pageBreaksAfter
     }
+
+    /// Whether row `number` (1-based) belongs to the bordered table.
+    func bordered(_ number: Int) -> Bool { tableFrom.map { number >= $0 } ?? false }
 }
 
 /// Why a workbook cannot be written.
@@ -206,8 +221,15 @@ public enum XLSXWriter {
         let entries = sheets.enumerated().map { index, sheet in
             "<sheet name=\"\(escape(sheet.name))\" sheetId=\"\(index + 1)\" r:id=\"rId\(index + 1)\"/>"
         }
+        // 打印标题: the header rows repeated on every printed page.
+        let titles = sheets.enumerated().compactMap { index, sheet in
+            sheet.printTitles.map {
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(index)\">'\(escape(sheet.name.replacingOccurrences(of: "'", with: "''")))'!$\($0.lowerBound):$\($0.upperBound)</definedName>"
+            }
+        }
         return header + "<workbook xmlns=\"\(mainNamespace)\" xmlns:r=\"\(relNamespace)\">"
-            + "<bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>" + entries.joined() + "</sheets></workbook>"
+            + "<bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>" + entries.joined() + "</sheets>"
+            + (titles.isEmpty ? "" : "<definedNames>" + titles.joined() + "</definedNames>") + "</workbook>"
     }
 
     private static func workbookRelationships(sheetCount: Int) -> String {
@@ -218,27 +240,35 @@ public enum XLSXWriter {
             + "<Relationship Id=\"rId\(sheetCount + 1)\" Type=\"\(relNamespace)/styles\" Target=\"styles.xml\"/></Relationships>"
     }
 
-    /// Two cell formats: 0 = normal, 1 = bold, centred and wrapped.
+    /// Four cell formats: 0 = normal, 1 = bold, centred and wrapped; 2 and 3 the same inside the table (thin borders;
+    /// text wrapped and top-aligned).
     private static let styles = header + "<styleSheet xmlns=\"\(mainNamespace)\">"
         + "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
         + "<font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font></fonts>"
         + "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>"
-        + "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
+        + "<borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/></border>"
+        + "<border><left style=\"thin\"><color auto=\"1\"/></left><right style=\"thin\"><color auto=\"1\"/></right>"
+        + "<top style=\"thin\"><color auto=\"1\"/></top><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border></borders>"
         + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-        + "<cellXfs count=\"2\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
+        + "<cellXfs count=\"4\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
         + "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" applyAlignment=\"1\">"
+        + "<alignment horizontal=\"center\" vertical=\"center\" wrapText=\"1\"/></xf>"
+        + "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyBorder=\"1\" applyAlignment=\"1\">"
+        + "<alignment vertical=\"top\" wrapText=\"1\"/></xf>"
+        + "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\" applyAlignment=\"1\">"
         + "<alignment horizontal=\"center\" vertical=\"center\" wrapText=\"1\"/></xf></cellXfs>"
         + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"
 
     private static func worksheet(_ sheet: XLSXSheet, selected: Bool) -> String {
         var xml = worksheetHead(sheet, selected: selected)
-        for (rowIndex, row) in sheet.rows.enumerated() { xml += rowXML(row, number: rowIndex + 1) }
+        for (rowIndex, row) in sheet.rows.enumerated() { xml += rowXML(row, number: rowIndex + 1, bordered: sheet.bordered(rowIndex + 1)) }
         return xml + worksheetTail(sheet)
     }
 
     /// The worksheet up to and including `<sheetData>`: views, frozen rows and column widths.
     static func worksheetHead(_ sheet: XLSXSheet, selected: Bool) -> String {
         var xml = header + "<worksheet xmlns=\"\(mainNamespace)\" xmlns:r=\"\(relNamespace)\">"
+        xml += "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"
         xml += "<sheetViews><sheetView workbookViewId=\"0\"" + (selected ? " tabSelected=\"1\">" : ">")
         let frozen = min(max(sheet.frozenRows, 0), maxRows - 1)
         if frozen > 0 {
@@ -258,16 +288,17 @@ public enum XLSXWriter {
         return xml + "<sheetData>"
     }
 
-    /// One `<row>`, `number` 1-based.
-    static func rowXML(_ row: [XLSXCell], number: Int) -> String {
+    /// One `<row>`, `number` 1-based; `bordered`: a row of the table (every cell, even an empty one, gets its border).
+    static func rowXML(_ row: [XLSXCell], number: Int, bordered: Bool = false) -> String {
         var xml = "<row r=\"\(number)\">"
         for (columnIndex, cell) in row.enumerated() {
-            xml += cellXML(cell, reference: reference(row: number, column: columnIndex + 1))
+            xml += cellXML(cell, reference: reference(row: number, column: columnIndex + 1), bordered: bordered)
         }
         return xml + "</row>"
     }
 
-    /// From `</sheetData>` to the end: the merged ranges.
+    /// From `</sheetData>` to the end: the merged ranges and the print setup — A4 landscape, fitted to one page wide
+    /// (as many pages tall as it takes), centred, page breaks where the sheet asks for them.
     static func worksheetTail(_ sheet: XLSXSheet) -> String {
         var xml = "</sheetData>"
         if !sheet.merges.isEmpty {
@@ -275,22 +306,33 @@ public enum XLSXWriter {
             xml += sheet.merges.map { "<mergeCell ref=\"\($0)\"/>" }.joined()
             xml += "</mergeCells>"
         }
+        xml += "<printOptions horizontalCentered=\"1\"/>"
+        xml += "<pageMargins left=\"0.4\" right=\"0.4\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>"
+        xml += "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>"
+        xml += "<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>"
+        let breaks = sheet.pageBreaksAfter.filter { $0 > 0 && $0 < maxRows }
+        if !breaks.isEmpty {
+            xml += "<rowBreaks count=\"\(breaks.count)\" manualBreakCount=\"\(breaks.count)\">"
+            xml += breaks.map { "<brk id=\"\($0)\" max=\"16383\" man=\"1\"/>" }.joined()
+            xml += "</rowBreaks>"
+        }
         return xml + "</worksheet>"
     }
 
-    private static func cellXML(_ cell: XLSXCell, reference: String) -> String {
+    private static func cellXML(_ cell: XLSXCell, reference: String, bordered: Bool) -> String {
+        let plain = bordered ? " s=\"2\"" : "", bold = bordered ? " s=\"3\"" : " s=\"1\""
         switch cell {
         case .text(let text):
-            "<c r=\"\(reference)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
+            return "<c r=\"\(reference)\"\(plain) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
         case .bold(let text):
-            "<c r=\"\(reference)\" s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
+            return "<c r=\"\(reference)\"\(bold) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
         case .integer(let value):
-            "<c r=\"\(reference)\"><v>\(value)</v></c>"
+            return "<c r=\"\(reference)\"\(plain)><v>\(value)</v></c>"
         case .number(let value) where value.isFinite:
             // Swift's description is the shortest text that reads back as the same Double.
-            "<c r=\"\(reference)\"><v>\(value)</v></c>"
+            return "<c r=\"\(reference)\"\(plain)><v>\(value)</v></c>"
         case .number, .empty:
-            ""
+            return bordered ? "<c r=\"\(reference)\"\(plain)/>" : ""
         }
     }
 }

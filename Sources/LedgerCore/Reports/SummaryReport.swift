@@ -256,6 +256,7 @@ public struct SummaryReport: Sendable {
     public static func xlsx(_ result: Result) throws -> Data {
         var rows: [[XLSXCell]] = [[.bold(result.title)], [.text("统计期间：\(result.from) 至 \(result.until)")]]
         var merges = ["A1:R1", "A2:R2"]
+        var breaks: [Int] = []
         func place(_ block: Block, data: [[Int?]], names: [String]?) {
             let top = rows.count
             var grid = [[XLSXCell]](repeating: [XLSXCell](repeating: .empty, count: block.columns), count: block.headerRows)
@@ -271,12 +272,15 @@ public struct SummaryReport: Sendable {
                 let cells = values.map { $0.map { XLSXCell.integer(Int64($0)) } ?? .text("—") }
                 rows.append((names.map { [.text($0[index])] } ?? []) + cells)
             }
+            // Each block whole on its pages, as the three tables of 附件6.
+            breaks.append(rows.count)
             rows.append([])
         }
         let all = result.rows + [result.total]
         place(blockA, data: all.map(\.a), names: all.map(\.name))
         place(blockB, data: all.map(\.b), names: all.map(\.name))
         place(blockC, data: [result.c], names: nil)
-        return try XLSXWriter.data([XLSXSheet(name: "情况汇总表", rows: rows, merges: merges, columnWidths: [14] + Array(repeating: 9, count: 17))])
+        return try XLSXWriter.data([XLSXSheet(name: "情况汇总表", rows: rows, merges: merges, columnWidths: [14] + Array(repeating: 9, count: 17),
+                                              tableFrom: 3, pageBreaksAfter: Array(breaks.dropLast()))])
     }
 }

@@ -159,27 +159,34 @@ struct ProblemController {
     }
 
     @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "csv")
-        return LedgerQuery.csvStream(ProblemLedger.layout, filename: name) { [problems] each in
+        let (scope, filter, name, layout) = try await ledgerQuery(request, context, extension: "csv")
+        return LedgerQuery.csvStream(layout, filename: name) { [problems] each in
             try await problems.forEach(scope: scope, filter: filter, each)
         }
     }
 
     @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "xlsx")
-        return try await LedgerQuery.xlsxStream(ProblemLedger.layout, filename: name) { each in
+        let (scope, filter, name, layout) = try await ledgerQuery(request, context, extension: "xlsx")
+        return try await LedgerQuery.xlsxStream(layout, filename: name) { each in
             try await problems.forEach(scope: scope, filter: filter, each)
         }
     }
 
     /// The export's scope, its checked filter (a wrong one is refused before the download starts) and the file's name.
-    private func ledgerQuery(_ request: Request, _ context: AppRequestContext, extension ext: String) async throws -> (Scope, CaseFilter, String) {
+    private func ledgerQuery(_ request: Request, _ context: AppRequestContext, extension ext: String) async throws
+        -> (Scope, CaseFilter, String, LedgerLayout<Problems.Problem>) {
         var filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
         filter.pageSize = 1
         let scope = try context.scope()
         _ = try await problems.list(scope: scope, filter: filter)
-        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
-        return (scope, filter, "问题台账-\(unit)-\(Timestamp.shanghaiDay(clock.now())).\(ext)")
+        // Named as officials file it: the region chosen (else the user's own) and the period (else up to today).
+        let unit = filter.regionCode.isEmpty
+            ? try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+            : try await regions.region(filter.regionCode, scope: scope).name
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let period = filter.from == nil && filter.until == nil
+            ? "截至\(today)" : "\(filter.from?.description ?? "开始")至\(filter.until?.description ?? today.description)"
+        return (scope, filter, "\(unit)-问题台账-\(period).\(ext)", ProblemLedger.layout(unit: unit, period: period, filledOn: today))
     }
 }
 

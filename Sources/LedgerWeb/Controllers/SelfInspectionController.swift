@@ -69,28 +69,33 @@ struct SelfInspectionController {
 
     /// 自查自纠台账 as CSV: one row per 不符合 item, in the list's filter.
     @Sendable func ledgerCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "csv")
-        return LedgerQuery.csvStream(SelfInspectionLedger.layout, filename: name) { [selfInspections] each in
+        let (scope, filter, name, layout) = try await ledgerQuery(request, context, extension: "csv")
+        return LedgerQuery.csvStream(layout, filename: name) { [selfInspections] each in
             try await selfInspections.forEachLedgerRow(scope: scope, filter: filter, each)
         }
     }
 
     /// 自查自纠台账 as XLSX.
     @Sendable func ledgerXLSX(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (scope, filter, name) = try await ledgerQuery(request, context, extension: "xlsx")
-        return try await LedgerQuery.xlsxStream(SelfInspectionLedger.layout, filename: name) { each in
+        let (scope, filter, name, layout) = try await ledgerQuery(request, context, extension: "xlsx")
+        return try await LedgerQuery.xlsxStream(layout, filename: name) { each in
             try await selfInspections.forEachLedgerRow(scope: scope, filter: filter, each)
         }
     }
 
     /// The export's scope and checked filter (a region outside the scope is refused before the download starts) and the file's name.
-    private func ledgerQuery(_ request: Request, _ context: AppRequestContext, extension ext: String) async throws -> (Scope, SelfInspections.Filter, String) {
+    private func ledgerQuery(_ request: Request, _ context: AppRequestContext, extension ext: String) async throws
+        -> (Scope, SelfInspections.Filter, String, LedgerLayout<SelfInspectionLedger.Row>) {
         let scope = try context.scope()
         var (filter, _, _) = Self.filter(request)
         filter.page = 1
         _ = try await selfInspections.list(scope: scope, filter: filter, pageSize: 1)
-        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
-        return (scope, filter, "自查自纠台账-\(unit)-\(Timestamp.shanghaiDay(clock.now())).\(ext)")
+        let unit = filter.region.isEmpty
+            ? try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+            : try await regions.region(filter.region, scope: scope).name
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let period = filter.period.map { "\($0.year)年第\($0.quarter)季度" } ?? "截至\(today)"
+        return (scope, filter, "\(unit)-自查自纠台账-\(period).\(ext)", SelfInspectionLedger.layout(unit: unit, period: period, filledOn: today))
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
