@@ -174,7 +174,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     CompanyController(companies: companies, estates: estates, regions: regions, credit: credit, renderer: deps.renderer).addRoutes(to: protected)
     RegionController(regions: regions, estates: estates, renderer: deps.renderer).addRoutes(to: protected)
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
-    AuditController(database: db, renderer: deps.renderer).addRoutes(to: protected)
+    AuditController(database: db, clock: clock, renderer: deps.renderer).addRoutes(to: protected)
     WarningController(inbox: inbox, parameters: WarningParameters(database: db, clock: clock),
                       regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     WarningAPI(inbox: inbox).addRoutes(to: protected)

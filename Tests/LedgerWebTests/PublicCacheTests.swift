@@ -11,30 +11,10 @@ import Testing
 /// The public pages served from `PublicPageCache`: rendered once per change of the estate's public content, with
 /// `ETag`, `Cache-Control` and 304 for a matching `If-None-Match`.
 @Suite struct PublicCacheTests {
-    /// The harness's arguments, with a cache the test can count renders on.
-    struct Arguments: AppArguments {
-        let databaseURL: String
-        var hostname: String { "127.0.0.1" }
-        var port: Int { 0 }
-        var logLevel: Logger.Level { .warning }
-        var secureCookies: Bool { false }
-        let filesDirectory: String
-        var publicBaseURL: String? { nil }
-        var trustedProxies: [String] { [] }
-        var secrets: SecretBox? { .ephemeral }
-        var runsDailyJobs: Bool { false }
-        let publicPageCache: PublicPageCache?
-    }
-
     static func run(_ kind: TestDatabase.Kind,
                     _ body: @escaping @Sendable (WebHarness, PublicPageCache, any TestClientProtocol) async throws -> Void) async throws {
-        try await withDatabaseURL(kind) { database, url in
-            let world = try await World.build(in: database)
-            let cache = PublicPageCache()
-            let files = NSTemporaryDirectory() + "ledger-web-\(UUID().uuidString)/files"
-            let (app, _) = try await buildApplication(Arguments(databaseURL: url, filesDirectory: files, publicPageCache: cache), clock: world.clock)
-            try await app.test(.router) { client in try await body(WebHarness(world: world, routes: []), cache, client) }
-        }
+        let cache = PublicPageCache()
+        try await WebHarness.run(kind, publicPageCache: cache) { harness, client in try await body(harness, cache, client) }
     }
 
     static let q2 = Quarter(year: 2024, quarter: 2)!

@@ -36,16 +36,21 @@ struct WebHarness: Sendable {
         var testHooks: Bool = false
         var secrets: SecretBox? { .ephemeral }
         var runsDailyJobs: Bool { false }
+        /// A cache the test counts renders on (nil: the application's own).
+        var publicPageCache: PublicPageCache? = nil
+        var metricsToken: String? = nil
     }
 
     /// Runs `body` with the application built by the real composition root (`buildApplication`) over a fresh
     /// world on the given database.
     static func run(_ kind: TestDatabase.Kind = .sqlite, testHooks: Bool = false, trustedProxies: [String] = [],
+                    publicPageCache: PublicPageCache? = nil, metricsToken: String? = nil,
                     _ body: @escaping @Sendable (WebHarness, any TestClientProtocol) async throws -> Void) async throws {
         try await withDatabaseURL(kind) { database, url in
             let world = try await World.build(in: database)
             let files = NSTemporaryDirectory() + "ledger-web-\(UUID().uuidString)/files"
-            let arguments = Arguments(databaseURL: url, filesDirectory: files, trustedProxies: trustedProxies, testHooks: testHooks)
+            let arguments = Arguments(databaseURL: url, filesDirectory: files, trustedProxies: trustedProxies, testHooks: testHooks,
+                                      publicPageCache: publicPageCache, metricsToken: metricsToken)
             let (app, routes) = try await buildApplication(arguments, clock: world.clock)
             let harness = WebHarness(world: world, routes: routes.map { Route(method: $0.method, path: $0.path) })
             try await app.test(.router) { client in try await body(harness, client) }

@@ -84,6 +84,20 @@ public struct InspectionLedgers: Sendable {
         public let title: String
         /// For the file name: `2024-11`, `2024-11-01至2024-11-15`, `累计至2024-12-02`.
         public let fileLabel: String
+
+        /// A ledger's period from its checked days: cumulative without a start (up to `until`, else today), a calendar
+        /// month when it is one, else the two days.
+        public static func covering(from start: Day?, until: Day?, today: Day) throws -> Period {
+            let end = until ?? today
+            guard let start else {
+                return Period(from: nil, until: end, title: "累计（截至\(InspectionLedgers.chinese(end))）", fileLabel: "累计至\(end)")
+            }
+            guard start <= end else { throw LedgerError.invalid("until", code: "bad_period", "截止日期不能早于起始日期") }
+            if start.day == 1 && start.year == end.year && start.month == end.month {
+                return Period(from: start, until: end, title: "\(start.year)年\(start.month)月", fileLabel: String(start.description.prefix(7)))
+            }
+            return Period(from: start, until: end, title: "\(start)至\(end)", fileLabel: "\(start)至\(end)")
+        }
     }
 
     let database: Database
@@ -104,15 +118,8 @@ public struct InspectionLedgers: Sendable {
         let end = try until.map { text -> Day in
             guard let day = Day(text) else { throw LedgerError.invalid("until", code: "bad_date", "截止日期格式应为 2024-07-31") }
             return day
-        } ?? today
-        guard let start else {
-            return Period(from: nil, until: end, title: "累计（截至\(Self.chinese(end))）", fileLabel: "累计至\(end)")
         }
-        guard start <= end else { throw LedgerError.invalid("until", code: "bad_period", "截止日期不能早于起始日期") }
-        if start.day == 1 && start.year == end.year && start.month == end.month {
-            return Period(from: start, until: end, title: "\(start.year)年\(start.month)月", fileLabel: String(start.description.prefix(7)))
-        }
-        return Period(from: start, until: end, title: "\(start)至\(end)", fileLabel: "\(start)至\(end)")
+        return try Period.covering(from: start, until: end, today: today)
     }
 
     /// `2026年12月2日`, as official documents write a date.

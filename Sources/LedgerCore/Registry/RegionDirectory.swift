@@ -66,6 +66,13 @@ public struct RegionDirectory: Sendable {
         try await database.read { db in try await Self.names(onPath: path, on: db) }
     }
 
+    /// The unit a ledger is filed for: the region chosen in its filter (checked against the scope), else the user's own
+    /// region, else 全平台 (the administrator).
+    public func unitName(regionCode: String, scope: Scope) async throws -> String {
+        if !regionCode.isEmpty { return try await region(regionCode, scope: scope).name }
+        return try await names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
+    }
+
     /// The local work plan officials of the region at `path` cite (`PolicyPlan.followed`).
     public func policyPlan(onPath path: String) async throws -> PolicyPlan? {
         try await database.read { db in try await PolicyPlan.followed(atPath: path, on: db) }

@@ -7,6 +7,7 @@ import LedgerCore
 /// route that edits or deletes it.
 struct AuditController {
     let database: Database
+    let clock: any LedgerClock
     let renderer: Renderer
 
     struct AuditPage: Sendable {
@@ -25,7 +26,7 @@ struct AuditController {
         let exportHref: String
     }
 
-    /// The most rows one export writes (newest first); the page says so when a filter would give more.
+    /// The most rows one export writes (newest first); the file's last line says so when the filter selects more.
     static let exportLimit = 20_000
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -90,7 +91,10 @@ struct AuditController {
             lines.append([Timestamp.display(stored: entry.at), entry.username, Role(rawValue: entry.role)?.title ?? entry.role,
                           AuditVocabulary.action(entry.action), AuditVocabulary.entity(entry.entity), entry.entityId, changes].map(CSV.safeCell))
         }
-        let period = (filter.from?.description ?? "开始") + "至" + (filter.until?.description ?? Timestamp.shanghaiDay(Date()))
+        if page.total > page.items.count {
+            lines.append(["（共 \(page.total) 条，仅导出最新的 \(page.items.count) 条；请缩小日期范围分次导出）"])
+        }
+        let period = (filter.from?.description ?? "开始") + "至" + (filter.until?.description ?? Timestamp.shanghaiDay(clock.now()))
         return LedgerQuery.csv(CSV.format(lines), filename: "审计日志-\(period).csv")
     }
 }

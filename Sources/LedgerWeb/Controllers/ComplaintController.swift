@@ -147,7 +147,6 @@ struct ComplaintController {
         filter.pageSize = 1
         let scope = try context.scope()
         _ = try await complaints.list(scope: scope, filter: filter)
-        let unit = try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
-        return (scope, filter, unit)
+        return (scope, filter, try await regions.unitName(regionCode: filter.regionCode, scope: scope))
     }
 }

@@ -179,14 +179,11 @@ struct ProblemController {
         filter.pageSize = 1
         let scope = try context.scope()
         _ = try await problems.list(scope: scope, filter: filter)
-        // Named as officials file it: the region chosen (else the user's own) and the period (else up to today).
-        let unit = filter.regionCode.isEmpty
-            ? try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
-            : try await regions.region(filter.regionCode, scope: scope).name
+        // Named as officials file it: the region chosen (else the user's own) and the period, as the other ledgers are.
+        let unit = try await regions.unitName(regionCode: filter.regionCode, scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let period = filter.from == nil && filter.until == nil
-            ? "截至\(today)" : "\(filter.from?.description ?? "开始")至\(filter.until?.description ?? today.description)"
-        return (scope, filter, "\(unit)-问题台账-\(period).\(ext)", ProblemLedger.layout(unit: unit, period: period, filledOn: today))
+        let period = try InspectionLedgers.Period.covering(from: filter.from, until: filter.until, today: today)
+        return (scope, filter, "\(unit)-问题台账-\(period.fileLabel).\(ext)", ProblemLedger.layout(unit: unit, period: period.title, filledOn: today))
     }
 }
 

@@ -90,9 +90,7 @@ struct SelfInspectionController {
         var (filter, _, _) = Self.filter(request)
         filter.page = 1
         _ = try await selfInspections.list(scope: scope, filter: filter, pageSize: 1)
-        let unit = filter.region.isEmpty
-            ? try await regions.names(onPath: scope.regionPath ?? "").last?.name ?? "全平台"
-            : try await regions.region(filter.region, scope: scope).name
+        let unit = try await regions.unitName(regionCode: filter.region, scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let period = filter.period.map { "\($0.year)年第\($0.quarter)季度" } ?? "截至\(today)"
         return (scope, filter, "\(unit)-自查自纠台账-\(period).\(ext)", SelfInspectionLedger.layout(unit: unit, period: period, filledOn: today))
