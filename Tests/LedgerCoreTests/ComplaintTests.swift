@@ -51,23 +51,24 @@ import Testing
             try await desk.act(.assign, on: id, ComplaintStep(), scope: street)
             try await desk.act(.note, on: id, ComplaintStep(note: "已约谈物业公司项目经理"), scope: street)
             try await desk.act(.reply, on: id, ComplaintStep(note: "已责令物业公司补充公示停车费收支"), scope: street)
-            let closed = try await desk.act(.close, on: id, ComplaintStep(note: "已于小区公示栏补充公示", outcome: .fixed),
+            let closed = try await desk.act(.close, on: id, ComplaintStep(note: "已于小区公示栏补充公示", outcome: .fixed, reply: "物业公司已在公示栏补充公示停车费收支"),
                                             uploads: [.init(filename: "公示照片.pdf", bytes: Self.pdf)], scope: street)
             #expect(closed.status == .closed && closed.outcome == .fixed)
             tracking = try await desk.track(code: code)
             #expect(tracking.canReopen && tracking.publicEvents.contains { $0.note.contains("已责令物业公司补充公示") })
+            #expect(tracking.reply == "物业公司已在公示栏补充公示停车费收支" && tracking.publicEvents.contains { $0.note == tracking.reply })
             #expect(!tracking.publicEvents.contains { $0.note.contains("项目经理") }, "internal notes are not public")
             // Not satisfied: reopened with a new deadline, then closed again.
-            try await desk.reopen(code: code, reason: "公示内容不全，缺少广告收入")
+            try await desk.rate(code: code, rating: .dissatisfied, comment: "公示内容不全，缺少广告收入")
             let (reopened, _) = try await desk.complaint(id, scope: street)
             #expect(reopened.status == .assigned && reopened.reopenedCount == 1 && reopened.outcome == nil)
-            try await desk.act(.close, on: id, ComplaintStep(note: "已补充电梯广告收入", outcome: .fixed), scope: street)
+            try await desk.act(.close, on: id, ComplaintStep(note: "已补充电梯广告收入", outcome: .fixed, reply: "已补充电梯广告收入并重新公示"), scope: street)
             // Sixty days after closing, reopening is refused.
             world.clock.advance(by: 61 * 86_400)
             do {
-                try await desk.reopen(code: code, reason: "仍不满意")
+                try await desk.rate(code: code, rating: .dissatisfied, comment: "仍不满意")
                 Issue.record("reopened after 60 days")
-            } catch let error as LedgerError { #expect(error.code == "reopen_expired") }
+            } catch let error as LedgerError { #expect(error.code == "rating_expired") }
             // An unknown code and a malformed one give the same answer.
             let unknown = await #expect(throws: LedgerError.self) { try await desk.track(code: "TS2345678923") }
             let malformed = await #expect(throws: LedgerError.self) { try await desk.track(code: "x") }
@@ -88,7 +89,7 @@ import Testing
                     #expect(errors.items.first?.code == code)
                 } catch { Issue.record("\(code): \(error)") }
             }
-            await refused("transition_not_allowed") { try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed), scope: street) }
+            await refused("transition_not_allowed") { try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed, reply: "已处理"), scope: street) }
             await refused("outside_jurisdiction") { try await desk.act(.assign, on: id, ComplaintStep(handlingRegion: world.b.street.code), scope: street) }
             await refused("past_deadline") { try await desk.act(.assign, on: id, ComplaintStep(deadline: "2024-11-18"), scope: street) }
             await refused("not_found") { try await desk.act(.assign, on: id, ComplaintStep(), scope: world.b.users[.street]!.scope) }
@@ -96,13 +97,13 @@ import Testing
             try await desk.act(.assign, on: id, ComplaintStep(), scope: street)
             let assigned = try await Self.counts(database)
             await refused("type_mismatch") {
-                try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed), uploads: [.init(filename: "photo.png", bytes: Self.pdf)], scope: street)
+                try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed, reply: "已处理"), uploads: [.init(filename: "photo.png", bytes: Self.pdf)], scope: street)
             }
             await refused("unsupported_type") {
-                try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed),
+                try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed, reply: "已处理"),
                                    uploads: [.init(filename: "a.exe", bytes: Array("MZ....".utf8))], scope: street)
             }
-            await refused("required") { try await desk.act(.close, on: id, ComplaintStep(note: "已处理"), scope: street) }
+            await refused("required") { try await desk.act(.close, on: id, ComplaintStep(note: "已处理", reply: "已处理"), scope: street) }
             #expect(try await Self.counts(database) == assigned)
             #expect(before != assigned)
             // Personal data: masked; only the handler may see it, and the look is audited.
@@ -154,7 +155,7 @@ import Testing
             await #expect(throws: LedgerError.forbidden) { try await desk.act(.decide, on: id, ComplaintStep(note: "x"), scope: regulator) }
             let decided = try await desk.act(.decide, on: id, ComplaintStep(note: "已立案审查"), scope: oversight)
             #expect(decided.status == .assigned && decided.transferDecision == "已立案审查")
-            let closed = try await desk.act(.close, on: id, ComplaintStep(note: "已移交纪委监委处理", outcome: .transferred), scope: regulator)
+            let closed = try await desk.act(.close, on: id, ComplaintStep(note: "已移交纪委监委处理", outcome: .transferred, reply: "您反映的问题已移交纪委监委处理"), scope: regulator)
             #expect(closed.outcome?.isFix == false)
         }
     }

@@ -27,7 +27,7 @@ import Testing
             try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: firstCode)").first(decodingColumn: "id", as: Int64.self)!
         }
         try await desk.act(.assign, on: first, ComplaintStep(), scope: street)
-        try await desk.act(.close, on: first, ComplaintStep(note: "已整改", outcome: .fixed), scope: street)
+        try await desk.act(.close, on: first, ComplaintStep(note: "已整改", outcome: .fixed, reply: "已责令物业公司整改到位"), scope: street)
         let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
         let regulator = world.a.users[.regulator]!.scope
         _ = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: "revenue_ratio", description: "分成比例偏低"), scope: regulator)

@@ -78,7 +78,7 @@ import Testing
             let list = try await client.execute(uri: "/complaints", method: .get, headers: street)
             #expect(list.text.contains(code) && list.text.contains("王*") && !list.text.contains("王五"))
             let closeEarly = try await client.execute(uri: "/complaints/\(id)", method: .post, headers: street,
-                                                      body: WebHarness.form(["action": "close", "outcome": "fixed", "note": "已处理"]))
+                                                      body: WebHarness.form(["action": "close", "outcome": "fixed", "note": "已处理", "reply": "已处理"]))
             #expect(closeEarly.status == .badRequest && closeEarly.text.contains("不能办结销号"))
             let assign = try await client.execute(uri: "/complaints/\(id)", method: .post, headers: street, body: WebHarness.form(["action": "assign"]))
             #expect(assign.status == .seeOther)
@@ -87,7 +87,7 @@ import Testing
             let shown = try await client.execute(uri: "/complaints/\(id)", method: .post, headers: street, body: WebHarness.form(["action": "unmask"]))
             #expect(shown.text.contains("13700001111"))
             _ = try await client.execute(uri: "/complaints/\(id)", method: .post, headers: street,
-                                         body: WebHarness.form(["action": "close", "outcome": "unsubstantiated", "note": "经核查已按季度公示"]))
+                                         body: WebHarness.form(["action": "close", "outcome": "unsubstantiated", "note": "经核查已按季度公示", "reply": "经核查，该小区已按季度公示"]))
             let csv = try await client.execute(uri: "/complaints/ledger.csv", method: .get, headers: street)
             let lines = String(buffer: csv.body).split(separator: "\r\n")
             #expect(lines.first == "\u{FEFF}序号,投诉人,联系方式,问题（舆情）简要内容,来源,受理时间,承办科室,办理进展和结果,是否办结,受理人,备注")

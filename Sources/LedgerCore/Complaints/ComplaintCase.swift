@@ -73,10 +73,13 @@ public struct ComplaintStep: Sendable {
     public var deadline: String
     /// `.problem`: the problem to raise (its estate and source are the complaint's).
     public var problem: ProblemInput?
+    /// `.close`: the public reply addressed to the complainant (required; shown on the tracking page).
+    public var reply: String
 
     public init(note: String = "", outcome: ComplaintOutcome? = nil, transferTo: TransferTarget? = nil, handlingRegion: String = "",
-                handler: String = "", deadline: String = "", problem: ProblemInput? = nil) {
+                handler: String = "", deadline: String = "", problem: ProblemInput? = nil, reply: String = "") {
         self.note = note
+        self.reply = reply
         self.outcome = outcome
         self.transferTo = transferTo
         self.handlingRegion = handlingRegion

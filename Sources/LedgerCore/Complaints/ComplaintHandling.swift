@@ -82,11 +82,16 @@ extension Complaints {
     /// (transfer), the unit, handler and deadline (assign), the problem to raise (problem).
     @discardableResult
     public func act(_ action: Action, on id: Int64, _ step: ComplaintStep, uploads: [Upload] = [], scope: Scope) async throws -> Complaint {
-        var reader = InputReader(["note": step.note, "deadline": step.deadline])
+        var reader = InputReader(["note": step.note, "deadline": step.deadline, "reply": step.reply])
         let note = reader.text("note", label: action == .reply ? "答复内容" : action == .close ? "办理结果及证据说明" : "说明",
                                required: action != .assign && action != .problem, max: 2_000)
         let outcome = step.outcome
         if action == .close && outcome == nil { reader.errors.add("outcome", code: "required", "请选择办结结果（已解决，或未解决的原因）") }
+        // 办结 answers the complainant (docs/design.md §28): the reply is public on the tracking page, so it cannot be left out.
+        let reply = action == .close ? reader.text("reply", label: "给投诉人的答复", required: false, max: 2_000) : ""
+        if action == .close && reply.isEmpty && reader.errors.message(for: "reply") == nil {
+            reader.errors.add("reply", code: "required", "办结前须填写给投诉人的答复（投诉人在查询页可以看到）")
+        }
         if action == .transfer && step.transferTo == nil {
             reader.errors.add("to", code: "required", "请选择移交对象（协同部门或纪委监委）")
         }
@@ -145,8 +150,11 @@ extension Complaints {
             case .close:
                 try await db.raw("""
                     UPDATE complaints SET status = 'closed', outcome = \(bind: outcome!.rawValue), closed_at = \(bind: now), closure_note = \(bind: note),
-                    updated_at = \(bind: now) WHERE id = \(bind: id)
+                    reply = \(bind: reply), replied_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)
                     """).run()
+                // The reply is its own public step, as a reply given during handling is.
+                try await Casework.record(Complaints.self, id, at: at, username: scope.username, role: scope.role.rawValue, action: Action.reply.rawValue,
+                                          note: reply, isPublic: true, on: db)
                 text = "办结（\(outcome!.title)）：\(note)"
                 isPublic = true
                 for (upload, file) in zip(uploads, checked) {
@@ -188,7 +196,8 @@ extension Complaints {
             let after = try await Self.find(id, scope: .system, on: db)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: action.rawValue, entity: "complaint", entityId: "\(id)",
                                       regionPath: before.regionPath, before: ["status": before.status.rawValue],
-                                      after: ["status": after.status.rawValue, "note": text])
+                                      after: action == .close ? ["status": after.status.rawValue, "note": text, "reply": reply]
+                                          : ["status": after.status.rawValue, "note": text])
             return after
         }
     }

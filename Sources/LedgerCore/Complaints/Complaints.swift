@@ -72,7 +72,20 @@ public struct Complaints: Sendable {
         public let outcome: ComplaintOutcome?
         public let closedAt: String?
         public let publicEvents: [Event]
-        public let canReopen: Bool
+        /// The public reply of the latest closure (or the latest reply given during handling).
+        public let reply: String?
+        public let repliedAt: String?
+        /// The rating of the current closure, once given.
+        public let rating: GivenRating?
+        /// The rating form is open: closed, not yet rated, within `ratingDays` of closing (until `rateUntil`, Beijing day).
+        public let canRate: Bool
+        public let ratingDays: Int
+        public let rateUntil: String?
+        /// Closed, not rated, and the window has passed: the page says so instead of showing the form.
+        public let ratingExpired: Bool
+
+        /// 不满意 reopens, so the rating form is also the way to ask for the complaint to be handled again.
+        public var canReopen: Bool { canRate }
     }
 
     /// A possible duplicate shown before filing: only the date, category and status (no content, no code).
@@ -86,7 +99,8 @@ public struct Complaints: Sendable {
 
     /// Filings per address per hour on the public form.
     public static let hourlyLimit = 5
-    /// Days after closure during which the complainant may reopen.
+    /// Days after closure during which the complainant may rate the closure, and reopen it by rating 不满意: the default
+    /// of the per-region setting `complaint_rating.days` (docs/design.md §8, §28).
     public static let reopenDays = 60
 
     let database: Database
@@ -234,44 +248,16 @@ public struct Complaints: Sendable {
         return try await database.read { db in
             guard let complaint = try await Self.find(code: code, on: db) else { throw Self.unknownCode }
             let events = try await Self.events(complaint.id, publicOnly: true, on: db)
+            let days = try await RegionSettings.value(Self.ratingDaysKey, at: complaint.regionPath, on: db)
+            let rating: GivenRating? = if complaint.status == .closed { try await Self.rating(of: complaint, on: db) } else { nil }
+            let open = complaint.status == .closed && rating == nil
+            let within = complaint.closedAt.map { Self.withinWindow(closedAt: $0, days: days, now: clock.now()) } ?? false
+            let until = complaint.closedAt.flatMap(Timestamp.parse).map { Timestamp.shanghaiDay($0 + Double(days) * 86_400) }
             return Tracking(trackingCode: complaint.trackingCode, estateName: complaint.estateName, categoryTitle: complaint.categoryTitle,
                             sourceTitle: complaint.source.title, receivedAt: complaint.receivedAt, deadline: complaint.deadline,
                             status: complaint.status, outcome: complaint.outcome, closedAt: complaint.closedAt, publicEvents: events,
-                            canReopen: canReopen(complaint))
-        }
-    }
-
-    func canReopen(_ complaint: Complaint) -> Bool {
-        guard complaint.status == .closed, let closed = complaint.closedAt.flatMap(Timestamp.parse) else { return false }
-        return clock.now().timeIntervalSince(closed) <= Double(Self.reopenDays) * 86_400
-    }
-
-    /// The complainant is not satisfied: the complaint reopens (within 60 days of closure) with a new deadline.
-    public func reopen(code raw: String, reason rawReason: String) async throws {
-        var reader = InputReader(["reason": rawReason])
-        let reason = reader.text("reason", label: "不满意的理由", max: 1_000)
-        try reader.errors.throwIfAny()
-        let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
-        let at = clock.now()
-        try await database.transaction { db in
-            guard code.count == 12, let complaint = try await Self.find(code: code, on: db) else { throw Self.unknownCode }
-            guard complaint.status == .closed else {
-                throw LedgerError(.conflict, code: "transition_not_allowed", message: "该投诉尚未办结，无需重新办理", field: "reason")
-            }
-            guard canReopen(complaint) else {
-                throw LedgerError(.conflict, code: "reopen_expired", message: "办结已超过\(Self.reopenDays)天，不能再申请重新办理，请重新投诉", field: "reason")
-            }
-            let days = try await RegionSettings.value("complaint_days.\(complaint.source.rawValue)", at: complaint.regionPath, on: db)
-            let deadline = Day(Timestamp.shanghaiDay(at))!.addingWorkingDays(days)
-            try await db.raw("""
-                UPDATE complaints SET status = 'assigned', outcome = NULL, closed_at = NULL, reopened_count = reopened_count + 1,
-                deadline = \(bind: deadline.description), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: complaint.id)
-                """).run()
-            try await Casework.record(Complaints.self, complaint.id, at: at, username: "complainant", role: "anonymous", action: "reopen",
-                                 note: "投诉人不满意，申请重新办理：\(reason)。新的办理时限 \(deadline)", isPublic: true, on: db)
-            let public_ = Scope(userId: nil, username: "complainant", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
-            try await AuditLog.record(on: db, scope: public_, at: at, action: "reopen", entity: "complaint", entityId: "\(complaint.id)",
-                                      regionPath: complaint.regionPath, after: ["reason": reason], role: "anonymous")
+                            reply: complaint.reply, repliedAt: complaint.repliedAt, rating: rating, canRate: open && within, ratingDays: days,
+                            rateUntil: open ? until : nil, ratingExpired: open && !within)
         }
     }
 

@@ -23,6 +23,9 @@ public struct Dashboard: Sendable {
         public var complaintsClosed = 0
         public var complaintsFixed = 0
         public var handlingDays = 0.0
+        /// Closures rated by the complainant in the quarter, and of them 满意 or 基本满意 (`EstateFigures.ratingSatisfied`).
+        public var complaintsRated = 0
+        public var complaintsSatisfied = 0
         public var problemsFound = 0
         public var problemsRectified = 0
         public var putRightFound = 0
@@ -45,6 +48,8 @@ public struct Dashboard: Sendable {
         public var committeeRate: Double? { Self.rate(withCommittee, estates) }
         public var closureRate: Double? { Self.rate(complaintsClosed, complaintsReceived) }
         public var fixRate: Double? { Self.rate(complaintsFixed, complaintsReceived) }
+        /// 满意率: (满意 + 基本满意) ÷ 已评价.
+        public var satisfactionRate: Double? { Self.rate(complaintsSatisfied, complaintsRated) }
         public var meanHandlingDays: Double? { complaintsClosed == 0 ? nil : handlingDays / Double(complaintsClosed) }
         public var rectificationRate: Double? { Self.rate(problemsRectified, problemsFound) }
         public var putRightRate: Double? { Self.rate(putRight, putRightFound) }
@@ -61,6 +66,7 @@ public struct Dashboard: Sendable {
             estates += other.estates; due += other.due; onTime += other.onTime; late += other.late; withAccount += other.withAccount
             managed += other.managed; withCommittee += other.withCommittee; complaintsReceived += other.complaintsReceived
             complaintsClosed += other.complaintsClosed; complaintsFixed += other.complaintsFixed; handlingDays += other.handlingDays
+            complaintsRated += other.complaintsRated; complaintsSatisfied += other.complaintsSatisfied
             problemsFound += other.problemsFound; problemsRectified += other.problemsRectified; putRightFound += other.putRightFound
             putRight += other.putRight; verified += other.verified
             cityChecked += other.cityChecked; streetCovered += other.streetCovered; crossDue += other.crossDue; crossFiled += other.crossFiled
@@ -293,6 +299,15 @@ public struct Dashboard: Sendable {
                     }
                 }
             }
+            // Ratings given in the quarter (满意率), wherever the complaint was received.
+            for row in try await db.raw("""
+                SELECT r.estate_id, r.region_path, r.rating FROM complaint_ratings r
+                WHERE \(Scope.pathPredicate("r.region_path", path)) AND r.rated_at >= \(bind: from) AND r.rated_at < \(bind: stop)
+                """).all() {
+                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+                units[key, default: Figures()].complaintsRated += 1
+                if EstateFigures.ratingSatisfied(try row.decode(column: "rating", as: String.self)) { units[key, default: Figures()].complaintsSatisfied += 1 }
+            }
             // Problems found in the quarter; for 整治到位率, those found up to its end.
             for row in try await db.raw("""
                 SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome, p.created_at FROM problems p
@@ -370,6 +385,8 @@ public struct Dashboard: Sendable {
                 note: "本季度受理的投诉中已办结的比例"),
             KPI(key: "fix", title: "投诉问题解决率", value: f.fixRate, numerator: f.complaintsFixed, denominator: f.complaintsReceived, target: nil,
                 note: "办结且问题已解决的比例（办结不等于解决）"),
+            KPI(key: "satisfaction", title: "投诉人满意率", value: f.satisfactionRate, numerator: f.complaintsSatisfied, denominator: f.complaintsRated,
+                target: nil, note: "本季度投诉人对办结结果的评价中，满意和基本满意所占比例：（满意＋基本满意）÷ 已评价；未评价的不计入"),
             KPI(key: "handling", title: "平均办理天数", value: f.meanHandlingDays, numerator: f.complaintsClosed, denominator: f.complaintsClosed, target: nil,
                 note: "已办结投诉从受理到办结"),
             KPI(key: "rectification", title: "问题整改率", value: f.rectificationRate, numerator: f.problemsRectified, denominator: f.problemsFound, target: 1,

@@ -40,6 +40,20 @@ struct DemoComplaints {
         var name: String?, phone: String?, received: Date, deadline: Day, status: String, outcome: String?, closed: Date?, reply: String?
         var reopened: Int, transferredTo: String?, decision: String?
         var events: [(Date, String, String, String, Bool)] = []  // at, username, action, note, public
+        var ratings: [Rated] = []
+    }
+
+    /// A complainant's rating of one closure (docs/design.md §28).
+    struct Rated {
+        let round: Int, rating: ComplaintRating, comment: String?, closedAt: Date, outcome: String, ratedAt: Date
+    }
+
+    /// A number in 0..<100 drawn from the tracking code, not from the demo's random stream: ratings leave every other
+    /// figure of a seed as it was.
+    static func dice(_ code: String, _ salt: UInt64) -> Int {
+        var hash: UInt64 = 14_695_981_039_346_656_037 &+ salt
+        for byte in code.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return Int(hash % 100)
     }
 
     func build(random: inout SeededRandom) -> (rows: [Row], truth: [DemoTruth]) {
@@ -120,13 +134,51 @@ struct DemoComplaints {
             if random.chance(0.06) && age > 40 {
                 row.reopened = 1
                 let again = closedAt + 5 * 86_400
-                row.events.append((again, "complainant", "reopen", "投诉人不满意，申请重新办理：问题仍未解决", true))
+                row.ratings.append(Rated(round: 0, rating: .dissatisfied, comment: "问题仍未解决", closedAt: closedAt, outcome: outcome, ratedAt: again))
+                row.events.append((again, "complainant", "rate", "投诉人评价：不满意：问题仍未解决", true))
+                row.events.append((again, "complainant", "reopen", "投诉人不满意，重新办理：问题仍未解决", true))
+                row.reply = "经再次核查，物业服务企业已整改到位，请您监督。"
+                row.events.append((again + 6 * 86_400 - 3_600, handler, "reply", row.reply!, true))
                 row.events.append((again + 6 * 86_400, handler, "close", "办结（已解决）：再次核查，已整改到位", true))
                 row.outcome = "fixed"
                 row.closed = again + 6 * 86_400
             }
+            rate(&row)
         }
         return row
+    }
+
+    /// About two in three closures are rated within three days: mostly 满意 or 基本满意 after a fix, more 不满意 after a
+    /// closure without one. A 不满意 on the last closure within the window reopens it (back to 办理中 with a new deadline).
+    func rate(_ row: inout Row) {
+        guard let closed = row.closed, let outcome = row.outcome, Self.dice(row.code, 1) < 65 else { return }
+        let ratedAt = closed + Double(1 + Self.dice(row.code, 2) % 3) * 86_400
+        guard Timestamp.shanghaiDay(ratedAt) < today.description else { return }
+        let roll = Self.dice(row.code, 3)
+        let rating: ComplaintRating = outcome == "fixed" ? (roll < 70 ? .satisfied : roll < 92 ? .basicallySatisfied : .dissatisfied)
+            : (roll < 35 ? .satisfied : roll < 70 ? .basicallySatisfied : .dissatisfied)
+        let comment: String? = rating == .dissatisfied ? "答复没有说明整改的具体时间" : rating == .satisfied && roll % 2 == 0 ? "处理及时，谢谢" : nil
+        row.ratings.append(Rated(round: row.reopened, rating: rating, comment: comment, closedAt: closed, outcome: outcome, ratedAt: ratedAt))
+        row.events.append((ratedAt, "complainant", "rate", "投诉人评价：\(rating.title)" + (comment.map { "：\($0)" } ?? ""), true))
+        guard rating == .dissatisfied else { return }
+        let deadline = Day(Timestamp.shanghaiDay(ratedAt))!.addingWorkingDays(15)
+        row.events.append((ratedAt, "complainant", "reopen", "投诉人不满意，重新办理：\(comment!)。新的办理时限 \(deadline)", true))
+        row.reopened += 1
+        row.deadline = deadline
+        let again = ratedAt + 8 * 86_400
+        if Timestamp.shanghaiDay(again + 86_400) < today.description {
+            // Handled again and closed within the new deadline; the second closure is left unrated.
+            row.reply = "已督促物业服务企业明确整改时间并完成整改，请您监督。"
+            row.events.append((again - 3_600, "street", "reply", row.reply!, true))
+            row.events.append((again, "street", "close", "办结（已解决）：再次核查，已整改到位", true))
+            row.outcome = "fixed"
+            row.closed = again
+        } else {
+            // Rated in the last days: still being handled again.
+            row.status = "assigned"
+            row.outcome = nil
+            row.closed = nil
+        }
     }
 
     func insert(_ rows: [Row], on db: any SQLDatabase) async throws {
@@ -136,6 +188,9 @@ struct DemoComplaints {
             "closure_note", "reply", "replied_at", "reopened_count", "transferred_to", "transfer_decision", "updated_at",
         ], batchSize: 200)
         var events = BulkInsert(table: "complaint_events", columns: ["complaint_id", "at", "username", "role", "action", "note", "public"])
+        var ratings = BulkInsert(table: "complaint_ratings", columns: [
+            "complaint_id", "round", "rating", "comment", "closed_at", "outcome", "rated_at", "estate_id", "region_path",
+        ])
         for (index, row) in rows.enumerated() {
             let id = Int64(index + 1)
             let street = row.estate.community.path.split(separator: "/").dropFirst(3).first.map(String.init)
@@ -144,7 +199,7 @@ struct DemoComplaints {
                 id, row.code, row.source.rawValue, row.ref, row.estate.id, row.estate.companyId, row.estate.community.path, row.category, row.content,
                 row.name, row.phone, Timestamp.storage(row.received), row.source == .online ? "网上投诉" : "street", street, handler,
                 row.deadline.description, row.status, row.outcome, row.closed.map(Timestamp.storage), row.closed == nil ? nil : "已现场核查并答复",
-                row.reply, row.closed.map { Timestamp.storage($0 - 3_600) }, row.reopened, row.transferredTo, row.decision,
+                row.reply, row.events.last(where: { $0.2 == "reply" }).map { Timestamp.storage($0.0) }, row.reopened, row.transferredTo, row.decision,
                 Timestamp.storage(row.events.last!.0),
             ], on: db)
         }
@@ -156,6 +211,13 @@ struct DemoComplaints {
             }
         }
         try await events.flush(on: db)
+        for (index, row) in rows.enumerated() {
+            for r in row.ratings {
+                try await ratings.add([Int64(index + 1), r.round, r.rating.rawValue, r.comment, Timestamp.storage(r.closedAt), r.outcome,
+                                       Timestamp.storage(r.ratedAt), row.estate.id, row.estate.community.path], on: db)
+            }
+        }
+        try await ratings.flush(on: db)
         try await BulkInsert.resetSequence(table: "complaints", on: db)
     }
 }

@@ -113,6 +113,13 @@ public enum EstateFigures {
     /// **Fixed** (已解决): closed with the outcome `fixed` — a closure without a fix is not a fix.
     public static func complaintFixed(status: String, outcome: String?) -> Bool { complaintClosed(status: status) && outcome == "fixed" }
 
+    /// **Rated** (已评价) in a period: ratings given (`complaint_ratings.rated_at`) within its Beijing days, one per
+    /// closure — a complaint reopened and closed again can be rated again. **Satisfied** (满意率's numerator): rated
+    /// 满意 or 基本满意. 满意率 = satisfied ÷ rated (docs/design.md §28); nothing rated: no rate ("—").
+    public static func ratingSatisfied(_ rating: String) -> Bool {
+        rating == ComplaintRating.satisfied.rawValue || rating == ComplaintRating.basicallySatisfied.rawValue
+    }
+
     /// **Problems found** in a period: created (`created_at`) within its Beijing days. **Put right** (整改到位，已销号):
     /// closed with the outcome `fixed`, i.e. its rectification verified; every other problem is still **open**.
     public static func problemPutRight(status: String, outcome: String?) -> Bool { status == "closed" && outcome == "fixed" }

@@ -15,6 +15,8 @@ public struct RegionSettings: Sendable {
     public static let all: [Setting] =
         ComplaintSource.allCases.map { Setting(key: "complaint_days.\($0.rawValue)", label: "\($0.title)办理时限", unit: "个工作日", defaultValue: 15, range: 1...60) }
         + [
+            Setting(key: Complaints.ratingDaysKey, label: "办结后投诉人评价期限（期限内评价“不满意”即重新办理）", unit: "天（办结起）",
+                    defaultValue: Complaints.reopenDays, range: 1...180),
             Setting(key: "problem_days", label: "问题整改期限（默认）", unit: "天", defaultValue: 30, range: 1...365),
             Setting(key: "ladder.reminder", label: "逾期发提醒函", unit: "天（截止日起）", defaultValue: 0, range: 0...30),
             Setting(key: "ladder.supervision", label: "逾期发督办函", unit: "天", defaultValue: 7, range: 1...90),

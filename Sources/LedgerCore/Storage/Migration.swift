@@ -59,6 +59,7 @@ public struct Migrator: Sendable {
         M0026_CreateDemonstrations(),
         M0027_CreateAudits(),
         M0028_CreatePublicStamps(),
+        M0029_CreateComplaintRatings(),
     ]
 
     let database: Database

@@ -95,7 +95,11 @@ struct ComplaintController {
                 isProblem: action == .problem,
                 noteLabel: action == .reply ? "答复内容（投诉人可在查询页看到）" : action == .close ? "办理结果及证据说明" : action == .decide ? "处理意见" : "说明",
                 noteRequired: action != .assign && action != .problem, note: mine ? context.form["note"] ?? "" : "",
-                error: mine ? errors.items.first?.message : nil)
+                reply: mine ? context.form["reply"] ?? "" : "",
+                // The close form shows each field's error beside it (all at once); other forms their first error.
+                error: !mine ? nil : action == .close ? errors.items.first(where: { !["outcome", "reply"].contains($0.field ?? "") })?.message : errors.items.first?.message,
+                outcomeError: mine && action == .close ? errors.message(for: "outcome") : nil,
+                replyError: mine && action == .close ? errors.message(for: "reply") : nil)
         }
         var units: [Region] = []
         if actions.contains(where: { $0.isAssign }) {
@@ -110,7 +114,7 @@ struct ComplaintController {
             reply: complaint.reply, transferDecision: complaint.transferDecision, closureNote: complaint.closureNote, problemId: complaint.problemId,
             events: events.map {
                 .init(at: Timestamp.display(stored: $0.at), username: $0.username, role: Role(rawValue: $0.role)?.title ?? ($0.role == "anonymous" ? "投诉人" : "工作人员"),
-                      action: Complaints.Action(rawValue: $0.action)?.title ?? ["receive": "受理", "reopen": "投诉人申请重办"][$0.action] ?? $0.action,
+                      action: Complaints.Action(rawValue: $0.action)?.title ?? ["receive": "受理", "reopen": "投诉人不满意，重新办理", "rate": "投诉人评价"][$0.action] ?? $0.action,
                       note: $0.note, isPublic: $0.isPublic)
             },
             actions: actions, hasActions: !actions.isEmpty,

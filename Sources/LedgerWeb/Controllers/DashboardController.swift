@@ -62,6 +62,9 @@ struct DashboardBody: Encodable {
         let code: String; let name: String; let kind: String; let rank: Int?; let estates: Int; let due: Int; let onTimeRate: Double?
         let accountRate: Double?; let committeeRate: Double?; let complaintsReceived: Int; let complaintsClosed: Int; let complaintsFixed: Int
         let rectificationRate: Double?; let openWarnings: Int
+        /// 满意率 and its counts (closures rated in the quarter, of them 满意 or 基本满意); left out, like the other unit rates,
+        /// with nothing rated.
+        let satisfactionRate: Double?; let complaintsRated: Int; let complaintsSatisfied: Int
     }
     let region: String
     let regionName: String
@@ -90,7 +93,8 @@ struct DashboardBody: Encodable {
             return UnitBody(code: $0.code, name: $0.name, kind: $0.kind, rank: $0.rank, estates: f.estates, due: f.due, onTimeRate: f.onTimeRate,
                             accountRate: f.accountRate, committeeRate: f.committeeRate, complaintsReceived: f.complaintsReceived,
                             complaintsClosed: f.complaintsClosed, complaintsFixed: f.complaintsFixed, rectificationRate: f.rectificationRate,
-                            openWarnings: f.openWarningTotal)
+                            openWarnings: f.openWarningTotal, satisfactionRate: f.satisfactionRate, complaintsRated: f.complaintsRated,
+                            complaintsSatisfied: f.complaintsSatisfied)
         }
         trend = v.trend
         minimumSample = v.minimumSample

@@ -13,7 +13,7 @@ struct PublicComplaintController {
         router.get("/public/complaints/new", use: form)
         router.post("/public/complaints/new", use: submit)
         router.get("/public/complaints/track", use: track)
-        router.post("/public/complaints/track", use: reopen)
+        router.post("/public/complaints/track", use: rate)
         router.post("/api/v1/complaints", use: apiFile)
         router.get("/api/v1/complaints/track/:code", use: apiTrack)
     }
@@ -94,7 +94,13 @@ struct PublicComplaintController {
     /// trimmed and upper-cased here (and again in the core), and shown as it is stored.
     @Sendable func track(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = Self.normalised(request.formQuery("code", max: 40))
-        return try await trackPage(context, code: code, filed: request.uri.queryParameters["filed"] == "1", notice: nil, error: nil)
+        let notice: String? = switch request.uri.queryParameters["rated"].map(String.init) ?? "" {
+        case "1": "感谢您的评价，评价已记录。"
+        case "reopened": "已收到您的“不满意”评价，该投诉已重新办理，请留意新的办理时限和答复。"
+        default: nil
+        }
+        return try await trackPage(context, code: code, filed: request.uri.queryParameters["filed"] == "1", notice: notice, errors: FieldErrors(),
+                                   values: [:])
     }
 
     /// A tracking code as stored: no surrounding or inner spaces (a paste may split it), upper case, at most 20 characters.
@@ -102,27 +108,38 @@ struct PublicComplaintController {
         String(raw.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init).prefix(20)).uppercased()
     }
 
-    private func trackPage(_ context: AppRequestContext, code: String, filed: Bool, notice: String?, error: String?,
-                           status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func trackPage(_ context: AppRequestContext, code: String, filed: Bool, notice: String?, errors: FieldErrors,
+                           values: [String: String], status: HTTPResponse.Status = .ok) async throws -> Response {
         var tracking: Complaints.Tracking?
         var lookupError: String?
         if !code.isEmpty {
             do { tracking = try await complaints.track(code: code) } catch let failure as LedgerError { lookupError = failure.message }
         }
         let model = ComplaintTrackPage(layout: Layout(title: "投诉办理查询", context: context, notice: notice), code: code, filed: filed,
-                                       tracking: tracking.map(TrackingView.init), lookupError: lookupError, reopenError: error)
+                                       tracking: tracking.map { TrackingView($0, chosen: values["rating"] ?? "", comment: values["comment"] ?? "") },
+                                       lookupError: lookupError, ratingError: errors.message(for: "rating"), commentError: errors.message(for: "comment"),
+                                       formError: errors.items.first { !["rating", "comment"].contains($0.field ?? "") }?.message)
         return renderer.render(.complaintTrack, model, status: lookupError != nil ? .notFound : status)
     }
 
-    /// The complainant is not satisfied and asks for the complaint to be handled again.
-    @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The complainant rates the closure (满意 / 基本满意 / 不满意, an optional comment); 不满意 reopens it. Answers 303 back to
+    /// the tracking page with a notice; errors are shown beside the fields.
+    @Sendable func rate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = Self.normalised(context.form["code"] ?? "")
+        let fields = context.form.fields
         do {
-            let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            try await complaints.reopen(code: code, reason: reason)
-            return .redirect(to: "/public/complaints/track?code=\(code.urlQueryEncoded)", type: .normal)
-        } catch let error as LedgerError where error.kind == .invalid || error.kind == .conflict {
-            return try await trackPage(context, code: code, filed: false, notice: nil, error: error.message, status: .badRequest)
+            let result = try await complaints.rate(code: code, rating: ComplaintRating(rawValue: fields["rating"] ?? ""),
+                                                   comment: fields["comment"] ?? "")
+            return .redirect(to: "/public/complaints/track?code=\(code.urlQueryEncoded)&rated=\(result.reopenedUntil == nil ? "1" : "reopened")",
+                             type: .normal)
+        } catch let errors as FieldErrors {
+            return try await trackPage(context, code: code, filed: false, notice: nil, errors: errors, values: fields, status: .badRequest)
+        } catch let error as LedgerError where [.invalid, .conflict, .notFound].contains(error.kind) {
+            // Already rated, not closed, window passed: said above the form (or where the form was), not beside a field.
+            var errors = FieldErrors()
+            errors.add(error.kind == .invalid ? error : LedgerError(error.kind, code: error.code, message: error.message))
+            return try await trackPage(context, code: code, filed: false, notice: nil, errors: errors, values: fields,
+                                       status: error.kind == .conflict ? .conflict : .badRequest)
         }
     }
 
@@ -147,6 +164,7 @@ struct PublicComplaintController {
 
     struct TrackBody: Encodable {
         struct Reply: Encodable { let at: String; let text: String }
+        struct Rating: Encodable { let rating: String; let title: String; let comment: String?; let ratedAt: String }
         let trackingCode: String
         let estate: String
         let category: String
@@ -158,6 +176,11 @@ struct PublicComplaintController {
         let outcome: String?
         let closedAt: String?
         let replies: [Reply]
+        let reply: String?
+        let repliedAt: String?
+        let rating: Rating?
+        let canRate: Bool
+        let rateUntil: String?
         let canReopen: Bool
     }
 
@@ -166,6 +189,8 @@ struct PublicComplaintController {
         return try JSONResponse.make(TrackBody(
             trackingCode: t.trackingCode, estate: t.estateName, category: t.categoryTitle, source: t.sourceTitle, status: t.status.rawValue,
             statusTitle: t.status.title, receivedAt: t.receivedAt, deadline: t.deadline, outcome: t.outcome?.rawValue, closedAt: t.closedAt,
-            replies: t.publicEvents.map { .init(at: $0.at, text: $0.note) }, canReopen: t.canReopen))
+            replies: t.publicEvents.map { .init(at: $0.at, text: $0.note) }, reply: t.reply, repliedAt: t.repliedAt,
+            rating: t.rating.map { .init(rating: $0.rating.rawValue, title: $0.rating.title, comment: $0.comment, ratedAt: $0.ratedAt) },
+            canRate: t.canRate, rateUntil: t.rateUntil, canReopen: t.canReopen))
     }
 }

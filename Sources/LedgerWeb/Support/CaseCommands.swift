@@ -30,6 +30,6 @@ extension ComplaintStep {
     init(form: [String: String]) {
         self.init(note: form["note"] ?? "", outcome: ComplaintOutcome(rawValue: form["outcome"] ?? ""), transferTo: TransferTarget(rawValue: form["to"] ?? ""),
                   handlingRegion: form["handlingRegion"] ?? "", handler: form["handler"] ?? "", deadline: form["deadline"] ?? "",
-                  problem: ProblemInput(form: form, deadlineField: "problemDeadline"))
+                  problem: ProblemInput(form: form, deadlineField: "problemDeadline"), reply: form["reply"] ?? "")
     }
 }

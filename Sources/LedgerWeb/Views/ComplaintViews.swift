@@ -69,9 +69,21 @@ struct TrackingView: Sendable {
     let outcome: String?
     let closedAt: String?
     let steps: [Step]
-    let canReopen: Bool
+    /// The public reply (of the closure, or the latest given during handling).
+    let reply: String?
+    let repliedAt: String?
+    /// The rating given to this closure: its title, comment and time.
+    let rating: String?
+    let ratingComment: String?
+    let ratedAt: String?
+    let canRate: Bool
+    let ratingChoices: [Option]
+    let comment: String
+    let rateUntil: String
+    let ratingDays: Int
+    let ratingExpired: Bool
 
-    init(_ t: Complaints.Tracking) {
+    init(_ t: Complaints.Tracking, chosen: String = "", comment: String = "") {
         code = t.trackingCode
         estate = t.estateName
         category = t.categoryTitle
@@ -83,7 +95,17 @@ struct TrackingView: Sendable {
         outcome = t.outcome?.title
         closedAt = t.closedAt.map(Timestamp.display(stored:))
         steps = t.publicEvents.map { Step(at: Timestamp.display(stored: $0.at), note: $0.note) }
-        canReopen = t.canReopen
+        reply = t.reply
+        repliedAt = t.repliedAt.map(Timestamp.display(stored:))
+        rating = t.rating?.rating.title
+        ratingComment = t.rating?.comment
+        ratedAt = t.rating.map { Timestamp.display(stored: $0.ratedAt) }
+        canRate = t.canRate
+        ratingChoices = ComplaintRating.allCases.map { Option(value: $0.rawValue, label: $0.title, selected: $0.rawValue == chosen) }
+        self.comment = comment
+        rateUntil = t.rateUntil ?? ""
+        ratingDays = t.ratingDays
+        ratingExpired = t.ratingExpired
     }
 }
 
@@ -93,7 +115,10 @@ struct ComplaintTrackPage: Sendable {
     let filed: Bool
     let tracking: TrackingView?
     let lookupError: String?
-    let reopenError: String?
+    /// The rating form's errors, beside their fields; any other refusal (already rated, window passed) above the form.
+    let ratingError: String?
+    let commentError: String?
+    let formError: String?
 }
 
 /// One complaint as a list row (personal data masked).
@@ -158,7 +183,11 @@ struct ComplaintDetailPage: Sendable {
         let noteLabel: String
         let noteRequired: Bool
         let note: String
+        /// The close form's public reply to the complainant, kept when the form comes back with errors.
+        let reply: String
         let error: String?
+        let outcomeError: String?
+        let replyError: String?
     }
 
     let layout: Layout
