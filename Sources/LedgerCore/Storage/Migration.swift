@@ -59,6 +59,7 @@ public struct Migrator: Sendable {
         M0026_CreateDemonstrations(),
         M0027_CreateAudits(),
         M0028_CreatePublicStamps(),
+        M0030_CreateNotifications(),
     ]
 
     let database: Database
