@@ -104,6 +104,10 @@ import Testing
             #expect(regulatorB["complaints_due"] == 2 && regulatorB["rectifications"] == 0)
             #expect(Self.counts(try await todo.items(scope: world.a.users[.street]!.scope))["rectifications"] == 1)
             #expect(try await todo.items(scope: world.a.users[.committee]!.scope).isEmpty)
+            // The submitted rectification reached the officer who opened the problem, in their inbox too.
+            let told = try await Self.inbox(database, world, world.a.users[.regulator]!).filter { $0.kind == "rectification_submitted" }
+            #expect(told.count == 1 && told[0].link == "/problems/\(problem)" && told[0].body.contains("请核验"))
+            #expect(try await Self.inbox(database, world, world.a.users[.street]!).allSatisfy { $0.kind != "rectification_submitted" })
         }
     }
 
