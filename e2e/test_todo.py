@@ -7,8 +7,11 @@ numbers, the same as the page they link to has rows), not for fixed values."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from conftest import call_test_hook
 from test_portal import SIZES, overflow, screenshot, set_size
 
 
@@ -63,3 +66,15 @@ def test_a_company_clerk_sees_the_to_do_list(browsers, size):
     scroll_width, inner_width = overflow(clerk)
     assert scroll_width <= inner_width, f"the inbox overflows at {width}px: {scroll_width} > {inner_width}"
     screenshot(clerk, f"todo-inbox-{size}")
+
+
+def test_the_outbox_goes_to_the_file_in_the_data_directory(ledger_server, base_url):
+    """`serve` drains the outbox on every pass of its job loop into the default FileNotifier: JSON lines in
+    outbox.jsonl beside the files directory (here, the server's working directory)."""
+    outcome = call_test_hook(base_url, "/api/test/jobs")
+    assert outcome.get("outbox", "").startswith("ran"), outcome
+    lines = (ledger_server.workdir / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines, "the demo's notifications should have been delivered"
+    messages = [json.loads(line) for line in lines]
+    assert all(m["recipient"] and m["link"].startswith("/") and m["kind"] for m in messages)
+    assert any(m["recipient"] == "company" for m in messages)
