@@ -69,4 +69,28 @@ import Testing
             #expect(unread == 1, "county B's company still has its own unread")
         }
     }
+
+    @Test func anOfficersToDoLinksToTheComplaintsDueWithinThreeWorkingDays() async throws {
+        try await WebHarness.run { harness, client in
+            // setup
+            let world = harness.world
+            let complaints = Complaints(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+            var codes: [String] = []
+            for estate in [world.a.estate, world.b.estate] {
+                codes.append(try await complaints.file(ComplaintInput(estateId: estate.id, category: "revenue_undisclosed", content: "停车费收入从未公示，请核查处理"),
+                                                       uploads: [], address: "192.0.2.\(codes.count + 20)"))
+            }
+            world.clock.advance(by: 16 * 86_400)
+            let regulator = harness.browser(try await harness.token(world.a.users[.regulator]!))
+            // MUT
+            let home = try await client.execute(uri: "/", method: .get, headers: regulator)
+            // validation
+            #expect(home.text.contains("id=\"todo-complaints-due\"") && home.text.contains("href=\"/complaints?due=2024-12-10\""))
+            #expect(home.text.contains("投诉 3 个工作日内到期"))
+            let due = try await client.execute(uri: "/complaints?due=2024-12-10", method: .get, headers: regulator)
+            #expect(due.status == .ok && due.text.contains(world.a.estate.name) && !due.text.contains(world.b.estate.name))
+            let none = try await client.execute(uri: "/complaints?due=2024-12-09", method: .get, headers: regulator)
+            #expect(none.status == .ok && !none.text.contains(world.a.estate.name))
+        }
+    }
 }

@@ -124,7 +124,7 @@ public struct TodoList: Sendable {
             let late = (try row?.decode(column: "late", as: Int?.self) ?? nil) ?? 0
             let dueSoon = (try row?.decode(column: "soon", as: Int?.self) ?? nil) ?? 0
             items.append(Item(key: "complaints_overdue", label: "投诉已超过办理时限", count: late, link: "/complaints?overdue=1", urgency: .overdue, note: nil))
-            items.append(Item(key: "complaints_due", label: "投诉 3 个工作日内到期", count: dueSoon, link: "/complaints", urgency: .dueSoon,
+            items.append(Item(key: "complaints_due", label: "投诉 3 个工作日内到期", count: dueSoon, link: "/complaints?due=\(soon)", urgency: .dueSoon,
                               note: "截至 \(soon)"))
         }
         if scope.can(.acknowledgeWarning) {
