@@ -49,6 +49,10 @@ def test_a_company_clerk_sees_the_to_do_list(browsers, size):
         scroll_width, inner_width = overflow(clerk)
         assert scroll_width <= inner_width, f"{href} overflows at {width}px"
 
+    _check_inbox(clerk, width, size)
+
+
+def _check_inbox(clerk, width: int, size: str) -> None:
     # The inbox: the clerk's own notifications, unread first; marking one read leaves one fewer unread.
     clerk.open("/")
     clerk.follow(clerk.element("#notifications-link"))
@@ -65,7 +69,30 @@ def test_a_company_clerk_sees_the_to_do_list(browsers, size):
         assert clerk.has("#inbox") or clerk.has("#inbox-empty")
     scroll_width, inner_width = overflow(clerk)
     assert scroll_width <= inner_width, f"the inbox overflows at {width}px: {scroll_width} > {inner_width}"
-    screenshot(clerk, f"todo-inbox-{size}")
+    screenshot(clerk, f"todo-inbox-{size}-{clerk.element('#current-user').text.strip()[:8]}")
+
+
+def test_a_district_officer_sees_the_to_do_list_on_a_phone(browsers):
+    """鼓楼区住建局: complaints due, new warnings, rectifications to verify, campaign reports — each link opens its list."""
+    width, height, mobile = SIZES["phone"]
+    officer = browsers()
+    set_size(officer, width, height, mobile)
+    officer.login("gulou")
+    officer.element("#todo-heading")
+    items = officer.elements("#todo-list .todo-item")
+    assert items, "the demo district should have something to do"
+    links = [item.find_element("css selector", "a").get_attribute("href") for item in items]
+    for item in items:
+        assert item.find_element("css selector", ".todo-count").text.strip().isdigit()
+    scroll_width, inner_width = overflow(officer)
+    assert scroll_width <= inner_width, f"home overflows at {width}px: {scroll_width} > {inner_width}"
+    screenshot(officer, "todo-home-officer-phone")
+    for href in links:
+        officer.driver.get(href)
+        officer.wait_loaded()
+        heading = officer.element("h1").text
+        assert officer.has("#current-user") and "出错" not in heading and "无权" not in heading, f"{href} → {heading}"
+    _check_inbox(officer, width, "phone")
 
 
 def test_the_outbox_goes_to_the_file_in_the_data_directory(ledger_server, base_url):
