@@ -108,11 +108,6 @@ public struct Notifications: Sendable {
         return users.count
     }
 
-    /// The ids of the active accounts `recipients` names (to add up one event's findings per user before notifying).
-    public static func userIds(_ recipients: Recipients, on db: any SQLDatabase) async throws -> [Int64] {
-        try await db.raw("SELECT u.id FROM users u WHERE u.disabled = 0 AND \(recipients.predicate()) ORDER BY u.id").all(decodingColumn: "id", as: Int64.self)
-    }
-
     /// Every active regulator and street officer with the region they are bound to.
     public static func officers(on db: any SQLDatabase) async throws -> [(id: Int64, regionPath: String)] {
         try await db.raw("""
