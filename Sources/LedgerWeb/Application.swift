@@ -28,6 +28,9 @@ public protocol AppArguments: Sendable {
     var publicPageCache: PublicPageCache? { get }
     /// The bearer token that opens `/metrics` to clients other than loopback; nil: loopback only.
     var metricsToken: String? { get }
+    /// Delivers the outbox (SMS, WeChat template messages; docs/design.md §29); nil: `FileNotifier` — JSON lines in
+    /// `LEDGER_OUTBOX_FILE` or `outbox.jsonl` beside the files directory (the data directory).
+    var notifier: (any Notifier)? { get }
 }
 
 extension AppArguments {
@@ -35,6 +38,7 @@ extension AppArguments {
     public var secrets: SecretBox? { nil }
     public var runsDailyJobs: Bool { true }
     public var publicPageCache: PublicPageCache? { nil }
+    public var notifier: (any Notifier)? { nil }
     public var metricsToken: String? { ProcessInfo.processInfo.environment["LEDGER_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } }
 }
 
@@ -99,13 +103,16 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
                                        publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies, secrets: secrets,
                                        publicPages: args.publicPageCache ?? PublicPageCache(), metricsToken: args.metricsToken)
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
+    // The outbox's provider (docs/design.md §29): the deployment's own, or JSON lines in the data directory.
+    let dataDirectory = (args.filesDirectory as NSString).deletingLastPathComponent
+    let notifier: any Notifier = args.notifier ?? FileNotifier.configured(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory)
     if let offsetClock {
         logger.warning("test hooks are on: POST /api/test/clock and /api/test/jobs move the clock and run the daily jobs")
-        TestHooks(clock: offsetClock, jobs: DailyJobs(database: database, clock: offsetClock)).addRoutes(to: router)
+        TestHooks(clock: offsetClock, jobs: DailyJobs(database: database, clock: offsetClock, notifier: notifier)).addRoutes(to: router)
     }
     let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
     var services: [any Service] = [DatabaseService(database: database)]
-    if args.runsDailyJobs { services.append(DailyJobService(jobs: DailyJobs(database: database, clock: clock), logger: logger)) }
+    if args.runsDailyJobs { services.append(DailyJobService(jobs: DailyJobs(database: database, clock: clock, notifier: notifier), logger: logger)) }
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(args.hostname, port: args.port), serverName: "CommonsLedger"),
@@ -141,7 +148,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer, routes: routeTable))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(deps.trustedProxies)))
     router.add(middleware: FileMiddleware(Renderer.publicDirectory, urlBasePath: "/static", searchForIndexHtml: false))
-    router.add(middleware: SessionMiddleware(authenticator: authenticator))
+    router.add(middleware: SessionMiddleware(authenticator: authenticator, notifications: Notifications(database: db, clock: clock)))
     router.add(middleware: FormMiddleware(secureCookies: secureCookies, routes: routeTable))
 
     HealthController(database: db).addRoutes(to: router)
@@ -164,7 +171,9 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
                       regions: regions, renderer: deps.renderer).addRoutes(to: protected)
     // `/` is public: staff with a session get their home (through the same login checks), visitors the portal.
     HomeController(overview: RegistryOverview(database: db, clock: clock), portal: PublicPortal(database: db, clock: clock),
-                   plans: InspectionPlans(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: router)
+                   plans: InspectionPlans(database: db, clock: clock), todo: TodoList(database: db, clock: clock), renderer: deps.renderer)
+        .addRoutes(to: router)
+    NotificationController(notifications: Notifications(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     EstateController(estates: estates, records: records, regions: regions,
                      questions: questions, renderer: deps.renderer, clock: clock)
         .addRoutes(to: protected)

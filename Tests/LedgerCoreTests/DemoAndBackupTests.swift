@@ -107,6 +107,21 @@ import Testing
                 }
             }
             #expect(demonstrations["refused"] == 1 && demonstrations["nominated"] == 2 && (demonstrations["confirmed"] ?? 0) > 10, "\(demonstrations)")
+            // The demo company and the district officers have things to do and notifications (docs/design.md §29).
+            let (companyUser, company, gulouUser) = try await database.read { db in
+                let row = try await db.raw("SELECT id, company_id FROM users WHERE username = 'company'").first()!
+                let gulou = try await db.raw("SELECT id FROM users WHERE username = 'gulou'").first(decodingColumn: "id", as: Int64.self)!
+                return (try row.decode(column: "id", as: Int64.self), try row.decode(column: "company_id", as: Int64.self), gulou)
+            }
+            let todo = TodoList(database: database, clock: clock)
+            let companyScope = Scope(userId: companyUser, username: "company", role: .company, regionPath: nil, companyId: company, estateId: nil)
+            let gulouScope = Scope(userId: gulouUser, username: "gulou", role: .regulator, regionPath: "/350000/350100/350102/", companyId: nil, estateId: nil)
+            let companyTodo = try await todo.items(scope: companyScope)
+            #expect(companyTodo.filter { $0.count > 0 }.count >= 2 && companyTodo.first { $0.key == "questions" }?.count == 1, "\(companyTodo)")
+            #expect(try await todo.items(scope: gulouScope).contains { $0.count > 0 })
+            let notifications = Notifications(database: database, clock: clock)
+            #expect(try await notifications.unreadCount(userId: companyUser) > 0)
+            #expect(try await notifications.unreadCount(userId: gulouUser) > 0)
             // The generated ids continue correctly after the bulk load.
             let estate = try await EstateRepository(database: database, clock: clock).create(
                 EstateInput(name: "演示后新增", address: "某路", community: "350102001001", households: "10",

@@ -14,8 +14,9 @@ import Testing
     /// Routes outside jurisdiction by nature: signing in and out.
     static let authenticationRoutes: Set<String> = ["POST /login", "POST /logout", "POST /api/v1/session", "DELETE /api/v1/session"]
 
-    /// The signed-in user's own account: about nobody else, so outside jurisdiction by nature too.
-    static func isOwnAccount(_ path: String) -> Bool { path == "/account" || path.hasPrefix("/account/") }
+    /// The signed-in user's own account, and marking all of their own notifications read: about nobody else, so outside
+    /// jurisdiction by nature too (one notification by id is in the matrix: another user's answers 404).
+    static func isOwnAccount(_ path: String) -> Bool { path == "/account" || path.hasPrefix("/account/") || path == "/notifications/read-all" }
 
     /// Pages for the public by design (docs/design.md §13): anyone may read any estate's published disclosures.
     static func isPublic(_ path: String) -> Bool { path.hasPrefix("/public/") }
@@ -33,7 +34,7 @@ import Testing
             case ("id", "accounts"): parts.append("\(world.b.users[.regulator]!.id)")
             case ("id", "warnings"), ("id", "complaints"), ("id", "problems"), ("id", "campaigns"), ("id", "plans"), ("id", "visits"), ("id", "inspectors"),
                  ("id", "cross"), ("id", "groups"), ("id", "self-inspections"), ("id", "letters"), ("id", "events"), ("id", "requests"),
-                 ("id", "demonstrations"), ("id", "audits"), ("id", "auditor-orgs"):
+                 ("id", "demonstrations"), ("id", "audits"), ("id", "auditor-orgs"), ("id", "notifications"):
                 guard let id = ids[parts.last!] else { return nil }
                 parts.append("\(id)")
             case ("code", "track"): parts.append("TS2345678923")
@@ -174,7 +175,12 @@ import Testing
                     """).run()
                 return id
             }
-            let ids = ["audits": bAudit, "auditor-orgs": bOrg, "demonstrations": bDemonstration, "letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
+            // County B's company was told of its new warnings; nobody in county A may read or mark that notification.
+            let bNotification = try await world.database.read { db in
+                try await db.raw("SELECT MIN(id) AS id FROM notifications WHERE user_id = \(bind: world.b.users[.company]!.id)")
+                    .first(decodingColumn: "id", as: Int64?.self)
+            }
+            let ids = ["notifications": try #require(bNotification ?? nil), "audits": bAudit, "auditor-orgs": bOrg, "demonstrations": bDemonstration, "letters": bLetter, "events": bEvent, "requests": bRequest, "self-inspections": bSelfInspection, "warnings": bWarning,
                        "complaints": bComplaint, "problems": bProblem, "campaigns": bCampaign, "plans": bPlan, "visits": bVisit, "inspectors": bInspector,
                        "cross": bRound, "groups": bGroup]
             var exercised = 0

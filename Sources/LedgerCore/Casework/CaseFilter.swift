@@ -10,6 +10,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var companyId: Int64?
     public var estateId: Int64?
     public var overdue = false
+    /// Open cases due from today up to this day (the to-do list's "due within 3 working days", docs/design.md §29).
+    public var dueBy: Day?
     public var from: Day?
     public var until: Day?
     public var search = ""
@@ -22,6 +24,7 @@ public struct CaseFilter: Sendable, Equatable {
     public var queryItems: [(String, String)] {
         [("status", status), ("source", source), ("category", category), ("region", regionCode),
          ("company", companyId.map(String.init) ?? ""), ("estate", estateId.map(String.init) ?? ""), ("overdue", overdue ? "1" : ""),
+         ("due", dueBy?.description ?? ""),
          ("from", from?.description ?? ""), ("until", until?.description ?? ""), ("q", search)]
             .filter { !$0.1.isEmpty }
     }

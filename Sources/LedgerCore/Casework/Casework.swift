@@ -65,6 +65,12 @@ public enum Casework {
         if filter.overdue {
             conditions.append("\(t.column("status")) IN (\(binds: Kind.overdueStatuses.map(\.rawValue))) AND \(t.column("deadline")) < \(bind: today.description)")
         }
+        if let due = filter.dueBy {
+            conditions.append("""
+                \(t.column("status")) IN (\(binds: Kind.overdueStatuses.map(\.rawValue))) AND \(t.column("deadline")) >= \(bind: today.description)
+                AND \(t.column("deadline")) <= \(bind: due.description)
+                """)
+        }
         if let from = filter.from { conditions.append("\(t.column(t.openedAt)) >= \(bind: Timestamp.startOfShanghaiDay(from))") }
         if let until = filter.until { conditions.append("\(t.column(t.openedAt)) < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))") }
         let search = filter.search.trimmingCharacters(in: .whitespaces)

@@ -192,7 +192,7 @@ public struct Complaints: Sendable {
     static func insert(_ intake: ComplaintInput, source: ComplaintSource, sourceRef: String?, receivedAt at: Date, receivedBy: String,
                        addressHash: String?, on db: any SQLDatabase) async throws -> (Int64, String) {
         guard let estate = try await db.raw("""
-            SELECT e.id, e.region_path, e.company_id FROM estates e WHERE e.id = \(bind: intake.estateId ?? 0)
+            SELECT e.id, e.name, e.region_path, e.company_id FROM estates e WHERE e.id = \(bind: intake.estateId ?? 0)
             """).first() else { throw LedgerError(.notFound, code: "not_found", message: "所选小区不存在，请重新搜索", field: "estate") }
         let path = try estate.decode(column: "region_path", as: String.self)
         let company = try estate.decode(column: "company_id", as: Int64?.self)
@@ -213,6 +213,10 @@ public struct Complaints: Sendable {
             """).first(decodingColumn: "id", as: Int64.self)!
         try await Casework.record(Complaints.self, id, at: at, username: receivedBy, role: source == .online ? "anonymous" : "staff", action: "receive",
                         note: "已受理（\(source.title)），办理时限 \(deadline)", isPublic: true, on: db)
+        // The officers of the county, street and community that handle it are told in the same transaction (§29).
+        try await Notifications.notify(.officers(coveringPath: path), kind: .complaintReceived,
+                                       body: "\(try estate.decode(column: "name", as: String.self))收到\(source.title)投诉（\(ProblemCategory.named(intake.category)?.title ?? intake.category)），办理时限 \(deadline)",
+                                       link: "/complaints/\(id)", at: at, on: db)
         return (id, code)
     }
 

@@ -90,6 +90,7 @@ public struct DemoGenerator: Sendable {
             try await DemoCredit(database: database, clock: clock).run()
             try await DemoDemonstrations(database: database, clock: clock).run()
             refusedAccounts = try await DemoAudits(database: database, clock: clock, filesDirectory: options.filesDirectory).run()
+            try await DemoNotifications(database: database, clock: clock).run()
         }
         return Result(logins: plan.logins, truth: (truth + registryTruth).sorted { ($0.rule, $0.estateId, $0.year, $0.quarter) < ($1.rule, $1.estateId, $1.year, $1.quarter) },
                       forcedInclusions: forcedInclusions, refusedAccounts: refusedAccounts)

@@ -44,10 +44,10 @@ public struct OwnerQuestions: Sendable {
                 throw LedgerError(.locked, code: "rate_limited", message: "提交过于频繁，请一小时后再试")
             }
             let published = try await db.raw("""
-                SELECT e.region_path FROM disclosure_versions v JOIN estates e ON e.id = v.estate_id
+                SELECT e.region_path, e.name, e.company_id FROM disclosure_versions v JOIN estates e ON e.id = v.estate_id
                 WHERE v.estate_id = \(bind: estateId) AND v.year = \(bind: quarter.year) AND v.quarter = \(bind: quarter.quarter) LIMIT 1
-                """).first(decodingColumn: "region_path", as: String.self)
-            guard let regionPath = published else { throw LedgerError.invalid("quarter", code: "not_published", "该季度尚未公示，无法提出存疑") }
+                """).first()
+            guard let published, let regionPath = try? published.decode(column: "region_path", as: String.self) else { throw LedgerError.invalid("quarter", code: "not_published", "该季度尚未公示，无法提出存疑") }
             let id = try await db.raw("""
                 INSERT INTO disclosure_questions (estate_id, year, quarter, item, content, asked_at, address_hash)
                 VALUES (\(bind: estateId), \(bind: quarter.year), \(bind: quarter.quarter), \(bind: item), \(bind: content),
@@ -58,6 +58,12 @@ public struct OwnerQuestions: Sendable {
             let owner = Scope(userId: nil, username: "owner", role: .auditor, regionPath: nil, companyId: nil, estateId: nil)
             try await AuditLog.record(on: db, scope: owner, at: at, action: "ask", entity: "disclosure_question", entityId: "\(id)",
                                       regionPath: regionPath, after: question, role: "anonymous")
+            // The company that manages the estate is to answer it (§29).
+            if let company = try published.decode(column: "company_id", as: Int64?.self) {
+                try await Notifications.notify(.company(company), kind: .questionAsked,
+                                               body: "\(try published.decode(column: "name", as: String.self))\(quarter.title)公示的「\(item)」有业主存疑，请答复",
+                                               link: "/estates/\(estateId)#questions", at: at, on: db)
+            }
             return question
         }
     }

@@ -25,7 +25,7 @@ public struct PublicStamps: Sendable {
     }
 
     /// Audit entities that no public page shows: writing them leaves every stamp as it is.
-    static let privateEntities: Set<String> = ["session", "secrets"]
+    static let privateEntities: Set<String> = ["session", "secrets", "notification", "outbox"]
 
     let database: Database
     let clock: any LedgerClock

@@ -55,13 +55,16 @@ public struct DailyJobs: Sendable {
     let clock: any LedgerClock
     let host: String
     let jobs: [Job]
+    /// Where the outbox goes (docs/design.md §29); nil: the outbox is left for another server or a later start.
+    let notifier: (any Notifier)?
 
     public init(database: Database, clock: any LedgerClock, host: String = ProcessInfo.processInfo.hostName + ":\(getpid())",
-                jobs: [Job] = DailyJobs.standard) {
+                jobs: [Job] = DailyJobs.standard, notifier: (any Notifier)? = nil) {
         self.database = database
         self.clock = clock
         self.host = host
         self.jobs = jobs
+        self.notifier = notifier
     }
 
     /// Runs every job that is due today and that no server has claimed yet.
@@ -100,6 +103,16 @@ public struct DailyJobs: Sendable {
                     """).run()
             }
             outcomes[job.name] = outcome
+        }
+        // Not once a day: the outbox is drained on every pass (every ten minutes in `serve`), so messages go out soon
+        // after their event; each message is claimed by one server (`Outbox.drain`).
+        if let notifier {
+            do {
+                let summary = try await Outbox(database: database, clock: clock, notifier: notifier).drain()
+                outcomes["outbox"] = .ran("发送 \(summary.sent)，失败 \(summary.failed)，待重试 \(summary.retrying)")
+            } catch {
+                outcomes["outbox"] = .failed(String(describing: error))
+            }
         }
         return outcomes
     }

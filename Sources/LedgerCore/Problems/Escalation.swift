@@ -77,6 +77,12 @@ public struct Escalation: Sendable {
             """).run()
         try await AuditLog.record(on: db, scope: .system, at: at, action: "escalate", entity: "problem", entityId: "\(problem.id)",
                                   regionPath: problem.regionPath, after: ["letter": kind, "number": number])
+        // The company receives the letter in its inbox (§29).
+        if let company = problem.companyId {
+            try await Notifications.notify(.company(company), kind: .letterIssued,
+                                           body: "\(problem.estateName)：收到\(letterTitles[kind]!)（\(number)），问题「\(problem.categoryTitle)」请尽快整改",
+                                           link: "/problems/\(problem.id)/letters/\(kind)", at: at, on: db)
+        }
         return number
     }
 

@@ -255,6 +255,14 @@ public struct Problems: Sendable {
                     try await Complaints.attach(file, owner: "problem", id: id, by: scope.username, at: at, on: db)
                 }
                 text = "整改报告：\(note)（证据 \(uploads.count) 份）"
+                // The officer who opened the problem verifies it; where that was the system or an account no longer active,
+                // the officers of the estate's county, street and community (§29).
+                let body = "\(before.estateName)：问题「\(before.categoryTitle)」已提交整改，请核验"
+                if try await Notifications.notify(.officials([before.createdBy]), kind: .rectificationSubmitted, body: body,
+                                                  link: "/problems/\(id)", at: at, on: db) == 0 {
+                    try await Notifications.notify(.officers(coveringPath: before.regionPath), kind: .rectificationSubmitted, body: body,
+                                                   link: "/problems/\(id)", at: at, on: db)
+                }
             case .accept:
                 try await db.raw("""
                     UPDATE problems SET status = 'closed', outcome = 'fixed', closed_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)

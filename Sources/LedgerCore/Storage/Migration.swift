@@ -60,6 +60,7 @@ public struct Migrator: Sendable {
         M0027_CreateAudits(),
         M0028_CreatePublicStamps(),
         M0029_CreateComplaintRatings(),
+        M0030_CreateNotifications(),
     ]
 
     let database: Database

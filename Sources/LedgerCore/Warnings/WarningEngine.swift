@@ -136,6 +136,7 @@ public struct WarningEngine: Sendable {
                 try await db.raw("SELECT pg_advisory_xact_lock(7432003)").run()
             }
             var summary = Summary()
+            var openedByCompany: [Int64: Int] = [:], openedByPath: [String: Int] = [:]
             // Every warning of the subject and window except those the engine itself closed: a handled warning is not reopened.
             let known = try await db.raw("""
                 SELECT id, rule, estate_id, year, quarter, status FROM warnings w WHERE \(subject)
@@ -155,8 +156,11 @@ public struct WarningEngine: Sendable {
                 try await inserts.add([finding.rule, finding.estateId, finding.companyId, path, finding.quarter.year, finding.quarter.quarter, severity,
                                        "open", finding.detail, now, now], on: db)
                 summary.opened += 1
+                if let company = finding.companyId { openedByCompany[company, default: 0] += 1 }
+                openedByPath[path, default: 0] += 1
             }
             try await inserts.flush(on: db)
+            try await Self.notify(byCompany: openedByCompany, byPath: openedByPath, at: at, on: db)
             let reason = "重新运行时原因已消除，自动关闭"
             for (id, status) in existing.values where Self.active.contains(status) {
                 try await db.raw("UPDATE warnings SET status = 'closed', closed_reason = \(bind: reason), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
@@ -177,6 +181,26 @@ public struct WarningEngine: Sendable {
         if summary.opened > 0 { Counter(label: "ledger_warnings_opened").increment(by: summary.opened) }
         if summary.closed > 0 { Counter(label: "ledger_warnings_closed").increment(by: summary.closed) }
         return summary
+    }
+
+    /// One notification per company and per officer for a run's new warnings, however many there are (§29): the
+    /// company explains them, the officers of the estates' counties, streets and communities follow them up.
+    static func notify(byCompany: [Int64: Int], byPath: [String: Int], at: Date, on db: any SQLDatabase) async throws {
+        for (company, count) in byCompany.sorted(by: { $0.key < $1.key }) {
+            try await Notifications.notify(.company(company), kind: .warningsRaised, body: "您管理的小区新增预警 \(count) 条，请逐条说明情况",
+                                           link: "/warnings?status=open", at: at, on: db)
+        }
+        guard !byPath.isEmpty else { return }
+        // The officers are few and the paths many (a full run): match them here rather than one query per path.
+        let officers = try await Notifications.officers(on: db)
+        var perOfficer: [Int64: Int] = [:]
+        for (path, count) in byPath {
+            for officer in officers where Notifications.Recipients.officerCovers(officer.regionPath, path) { perOfficer[officer.id, default: 0] += count }
+        }
+        for (officer, count) in perOfficer.sorted(by: { $0.key < $1.key }) {
+            try await Notifications.notify(.users([officer]), kind: .warningsRaised, body: "辖区新增预警 \(count) 条",
+                                           link: "/warnings?status=open", at: at, on: db)
+        }
     }
 
     /// The open warnings, as (rule, estate, year, quarter) keys.

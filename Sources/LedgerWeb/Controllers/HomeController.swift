@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import LedgerCore
 
-/// The way in. For staff with a session: what their jurisdiction holds and where to go next. For everyone else: the
+/// The way in. For staff with a session: their to-do list (docs/design.md §29), what their jurisdiction holds and where to go next. For everyone else: the
 /// public portal — estate search, the latest disclosures, complaint and tracking, credit and inspections, and a short
 /// guide (docs/design.md §13) — so an owner who scans a notice's QR code or types the address is never sent to a login.
 struct HomeController {
     let overview: RegistryOverview
     let portal: PublicPortal
     let plans: InspectionPlans
+    let todo: TodoList
     let renderer: Renderer
 
     struct HomePage: Sendable {
@@ -17,6 +18,9 @@ struct HomeController {
         let figures: RegistryOverview.Figures
         let accountRate: String
         let committeeRate: String
+        /// The to-do list (docs/design.md §29): the items with something to do.
+        let todos: [TodoRow]
+        let hasTodos: Bool
     }
 
     /// Registered on the public router: `/` decides by the session; the search and the disclosure list need none.
@@ -36,12 +40,13 @@ struct HomeController {
     private func staffHome(_ context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let figures = try await overview.figures(scope: scope)
+        let todos = try await todo.items(scope: scope).filter { $0.count > 0 }.map(TodoRow.init)
         func rate(_ part: Int) -> String {
             figures.estates == 0 ? "—" : percentText(basisPoints: part * 10_000 / figures.estates)
         }
         let model = HomePage(
             layout: Layout(title: "首页", context: context, section: "/"), scopeName: figures.scopeName, figures: figures,
-            accountRate: rate(figures.withAccount), committeeRate: rate(figures.withCommittee))
+            accountRate: rate(figures.withAccount), committeeRate: rate(figures.withCommittee), todos: todos, hasTodos: !todos.isEmpty)
         return renderer.render(.home, model)
     }
 

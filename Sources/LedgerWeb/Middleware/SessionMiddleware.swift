@@ -8,6 +8,7 @@ struct SessionMiddleware: RouterMiddleware {
     static let cookieName = "ledger_session"
 
     let authenticator: Authenticator
+    let notifications: Notifications
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,7 +20,10 @@ struct SessionMiddleware: RouterMiddleware {
         }
         if let token, token.count == 64, token.allSatisfy(\.isHexDigit) {
             context.user = try await authenticator.user(forToken: token)
-            if context.user != nil { context.sessionToken = token }
+            if let user = context.user {
+                context.sessionToken = token
+                if !isAPI { context.unreadNotifications = try await notifications.unreadCount(userId: user.id) }
+            }
         }
         return try await next(request, context)
     }

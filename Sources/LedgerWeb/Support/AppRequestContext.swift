@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in user, set by `SessionMiddleware`.
     public var user: User?
+    /// How many of the user's notifications are unread (pages only; the menu shows it), set by `SessionMiddleware`.
+    public var unreadNotifications = 0
     /// The session token the user came with (cookie or bearer), for logging out.
     public var sessionToken: String?
     /// The anti-forgery token for this browser, embedded in every form.

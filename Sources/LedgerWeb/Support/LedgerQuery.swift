@@ -20,6 +20,7 @@ enum LedgerQuery {
         filter.companyId = try RegistryAPI.positive(query["company"], field: "company").map(Int64.init)
         filter.estateId = try RegistryAPI.positive(query["estate"], field: "estate").map(Int64.init)
         filter.overdue = query["overdue"] == "1"
+        filter.dueBy = try day(query["due"], field: "due")
         filter.from = try day(query["from"], field: "from")
         filter.until = try day(query["until"], field: "until")
         filter.search = String((query["q"] ?? "").prefix(50))

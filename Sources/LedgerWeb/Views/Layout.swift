@@ -15,6 +15,9 @@ struct Layout: Sendable {
     let nav: [NavItem]
     let csrf: String
     let notice: String?
+    /// Unread notifications, shown beside the user's name.
+    let unread: Int
+    let hasUnread: Bool
 
     init(title: String, context: AppRequestContext, section: String = "", notice: String? = nil) {
         self.title = title
@@ -22,6 +25,8 @@ struct Layout: Sendable {
         self.roleTitle = context.user?.role.title
         self.csrf = context.csrfToken
         self.notice = notice
+        self.unread = context.unreadNotifications
+        self.hasUnread = context.unreadNotifications > 0
         let items = context.user.map { Self.navigation(for: $0.role) } ?? []
         self.nav = items.map { NavItem(title: $0.0, href: $0.1, current: $0.1 == section) }
     }

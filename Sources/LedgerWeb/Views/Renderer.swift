@@ -102,6 +102,7 @@ enum Template: String, CaseIterable, Sendable {
     case letter
     case login
     case notice
+    case notifications
     case problem
     case problemForm = "problem-form"
     case portal
