@@ -153,8 +153,9 @@ import Testing
             #expect(try await harness.world.fingerprint() == before)
             let good = body.replacingOccurrences(of: ",x,", with: ",20,")
             let ok = try await client.execute(uri: "/import/registry", method: .post, headers: headers, body: ByteBuffer(string: good))
-            #expect(ok.status == .ok)
-            #expect(ok.text.contains("新增小区 2 条"))
+            #expect(ok.status == .seeOther && ok.headers[.location] == "/import?kind=estates&created=2")
+            let shown = try await client.execute(uri: ok.headers[.location]!, method: .get, headers: headers)
+            #expect(shown.text.contains("新增小区 2 条"))
         }
     }
 }

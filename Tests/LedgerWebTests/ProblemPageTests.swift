@@ -29,6 +29,10 @@ import Testing
             #expect(page.status == .ok && page.text.contains("整改提醒函") && page.text.contains("action-refer"))
             let letter = try await client.execute(uri: "\(path)/letters/reminder", method: .get, headers: regulator)
             #expect(letter.status == .ok && letter.text.contains(world.a.company.name) && letter.text.contains("占用架空层停放电动车"))
+            // The 公文 layout: issuing authority, number, addressee flush left, the date in Chinese numerals, seal, print button.
+            #expect(letter.text.contains("<p class=\"authority\" id=\"authority\">鼓楼区住房和城乡建设局</p>") && letter.text.contains("id=\"doc-number\">鼓楼区物业提醒〔2024〕1号"))
+            #expect(letter.text.contains("<p class=\"addressee\" id=\"addressee\">\(world.a.company.name)：</p>") && letter.text.contains("二〇二四年十一月十九日"))
+            #expect(letter.text.contains("印章位置") && letter.text.contains("data-print") && letter.text.contains("特此函告"))
             #expect(try await client.execute(uri: "\(path)/letters/interview", method: .get, headers: regulator).status == .notFound)
             let list = try await client.execute(uri: "/problems?overdue=0", method: .get, headers: regulator)
             #expect(list.text.contains("/problems/\(id)"))

@@ -99,7 +99,7 @@ struct DemoFollowUp {
             try await DemoCampaigns(year: today.year, today: today).insert(on: db, random: &seeded)
         }
         // Overdue problems climb the ladder; the rules then see them (W14).
-        try await Escalation(database: database, clock: clock).run()
+        try await Escalation(database: database, clock: clock).replay(until: today)
         try await engine.run()
         let current = Quarter(containing: today).previous
         return try await database.read { db in

@@ -34,30 +34,76 @@ public struct Escalation: Sendable {
         return issued
     }
 
+    /// Issues the problem's next letter if it is due today: one step per run at most, so a problem found late climbs
+    /// one rung a day and a 督办函 never goes out with the 约谈通知书 it announces. Returns 1 when a letter went out.
     static func escalate(_ id: Int64, today: Day, at: Date, on db: any SQLDatabase) async throws -> Int {
-        guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status == .open, let deadline = Day(problem.deadline) else { return 0 }
+        guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status == .open, let deadline = Day(problem.deadline),
+              problem.escalationLevel < steps.count else { return 0 }
         let settings = try await RegionSettings.values(at: problem.regionPath, on: db)
-        let overdue = deadline.days(until: today)
         let thresholds = steps.map { settings["ladder.\($0)"]?.0 ?? 0 }
-        var level = problem.escalationLevel, issued = 0
+        let level = problem.escalationLevel
+        let last = try await lastLetter(id, on: db)
+        guard nextDue(deadline: deadline, level: level, thresholds: thresholds, lastIssued: last) <= today else { return 0 }
+        let overdue = deadline.days(until: today)
         let names = try await RegionDirectory.names(onPath: problem.regionPath, on: db)
         let county = names.first { $0.level == .county }?.name ?? names.last?.name ?? ""
-        while level < steps.count && overdue >= thresholds[level] {
-            let kind = steps[level]
-            let facts: [String: String] = [
-                "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
-                "description": problem.description, "deadline": problem.deadline, "overdueDays": "\(overdue)", "issuer": "\(county)物业主管部门",
-                "region": names.map(\.name).joined(separator: ""), "problemId": "\(problem.id)", "createdAt": Timestamp.display(stored: problem.createdAt),
-                "nextStep": level + 1 < steps.count ? "逾期\(thresholds[level + 1])天仍未整改的，将\(letterTitles[steps[level + 1]]!.replacingOccurrences(of: "通知书", with: ""))" : "仍不整改的，将依法予以通报曝光、信用扣分直至行政处罚",
-            ]
-            let number = try await Self.issue(kind, problem: problem, county: county, facts: facts, today: today, at: at, on: db)
-            level += 1
-            issued += 1
-            try await Problems.event(id, at: at, scope: .system, action: "escalate",
-                                     note: "逾期 \(overdue) 天，发出\(letterTitles[kind]!)（\(number)）", on: db)
+        let kind = steps[level]
+        let facts: [String: String] = [
+            "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
+            "description": problem.description, "deadline": problem.deadline, "overdueDays": "\(overdue)", "issuer": authority(county),
+            "region": names.map(\.name).joined(separator: ""), "problemId": "\(problem.id)", "createdAt": Timestamp.display(stored: problem.createdAt),
+            "nextStep": level + 1 < steps.count ? "逾期\(thresholds[level + 1])天仍未整改的，将\(letterTitles[steps[level + 1]]!.replacingOccurrences(of: "通知书", with: ""))" : "仍不整改的，将依法予以通报曝光、信用扣分直至行政处罚",
+        ]
+        let number = try await Self.issue(kind, problem: problem, county: county, facts: facts, today: today, at: at, on: db)
+        try await Problems.event(id, at: at, scope: .system, action: "escalate",
+                                 note: "逾期 \(overdue) 天，发出\(letterTitles[kind]!)（\(number)）", on: db)
+        try await db.raw("UPDATE problems SET escalation_level = \(bind: level + 1), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: id)").run()
+        return 1
+    }
+
+    /// The day a problem's letter of `level` falls due: its threshold past the deadline, and not before the gap between
+    /// its threshold and the previous step's has passed since the previous letter (at least one day).
+    static func nextDue(deadline: Day, level: Int, thresholds: [Int], lastIssued: Day?) -> Day {
+        let day = deadline.adding(days: thresholds[level])
+        guard level > 0, let last = lastIssued else { return day }
+        return max(day, last.adding(days: max(1, thresholds[level] - thresholds[level - 1])))
+    }
+
+    /// The day the problem's latest letter went out, if any.
+    static func lastLetter(_ id: Int64, on db: any SQLDatabase) async throws -> Day? {
+        let text = try await db.raw("SELECT MAX(issued_on) AS d FROM letters WHERE problem_id = \(bind: id)").first(decodingColumn: "d", as: String?.self)
+        return (text ?? nil).flatMap(Day.init)
+    }
+
+    /// The issuing authority printed on a county's letters (发文机关).
+    static func authority(_ county: String) -> String { "\(county)住房和城乡建设局" }
+
+    /// Walks every open overdue problem up the ladder as the daily job would have since its deadline, each letter dated
+    /// on its own day (09:00 Beijing) up to `end`: how the demo's history is written. Returns how many letters went out.
+    @discardableResult
+    public func replay(until end: Day) async throws -> Int {
+        let due = try await database.read { db in
+            try await db.raw("""
+                SELECT p.id FROM problems p WHERE p.status = 'open' AND p.deadline <= \(bind: end.description) AND p.escalation_level < 3
+                ORDER BY p.id
+                """).all(decodingColumn: "id", as: Int64.self)
         }
-        if issued > 0 {
-            try await db.raw("UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: Timestamp.storage(at)) WHERE id = \(bind: id)").run()
+        var issued = 0
+        for id in due {
+            while true {
+                let next = try await database.read { db -> Day? in
+                    guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status == .open,
+                          problem.escalationLevel < Self.steps.count, let deadline = Day(problem.deadline) else { return nil }
+                    let settings = try await RegionSettings.values(at: problem.regionPath, on: db)
+                    let last = try await Self.lastLetter(id, on: db)
+                    return Self.nextDue(deadline: deadline, level: problem.escalationLevel,
+                                        thresholds: Self.steps.map { settings["ladder.\($0)"]?.0 ?? 0 }, lastIssued: last)
+                }
+                guard let day = next, day <= end, let at = Timestamp.parse("\(day)T01:00:00Z") else { break }
+                let one = try await database.transaction { db in try await Self.escalate(id, today: day, at: at, on: db) }
+                guard one > 0 else { break }
+                issued += one
+            }
         }
         return issued
     }
@@ -117,7 +163,7 @@ public struct Escalation: Sendable {
                 let county = names.first { $0.level == .county }?.name ?? names.last?.name ?? ""
                 let facts: [String: String] = [
                     "company": problem.companyName ?? problem.responsible, "estate": problem.estateName, "category": problem.categoryTitle,
-                    "description": problem.description, "issuer": "\(county)物业主管部门", "region": names.map(\.name).joined(separator: ""),
+                    "description": problem.description, "issuer": Self.authority(county), "region": names.map(\.name).joined(separator: ""),
                     "problemId": "\(problem.id)", "createdAt": Timestamp.display(stored: problem.createdAt), "deadline": problem.deadline,
                     "overdueDays": "\(open)", "undisclosed": warning.quarter.title,
                 ]

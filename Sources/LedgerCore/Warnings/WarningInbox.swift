@@ -108,9 +108,29 @@ public struct WarningInbox: Sendable {
         public var companyId: Int64?
         public var estateId: Int64?
         public var quarter: Quarter?
+        /// The column the list is ordered by (`Sort`), most urgent first by default, and whether to reverse it.
+        public var sort = Sort.severity
+        public var descending = false
         public var page = 1
         public var pageSize = 30
         public init() {}
+    }
+
+    /// The columns of the inbox a user may order it by.
+    public enum Sort: String, Sendable, CaseIterable {
+        case severity, rule, estate, company, quarter, opened
+
+        /// Ascending means: high severity, W01, 甲 before 乙, the older quarter, the earlier warning first.
+        var expression: SQLQueryString {
+            switch self {
+            case .severity: "CASE w.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"
+            case .rule: "w.rule"
+            case .estate: "e.name"
+            case .company: "COALESCE(c.name, '')"
+            case .quarter: "w.year * 10 + w.quarter"
+            case .opened: "w.opened_at"
+            }
+        }
     }
 
     let database: Database
@@ -154,30 +174,72 @@ public struct WarningInbox: Sendable {
     public func list(scope: Scope, filter: Filter) async throws -> Page<Warning> {
         try Self.validate(filter)
         return try await database.read { db in
-            var conditions: [SQLQueryString] = [Self.predicate(scope)]
-            if !filter.regionCode.isEmpty {
-                let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
-                conditions.append(Scope.pathPredicate("w.region_path", region.path))
-            }
-            if !filter.rule.isEmpty { conditions.append("w.rule = \(bind: filter.rule)") }
-            if !filter.severity.isEmpty { conditions.append("w.severity = \(bind: filter.severity)") }
-            switch filter.status {
-            case "", "active": conditions.append("w.status IN ('open', 'acknowledged')")
-            case "all": break
-            default: conditions.append("w.status = \(bind: filter.status)")
-            }
-            if let company = filter.companyId { conditions.append("w.company_id = \(bind: company)") }
-            if let estate = filter.estateId { conditions.append("w.estate_id = \(bind: estate)") }
-            if let quarter = filter.quarter { conditions.append("w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter)") }
-            let condition = conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
+            let condition = try await Self.condition(scope: scope, filter: filter, on: db)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM warnings w WHERE \(condition)").first(decodingColumn: "n", as: Int.self) ?? 0
             let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 200))
             let rows = try await db.raw("""
-                \(Self.select) WHERE \(condition)
-                ORDER BY CASE w.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, w.year DESC, w.quarter DESC, w.id DESC
-                LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
+                \(Self.select) WHERE \(condition) ORDER BY \(Self.order(filter)) LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
                 """).all()
             return Page(items: try rows.map(Self.decode), total: total, page: page, pageSize: size)
+        }
+    }
+
+    /// Every warning the filter selects, in the list's order, up to `limit` (for the export); with the total selected.
+    public func export(scope: Scope, filter: Filter, limit: Int) async throws -> (items: [Warning], total: Int) {
+        try Self.validate(filter)
+        return try await database.read { db in
+            let condition = try await Self.condition(scope: scope, filter: filter, on: db)
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM warnings w WHERE \(condition)").first(decodingColumn: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("\(Self.select) WHERE \(condition) ORDER BY \(Self.order(filter)) LIMIT \(bind: max(1, limit))").all()
+            return (try rows.map(Self.decode), total)
+        }
+    }
+
+    /// The WHERE clause of a filter under the scope (a sub-region must lie inside the scope, or the read is refused).
+    static func condition(scope: Scope, filter: Filter, on db: any SQLDatabase) async throws -> SQLQueryString {
+        var conditions: [SQLQueryString] = [Self.predicate(scope)]
+        if !filter.regionCode.isEmpty {
+            let region = try await RegionDirectory.covered(filter.regionCode, scope: scope, on: db)
+            conditions.append(Scope.pathPredicate("w.region_path", region.path))
+        }
+        if !filter.rule.isEmpty { conditions.append("w.rule = \(bind: filter.rule)") }
+        if !filter.severity.isEmpty { conditions.append("w.severity = \(bind: filter.severity)") }
+        switch filter.status {
+        case "", "active": conditions.append("w.status IN ('open', 'acknowledged')")
+        case "all": break
+        default: conditions.append("w.status = \(bind: filter.status)")
+        }
+        if let company = filter.companyId { conditions.append("w.company_id = \(bind: company)") }
+        if let estate = filter.estateId { conditions.append("w.estate_id = \(bind: estate)") }
+        if let quarter = filter.quarter { conditions.append("w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter)") }
+        return conditions.dropFirst().reduce(conditions[0]) { "\($0) AND \($1)" }
+    }
+
+    /// The chosen column (reversed when asked), then the default order, then the newest id, so a page is stable.
+    static func order(_ filter: Filter) -> SQLQueryString {
+        let direction: SQLQueryString = filter.descending ? "DESC" : "ASC"
+        let first: SQLQueryString = "\(filter.sort.expression) \(direction)"
+        return filter.sort == .severity ? "\(first), w.year DESC, w.quarter DESC, w.id DESC" : "\(first), w.id DESC"
+    }
+
+    /// 批量签收: signs for every ticked warning still `open` in one transaction (each with its event and audit entry, as
+    /// one by one); those already signed for or closed are skipped and counted. A warning outside the scope, or a
+    /// role that may not sign, refuses the whole batch and nothing is written.
+    public func acknowledge(_ ids: [Int64], scope: Scope) async throws -> (acknowledged: Int, skipped: Int) {
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { throw LedgerError.invalid("id", code: "required", "请先勾选要签收的预警") }
+        guard unique.count <= 200 else { throw LedgerError.invalid("id", code: "too_many", "一次最多签收200条预警") }
+        guard Action.acknowledge.permitted(for: scope.role) else { throw LedgerError.forbidden }
+        let at = clock.now()
+        return try await database.transaction { db in
+            var done = 0, skipped = 0
+            for id in unique {
+                guard let warning = try await Self.find(id, scope: scope, on: db) else { throw LedgerError.notFound("预警") }
+                guard warning.status == .open else { skipped += 1; continue }
+                _ = try await Self.act(.acknowledge, on: id, note: "批量签收", scope: scope, at: at, on: db)
+                done += 1
+            }
+            return (done, skipped)
         }
     }
 

@@ -11,6 +11,7 @@ struct DashboardController {
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/dashboard", use: page)
+        router.get("/dashboard/export", use: export)
         router.get("/api/v1/dashboard", use: api)
     }
 
@@ -31,6 +32,21 @@ struct DashboardController {
         while quarters.count < 8 { quarters.append(quarters.last!.previous) }
         return renderer.render(.dashboard, DashboardPage(layout: Layout(title: "数据看板", context: context, section: "/dashboard"), view: view,
                                                           crumbs: crumbs, quarters: quarters))
+    }
+
+    /// The table under the charts (sub-regions by rank, or estates) as CSV, named with the region and the quarter.
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let view = try await load(request, context)
+        let page = DashboardPage(layout: Layout(title: "数据看板", context: context, section: "/dashboard"), view: view, crumbs: [], quarters: [])
+        var lines = [[page.byEstate ? "小区" : "辖区", "排名", "小区数", "应公示", "按时公示率", "专户设立率", "业委会覆盖率", "投诉受理/办结/解决",
+                      "问题整改率", "未办结预警"]]
+        for row in page.rows {
+            lines.append([row.name, row.rank, "\(row.estates)", "\(row.due)", row.onTime, row.account, row.committee, row.complaints,
+                          row.rectification, "\(row.warnings)"].map(CSV.safeCell))
+        }
+        if !page.byEstate { lines.append([DashboardPage.rankingMethod(minimumSample: view.minimumSample)]) }
+        let what = page.byEstate ? "小区明细" : "辖区排名"
+        return LedgerQuery.csv(CSV.format(lines), filename: "\(view.region.name)-\(what)-\(view.quarter.title).csv")
     }
 
     @Sendable func api(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -127,6 +143,8 @@ struct DashboardPage: Sendable {
     let rows: [Row]
     let byEstate: Bool
     let minimumSample: Int
+    let exportHref: String
+    let rankingMethod: String
     let empty: Bool
     let overdueTasks: [OverdueRow]
     let overdueCount: Int
@@ -140,6 +158,12 @@ struct DashboardPage: Sendable {
     struct BlackRow: Sendable { let id: Int64; let name: String; let estates: Int; let until: String }
 
     struct OverdueRow: Sendable { let campaignId: Int64; let campaign: String; let content: String; let responsible: String; let period: String; let due: String }
+
+    /// How the ranking is made, stated on the page and in the export.
+    static func rankingMethod(minimumSample: Int) -> String {
+        "排名方法：按本季度按时公示率（截止日前发布公示的小区数 ÷ 应公示小区数）从高到低排列；按时公示率相同的，专户设立率高的在前；"
+            + "应公示小区少于 \(minimumSample) 个的辖区样本不足，只列不排，列在最后。"
+    }
 
     static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
 
@@ -172,7 +196,13 @@ struct DashboardPage: Sendable {
         byEstate = view.units.first?.kind == "estate"
         comparisonChart = byEstate ? "" : Charts.horizontal(title: "下级辖区按时公示率", items: view.units.map { ($0.name, $0.figures.onTimeRate) }, target: 1)
         let q = "year=\(view.quarter.year)&quarter=\(view.quarter.quarter)"
-        rows = view.units.map { unit in
+        exportHref = "/dashboard/export?region=\(view.region.code)&\(q)"
+        rankingMethod = Self.rankingMethod(minimumSample: view.minimumSample)
+        // By rank (the ranked first, then those with too few estates to rank, by name); estates by name.
+        let units = view.units.enumerated().sorted { a, b in
+            (a.element.rank ?? Int.max, a.offset) < (b.element.rank ?? Int.max, b.offset)
+        }.map(\.element)
+        rows = units.map { unit in
             let f = unit.figures
             return Row(name: unit.name, href: unit.kind == "estate" ? "/estates/\(unit.code)" : "/dashboard?region=\(unit.code)&\(q)", estates: f.estates,
                        due: f.due, onTime: Self.percent(f.onTimeRate), account: Self.percent(f.accountRate), committee: Self.percent(f.committeeRate),

@@ -129,9 +129,11 @@ struct FilingController {
         }
         let fresh = DisclosureDocument(display: .init(from: today.description, until: today.adding(days: 31).description))
         let published = request.uri.queryParameters["published"].flatMap { Int(String($0)) }
-        let notice = published.map { "第\($0)版已发布公示\($0 > 1 ? "（更正）" : "")：公众已可在公示页查看，可打印公示牌张贴。" }
+        var notice = published.map { "第\($0)版已发布公示\($0 > 1 ? "（更正）" : "")：公众已可在公示页查看，可打印公示牌张贴。" }
+        if published == nil && request.uri.queryParameters["saved"] != nil { notice = "草稿已保存（尚未公示）" }
+        let reason = String((request.uri.queryParameters["reason"].map(String.init) ?? "").prefix(500))
         return try await page(context, estate: estate, quarter: quarter, document: document ?? fresh, errors: FieldErrors(),
-                    version: latest?.version.version ?? 0, notice: notice, reason: "", justPublished: published != nil)
+                    version: latest?.version.version ?? 0, notice: notice, reason: reason, justPublished: published != nil)
     }
 
     /// Saves, publishes, or adds blank rows (the no-script way to grow the form).
@@ -157,8 +159,8 @@ struct FilingController {
                 return .redirect(to: "/estates/\(estateId)/disclosures/\(quarter.year)/\(quarter.quarter)/confirm\(query)", type: .normal)
             }
             try await repository.saveDraft(estateId: estateId, quarter: quarter, document: document, scope: scope)
-            return try await page(context, estate: estate, quarter: quarter, document: document, errors: FieldErrors(), version: version,
-                        notice: "草稿已保存（尚未公示）", reason: reason)
+            let query = reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : "&reason=\(reason.urlQueryEncoded)"
+            return .redirect(to: "/estates/\(estateId)/disclosures/\(quarter.year)/\(quarter.quarter)?saved=1\(query)", type: .normal)
         } catch let errors as FieldErrors {
             return try await page(context, estate: estate, quarter: quarter, document: document, errors: errors, version: version, notice: nil,
                         reason: reason, status: .badRequest)

@@ -28,7 +28,11 @@ struct ImportController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try context.scope().canEditRegistry else { throw LedgerError.forbidden }
-        return page(context, kind: .estates, created: nil, errors: [], formError: nil)
+        // After an import, the redirect says what was created (Post/Redirect/Get: Back does not import again).
+        let query = request.uri.queryParameters
+        let kind = query["kind"].flatMap { RegistryImport.Kind(rawValue: String($0)) } ?? .estates
+        let created = query["created"].flatMap { Int(String($0)) }.map { max(0, $0) }
+        return page(context, kind: kind, created: created, errors: [], formError: nil)
     }
 
     /// Imports the uploaded file (or pasted text) as one transaction.
@@ -43,7 +47,7 @@ struct ImportController {
         }
         do {
             let created = try await importer.run(kind, csv: text, scope: scope)
-            return page(context, kind: kind, created: created, errors: [], formError: nil)
+            return .redirect(to: "/import?kind=\(kind.rawValue)&created=\(created)", type: .normal)
         } catch let rejected as ImportRejected {
             return page(context, kind: kind, created: nil, errors: rejected.errors, formError: nil, status: .badRequest)
         }

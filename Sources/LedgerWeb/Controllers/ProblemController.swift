@@ -127,13 +127,7 @@ struct ProblemController {
     @Sendable func letter(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (problem, letter) = try await escalation.letter(problemId: try RegistryAPI.id(context), kind: context.parameters.get("kind") ?? "",
                                                             scope: try context.scope())
-        let f = letter.facts
-        let model = LetterPage(title: letter.title, letterTitle: letter.title, number: letter.number, issuedOn: letter.issuedOn,
-                               company: f["company"] ?? "", estate: f["estate"] ?? problem.estateName, region: f["region"] ?? "",
-                               category: f["category"] ?? "", description: f["description"] ?? "", deadline: f["deadline"] ?? "",
-                               overdueDays: f["overdueDays"] ?? "", issuer: f["issuer"] ?? "", nextStep: f["nextStep"] ?? "",
-                               isInterview: letter.kind == "interview", problemId: "\(problem.id)", undisclosed: f["undisclosed"] ?? "",
-                               isUndisclosed: f["undisclosed"] != nil)
+        let model = LetterPage(problem: problem, letter: letter)
         return renderer.render(.letter, model)
     }
 

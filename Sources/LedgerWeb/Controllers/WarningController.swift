@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import LedgerCore
 
 /// The warning inbox (预警处置): the list per jurisdiction, one warning with its history and the lifecycle forms,
@@ -13,6 +14,8 @@ struct WarningController {
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/warnings", use: list)
+        router.get("/warnings/export", use: export)
+        router.post("/warnings/acknowledge", use: acknowledgeBatch)
         router.get("/warnings/parameters", use: parameterPage)
         router.post("/warnings/parameters", use: setParameter)
         router.get("/warnings/:id", use: show)
@@ -20,14 +23,66 @@ struct WarningController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var done: String?
+        if let n = query["acknowledged"].flatMap({ Int(String($0)) }) {
+            let skipped = query["skipped"].flatMap { Int(String($0)) } ?? 0
+            done = "已签收 \(n) 条预警" + (skipped > 0 ? "；\(skipped) 条已不是“待处理”状态，未重复签收" : "") + "。"
+        }
+        return try await listPage(query, context: context, notice: done)
+    }
+
+    private func listPage(_ query: Parameters, context: AppRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
-        let filter = try Self.filter(request.uri.queryParameters)
+        let filter = try Self.filter(query)
         let page = try await inbox.list(scope: scope, filter: filter)
         let subRegions = try await regions.subRegions(scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let model = WarningListPage(layout: Layout(title: "预警处置", context: context, section: "/warnings"), filter: filter, page: page,
-                                    subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.can(.setWarningParameters))
-        return renderer.render(.warnings, model)
+                                    subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.can(.setWarningParameters),
+                                    canAcknowledge: WarningInbox.Action.acknowledge.permitted(for: scope.role), acknowledged: notice)
+        return renderer.render(.warnings, model, status: status)
+    }
+
+    /// The most rows one export writes; the file's last line says so when the filter selects more.
+    static let exportLimit = 20_000
+
+    /// The filtered inbox as CSV in the list's order, named with the region and the day.
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let filter = try Self.filter(request.uri.queryParameters)
+        let (items, total) = try await inbox.export(scope: scope, filter: filter, limit: Self.exportLimit)
+        var lines = [["编号", "规则", "规则名称", "等级", "小区", "物业企业", "季度", "原因", "状态", "生成时间"]]
+        for w in items {
+            lines.append(["\(w.id)", w.rule, WarningRules.rule(w.rule)?.name ?? "", SeverityText.title(w.severity), w.estateName, w.companyName ?? "",
+                          w.quarter.title, w.detail, w.status.title, Timestamp.display(stored: w.openedAt)].map(CSV.safeCell))
+        }
+        if total > items.count {
+            lines.append(["（共 \(total) 条，仅导出前 \(items.count) 条；请按辖区或季度筛选后分次导出）"])
+        }
+        let unit = try await regions.unitName(regionCode: filter.regionCode, scope: scope)
+        return LedgerQuery.csv(CSV.format(lines), filename: "\(unit)-预警清单-\(Timestamp.shanghaiDay(clock.now())).csv")
+    }
+
+    /// 批量签收 from the list's tick boxes; back to the same list (filter, order, page) with how many were signed for.
+    @Sendable func acknowledgeBatch(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let ids = try (context.form.lists["id"] ?? []).map { text -> Int64 in
+            guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+                throw LedgerError.invalid("id", code: "bad_id", "预警编号应为正整数")
+            }
+            return id
+        }
+        var back = context.form["back"] ?? ""
+        if !(back == "/warnings" || back.hasPrefix("/warnings?")) || back.contains("//") || back.contains("\\") { back = "/warnings" }
+        let separator = back.contains("?") ? "&" : "?"
+        guard !ids.isEmpty else {
+            // Nothing ticked: the same list again (400) with the reason above it.
+            let query = URI(back).queryParameters
+            return try await listPage(query, context: context, notice: "没有勾选任何预警，未签收。请先勾选要签收的预警，再点“批量签收”。", status: .badRequest)
+        }
+        let (done, skipped) = try await inbox.acknowledge(ids, scope: scope)
+        return .redirect(to: back + separator + "acknowledged=\(done)&skipped=\(skipped)", type: .normal)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -105,6 +160,13 @@ struct WarningController {
         filter.companyId = try RegistryAPI.positive(query["company"], field: "company").map(Int64.init)
         filter.estateId = try RegistryAPI.positive(query["estate"], field: "estate").map(Int64.init)
         filter.page = try RegistryAPI.page(query)
+        if let text = query["sort"], !text.isEmpty {
+            guard let sort = WarningInbox.Sort(rawValue: String(text)) else {
+                throw LedgerError.invalid("sort", code: "unknown_sort", "排序字段须为 severity、rule、estate、company、quarter 或 opened")
+            }
+            filter.sort = sort
+        }
+        filter.descending = query["desc"] == "1"
         if let text = query["quarter"], !text.isEmpty {
             guard let quarter = Quarter(text: String(text)) else {
                 throw LedgerError.invalid("quarter", code: "bad_quarter", "季度格式应为 2024Q3")

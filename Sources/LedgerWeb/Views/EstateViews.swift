@@ -25,18 +25,33 @@ struct EstateRow: Sendable {
 }
 
 /// A sortable column header: clicking it sorts by the column, again reverses.
+/// A column header of a sortable list: a link that orders the list by the column, or reverses it when it already
+/// does, keeping the list's filter (`query`); a column without a key is a plain header.
 struct SortLink: Sendable {
     let title: String
-    let href: String
+    let href: String?
     let marker: String
+    /// `ascending` / `descending` on the column the list is ordered by (`aria-sort`), else nil.
+    let ariaSort: String?
 
     static func make<K: RawRepresentable & CaseIterable>(
         _ columns: [(K, String)], current: K, descending: Bool, base: String, search: String
     ) -> [SortLink] where K.RawValue == String, K: Equatable {
+        make(columns.map { (Optional($0.0), $0.1) }, current: current, descending: descending, base: base,
+             query: search.isEmpty ? [] : [("q", search)], queryFirst: false)
+    }
+
+    static func make<K: RawRepresentable>(
+        _ columns: [(K?, String)], current: K, descending: Bool, base: String, query: [(String, String)], queryFirst: Bool = true
+    ) -> [SortLink] where K.RawValue == String, K: Equatable {
         columns.map { key, title in
+            guard let key else { return SortLink(title: title, href: nil, marker: "", ariaSort: nil) }
             let reverse = key == current && !descending
-            let query = "sort=\(key.rawValue)" + (reverse ? "&desc=1" : "") + (search.isEmpty ? "" : "&q=\(search.urlQueryEncoded)")
-            return SortLink(title: title, href: "\(base)?\(query)", marker: key == current ? (descending ? " ▼" : " ▲") : "")
+            let order = [("sort", key.rawValue), ("desc", reverse ? "1" : "")]
+            let items = (queryFirst ? query + order : order + query).filter { !$0.1.isEmpty }
+            return SortLink(title: title, href: base + "?" + items.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&"),
+                            marker: key == current ? (descending ? " ▼" : " ▲") : "",
+                            ariaSort: key == current ? (descending ? "descending" : "ascending") : nil)
         }
     }
 }

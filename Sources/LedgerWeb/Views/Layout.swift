@@ -9,10 +9,19 @@ struct Layout: Sendable {
         let current: Bool
     }
 
+    /// A heading of the menu: one link on its own, or a group that opens (a `<details>`, no script) to its links.
+    struct NavGroup: Sendable {
+        let title: String
+        let single: NavItem?
+        let items: [NavItem]
+        let current: Bool
+    }
+
     let title: String
     let userName: String?
     let roleTitle: String?
     let nav: [NavItem]
+    let navGroups: [NavGroup]
     let csrf: String
     let notice: String?
     /// Unread notifications, shown beside the user's name.
@@ -29,6 +38,36 @@ struct Layout: Sendable {
         self.hasUnread = context.unreadNotifications > 0
         let items = context.user.map { Self.navigation(for: $0.role) } ?? []
         self.nav = items.map { NavItem(title: $0.0, href: $0.1, current: $0.1 == section) }
+        self.navGroups = Self.grouped(nav)
+    }
+
+    /// The menu's groups, so it fits one line at 1366 px: what a user opens daily stands alone, the rest is grouped by
+    /// kind of work. A group the role sees one link of is that link.
+    static let groups: [(title: String, hrefs: [String])] = [
+        ("首页", ["/"]), ("数据看板", ["/dashboard"]),
+        ("公示监管", ["/estates", "/filings", "/warnings"]),
+        ("案件办理", ["/complaints", "/problems", "/self-inspections"]),
+        ("检查督办", ["/campaigns", "/inspections", "/inspections/cross", "/supervision", "/demonstrations", "/audits"]),
+        ("报表", ["/reports"]),
+        ("企业信用", ["/companies", "/credit"]),
+        ("系统管理", ["/regions", "/import", "/settings", "/accounts", "/audit"]),
+    ]
+
+    static func grouped(_ nav: [NavItem]) -> [NavGroup] {
+        let byHref = Dictionary(nav.map { ($0.href, $0) }) { a, _ in a }
+        var placed = Set<String>()
+        var result: [NavGroup] = []
+        for group in groups {
+            let items = group.hrefs.compactMap { byHref[$0] }
+            placed.formUnion(items.map(\.href))
+            guard !items.isEmpty else { continue }
+            result.append(NavGroup(title: group.title, single: items.count == 1 ? items[0] : nil, items: items, current: items.contains(where: \.current)))
+        }
+        // A menu entry no group names still shows, on its own.
+        for item in nav where !placed.contains(item.href) {
+            result.append(NavGroup(title: item.title, single: item, items: [item], current: item.current))
+        }
+        return result
     }
 
     /// The menu: every area whose permission the role has (`RoutePermissions`), in one order, with the words a company

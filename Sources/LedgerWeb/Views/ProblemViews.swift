@@ -82,25 +82,54 @@ struct ProblemDetailPage: Sendable {
     let formError: String?
 }
 
+/// A letter of the ladder in the 公文 layout (GB/T 9704): issuing authority, document number, title, addressee flush
+/// left, body, signature with the date in Chinese numerals over the seal's place, and the 版记.
 struct LetterPage: Sendable {
     let title: String
-    let letterTitle: String
+    let authority: String
     let number: String
-    let issuedOn: String
-    let company: String
-    let estate: String
-    let region: String
-    let category: String
-    let description: String
-    let deadline: String
-    let overdueDays: String
-    let issuer: String
-    let nextStep: String
-    let isInterview: Bool
+    let heading: String
+    let addressee: String
+    let paragraphs: [String]
+    let signature: String
+    let date: String
+    let printedBy: String
     let problemId: String
-    /// The quarter left undisclosed, for a 约谈 called directly on a W01 (拒不公示).
-    let undisclosed: String
-    let isUndisclosed: Bool
+
+    init(problem: Problems.Problem, letter: Problems.Letter) {
+        let f = letter.facts
+        let company = f["company"] ?? problem.companyName ?? problem.responsible
+        let estate = f["estate"] ?? problem.estateName, category = f["category"] ?? problem.categoryTitle
+        let issued = Day(letter.issuedOn).map(InspectionLedgers.chinese) ?? letter.issuedOn
+        let deadline = Day(f["deadline"] ?? "").map(InspectionLedgers.chinese) ?? (f["deadline"] ?? "")
+        title = "\(letter.title) \(letter.number)"
+        authority = f["issuer"] ?? ""
+        number = letter.number
+        switch letter.kind {
+        case "reminder": heading = "关于督促\(estate)“\(category)”问题整改的提醒函"
+        case "supervision": heading = "关于\(estate)“\(category)”问题逾期未整改的督办函"
+        default: heading = "关于\(estate)公共收益问题的约谈通知书"
+        }
+        addressee = "\(company)："
+        var body: [String] = []
+        if let quarter = f["undisclosed"] {
+            body.append("经查，你单位服务的\(f["region"] ?? "")\(estate)\(quarter)公共收益收支情况至今未按规定公示，平台逾期未公示预警已持续 \(f["overdueDays"] ?? "") 天，属拒不公示公共收益的情形（问题编号 #\(problem.id)）。")
+        } else {
+            body.append("经查，你单位服务的\(f["region"] ?? "")\(estate)存在“\(category)”问题：\(f["description"] ?? problem.description)。该问题（编号 #\(problem.id)）整改期限为\(deadline)，截至\(issued)已逾期 \(f["overdueDays"] ?? "") 天，仍未完成整改。")
+        }
+        if letter.kind == "interview" {
+            body.append("根据《物业管理条例》及本地区小区公共收益专项整治工作要求，请你单位法定代表人或主要负责人于收到本通知后五个工作日内，携整改情况书面报告到我局接受约谈。")
+            body.append("特此通知。")
+        } else {
+            body.append("请你单位立即组织整改，并于收到本函之日起五个工作日内将整改情况及佐证材料报送我局。\(f["nextStep"] ?? "")。")
+            body.append("特此函告。")
+        }
+        paragraphs = body
+        signature = authority
+        date = Gongwen.date(letter.issuedOn)
+        printedBy = "\(authority)　　\(issued)印发"
+        problemId = "\(problem.id)"
+    }
 }
 
 extension CaseListing where Kind == Problems {

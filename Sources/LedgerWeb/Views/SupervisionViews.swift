@@ -180,7 +180,7 @@ struct SupervisionLetterDocument: Sendable {
         body.append("请于\(Self.chinese(l.replyDue))前通过小区公共收益阳光监管平台书面答复整改落实情况。")
         paragraphs = body
         signature = "\(l.fromName)住房和城乡建设局"
-        date = Self.chinese(l.issuedOn)
+        date = Gongwen.date(l.issuedOn)
         printedBy = "\(l.fromName)住房和城乡建设局　　\(Self.chinese(l.issuedOn))印发"
     }
 

@@ -28,8 +28,10 @@ struct WarningRow: Sendable {
     let quarter: String
     let detail: String
     let openedAt: String
+    let isOpen: Bool
 
     init(_ w: WarningInbox.Warning) {
+        isOpen = w.status == .open
         id = w.id
         rule = w.rule
         ruleName = WarningRules.rule(w.rule)?.name ?? w.rule
@@ -61,9 +63,19 @@ struct WarningListPage: Sendable {
     let rows: [WarningRow]
     let pager: Pager
     let empty: Bool
+    /// The column headers, each a link that orders the list by it (again: reversed), keeping the filter.
+    let columns: [SortLink]
+    let sort: String
+    let desc: String
+    let exportHref: String
+    /// The list as it is (filter, order, page), where the batch form comes back to.
+    let listHref: String
+    /// Whether the user may sign for warnings (the batch form's tick boxes and button).
+    let canAcknowledge: Bool
+    let acknowledged: String?
 
     init(layout: Layout, filter: WarningInbox.Filter, page: Page<WarningInbox.Warning>, subRegions: [Region], recentQuarters: [Quarter],
-         canConfigure: Bool) {
+         canConfigure: Bool, canAcknowledge: Bool = false, acknowledged: String? = nil) {
         self.layout = layout
         rules = [Option(value: "", label: "全部规则", selected: filter.rule.isEmpty)]
             + WarningRules.all.map { Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == filter.rule) }
@@ -79,10 +91,24 @@ struct WarningListPage: Sendable {
         showRegions = !subRegions.isEmpty
         self.canConfigure = canConfigure
         rows = page.items.map(WarningRow.init)
-        pager = Pager(page, base: "/warnings", query: [("rule", filter.rule), ("severity", filter.severity), ("status", filter.status),
-                                                       ("region", filter.regionCode), ("quarter", filter.quarter?.description ?? ""),
-                                                       ("company", company), ("estate", estate)])
+        let query: [(String, String)] = [("rule", filter.rule), ("severity", filter.severity), ("status", filter.status),
+                                         ("region", filter.regionCode), ("quarter", filter.quarter?.description ?? ""),
+                                         ("company", company), ("estate", estate)]
+        sort = filter.sort.rawValue
+        desc = filter.descending ? "1" : ""
+        let ordered = query + [("sort", filter.sort == .severity && !filter.descending ? "" : sort), ("desc", desc)]
+        pager = Pager(page, base: "/warnings", query: ordered)
         empty = rows.isEmpty
+        func href(_ items: [(String, String)]) -> String {
+            items.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&")
+        }
+        columns = SortLink.make([(.rule, "规则"), (.severity, "等级"), (.estate, "小区"), (.company, "物业企业"), (.quarter, "季度"), (nil, "原因"),
+                                 (nil, "状态"), (.opened, "生成时间")] as [(WarningInbox.Sort?, String)],
+                                current: filter.sort, descending: filter.descending, base: "/warnings", query: query)
+        exportHref = "/warnings/export?" + href(ordered)
+        listHref = "/warnings?" + href(ordered + [("page", page.page > 1 ? "\(page.page)" : "")])
+        self.canAcknowledge = canAcknowledge && rows.contains { $0.status == "open" }
+        self.acknowledged = acknowledged
     }
 }
 
