@@ -14,10 +14,11 @@ extension DemoDisclosures {
         ], batchSize: 200)
         var lineRows = BulkInsert(table: "disclosure_lines", columns: ["version_id", "kind", "position", "category", "description", "amount_fen", "decision"])
         var headRows = BulkInsert(table: "tree_heads", columns: ["size", "root_hash", "created_at"])
+        var nodeRows = BulkInsert(table: "log_nodes", columns: ["level", "idx", "hash"])
         for (index, (v, lines)) in versions.enumerated() {
             let id = Int64(index + 1)
             let leaf = LogEntry(version: v, lines: lines).leafHash
-            frontier.append(leaf)
+            for node in frontier.append(leaf) { try await nodeRows.add([node.level, node.index, node.hash.hex], on: db) }
             let row: [any Encodable & Sendable] = [
                 id, v.estateId, v.year, v.quarter, v.version, v.companyId, paths[v.estateId] ?? "/", v.incomeFen, v.costFen, v.ownersShareFen,
                 v.companyShareFen, v.expenditureFen, v.transferFen, v.transferDate, v.openingFen, v.closingFen, v.contactName, v.contactPhone,
@@ -28,6 +29,7 @@ extension DemoDisclosures {
         }
         try await versionRows.flush(on: db)
         try await headRows.flush(on: db)
+        try await nodeRows.flush(on: db)
         // Lines after all their versions exist (the foreign key), still in batches.
         for (index, (_, lines)) in versions.enumerated() {
             for line in lines {

@@ -61,6 +61,7 @@ public struct Migrator: Sendable {
         M0028_CreatePublicStamps(),
         M0029_CreateComplaintRatings(),
         M0030_CreateNotifications(),
+        M0031_CreateLogNodes(),
     ]
 
     let database: Database

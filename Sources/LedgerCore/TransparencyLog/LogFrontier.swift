@@ -12,17 +12,32 @@ public struct LogFrontier: Sendable, Equatable {
         self.subtrees = subtrees
     }
 
-    public mutating func append(_ leafHash: Data) {
+    /// A complete subtree: level `L`, index `i` covers leaves `i·2^L ..< (i+1)·2^L` (`log_nodes`).
+    public struct Node: Sendable, Equatable {
+        public let level: Int
+        public let index: Int
+        public let hash: Data
+    }
+
+    /// Appends a leaf; returns the complete subtrees it finished — the leaf itself (level 0) and one node for each
+    /// subtree it completes, for `log_nodes`.
+    @discardableResult
+    public mutating func append(_ leafHash: Data) -> [Node] {
         subtrees.append(leafHash)
+        var nodes = [Node(level: 0, index: size, hash: leafHash)]
         // Each trailing 1-bit of the old size is a subtree the new leaf completes.
-        var carry = size
+        var carry = size, level = 0
         while carry & 1 == 1 {
             let right = subtrees.removeLast()
             let left = subtrees.removeLast()
-            subtrees.append(Merkle.nodeHash(left, right))
+            let hash = Merkle.nodeHash(left, right)
+            subtrees.append(hash)
             carry >>= 1
+            level += 1
+            nodes.append(Node(level: level, index: size >> level, hash: hash))
         }
         size += 1
+        return nodes
     }
 
     /// MTH of the leaves appended so far: the subtrees folded from the right.

@@ -60,7 +60,8 @@ public struct TransparencyLog: Sendable {
         let (header, lines) = Self.version(content: content, estateId: estate.id, filer: filer, quarter: quarter, version: version, reason: reason,
                                            publisher: publisher, publishedAt: now, leafIndex: size)
         let leafHash = LogEntry(version: header, lines: lines).leafHash
-        frontier.append(leafHash)
+        let nodes = frontier.append(leafHash)
+        try await LogNodes.insert(nodes, on: db)
         let id = try await db.raw("""
             INSERT INTO disclosure_versions (estate_id, year, quarter, version, company_id, region_path, income_fen, cost_fen,
                 owners_share_fen, company_share_fen, expenditure_fen, transfer_fen, transfer_date, opening_fen, closing_fen,
@@ -106,17 +107,6 @@ public struct TransparencyLog: Sendable {
         }
     }
 
-    /// Leaf hashes `0..<size` in order.
-    func leafHashes(upTo size: Int) async throws -> [Data] {
-        try await database.read { db in
-            try await db.raw("SELECT leaf_hash FROM disclosure_versions WHERE leaf_index >= 0 AND leaf_index < \(bind: size) ORDER BY leaf_index")
-                .all(decodingColumn: "leaf_hash", as: String.self).map { hex in
-                    guard let hash = Data(hex: hex) else { throw StorageError.migrationFailed("disclosure_versions", underlying: "corrupt leaf hash") }
-                    return hash
-                }
-        }
-    }
-
     /// Inclusion proof for the leaf with `leafHash` in the tree of `size` leaves.
     public func inclusionProof(leafHash: String, size: Int) async throws -> (leafIndex: Int, path: [Data]) {
         let head = try await treeHead()
@@ -130,8 +120,9 @@ public struct TransparencyLog: Sendable {
                 .first(decodingColumn: "leaf_index", as: Int.self)
         }
         guard let index, index < size else { throw LedgerError.notFound("该哈希对应的公示记录") }
-        let leaves = try await leafHashes(upTo: size)
-        return (index, Merkle.inclusionPath(index: index, leaves[...]))
+        // O(log n): the path is folded from the stored complete subtrees (LogNodes), not from every leaf.
+        let path = try await database.read { db in try await LogNodes.inclusionPath(index: index, size: size, on: db).path }
+        return (index, path)
     }
 
     /// Consistency proof between the trees of `first` and `second` leaves.
@@ -142,7 +133,6 @@ public struct TransparencyLog: Sendable {
         guard first <= second, second <= head.size else {
             throw LedgerError(.notFound, code: "bad_size", message: "须满足 1 ≤ first ≤ second ≤ \(head.size)", field: "first")
         }
-        let leaves = try await leafHashes(upTo: second)
-        return Merkle.consistencyProof(first: first, leaves[...])
+        return try await database.read { db in try await LogNodes.consistencyProof(first: first, second: second, on: db).proof }
     }
 }
