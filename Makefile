@@ -4,6 +4,7 @@
 #   make e2e        browser tests only, against the already built debug binary
 #   make bench      release build, then the benchmark (make bench ARGS="...") and the HTTP figures (scripts/bench-http.sh)
 #   make bench-http only the HTTP figures: a release `ledger serve` in its own process, loaded by wrk
+#   make bench-cluster  nginx in front of two release servers over one PostgreSQL, a mixed load, errors and job runs
 #   make demo       demo data and server (make demo ARGS="--port 8081")
 #
 # swift test runs the storage tests on PostgreSQL too when LEDGER_TEST_POSTGRES_URL is set
@@ -18,7 +19,7 @@ ARGS    ?=
 APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools wrk sqlite3 libreoffice-calc-nogui
 PIP_PACKAGES := selenium openpyxl pytest schemathesis
 
-.PHONY: test deps build swift-test e2e bench bench-http demo
+.PHONY: test deps build swift-test e2e bench bench-http bench-cluster demo
 
 test: deps build swift-test e2e
 
@@ -70,6 +71,11 @@ bench:
 bench-http:
 	$(SWIFT) build -c release --product ledger
 	scripts/bench-http.sh "$$($(SWIFT) build -c release --show-bin-path)"
+
+# Two release servers behind nginx over one PostgreSQL, under a mixed load (BENCH_CLUSTER_* as in the script).
+bench-cluster:
+	$(SWIFT) build -c release --product ledger
+	scripts/bench-cluster.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
 demo:
 	$(SWIFT) run ledger demo $(ARGS)
