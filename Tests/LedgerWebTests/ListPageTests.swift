@@ -96,4 +96,30 @@ import Testing
             #expect(outside.status == .notFound || outside.status == .forbidden)
         }
     }
+
+    /// The case lists (complaints, problems) order by a column through the casework kernel, reversed on a second click.
+    @Test(arguments: TestDatabase.available)
+    func caseListsSortByAColumn(kind: TestDatabase.Kind) async throws {
+        try await WebHarness.run(kind) { harness, client in
+            let world = harness.world
+            let problems = Problems(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+            let soon = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: "revenue_no_account", description: "未设专户",
+                                                              deadline: "2024-11-25"), scope: world.a.users[.regulator]!.scope)
+            let later = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: "revenue_undisclosed", description: "未公示",
+                                                               deadline: "2024-12-31"), scope: world.a.users[.regulator]!.scope)
+            let regulator = harness.browser(try await harness.token(world.a.users[.regulator]!))
+            func order(_ uri: String) async throws -> [Int64] {
+                let text = try await client.execute(uri: uri, method: .get, headers: regulator).text
+                return text.components(separatedBy: "href=\"/problems/").dropFirst().compactMap { Int64($0.prefix { $0.isNumber }) }
+                    .filter { [soon, later].contains($0) }
+            }
+            #expect(try await order("/problems?sort=deadline") == [soon, later])
+            #expect(try await order("/problems?sort=deadline&desc=1") == [later, soon])
+            let page = try await client.execute(uri: "/problems?sort=deadline&status=open", method: .get, headers: regulator).text
+            #expect(page.contains("aria-sort=\"ascending\"") && page.contains("href=\"/problems?status=open&amp;sort=deadline&amp;desc=1\""))
+            let bad = try await client.execute(uri: "/complaints?sort=content", method: .get, headers: regulator)
+            #expect(bad.status == .badRequest && bad.text.contains("排序字段"))
+            #expect(try await client.execute(uri: "/complaints?sort=deadline&desc=1", method: .get, headers: regulator).status == .ok)
+        }
+    }
 }

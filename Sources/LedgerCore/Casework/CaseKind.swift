@@ -46,14 +46,19 @@ public struct CaseTable: Sendable {
     public let events: String
     /// The list's order (most pressing first).
     public let order: SQLQueryString
+    /// The columns a list may be ordered by (`CaseFilter.sort`), each key with its expression; the list's own order
+    /// breaks ties.
+    public let sorts: [String: SQLQueryString]
 
-    public init(entity: String, name: String, alias: String, openedAt: String, events: String, order: SQLQueryString) {
+    public init(entity: String, name: String, alias: String, openedAt: String, events: String, order: SQLQueryString,
+                sorts: [String: SQLQueryString] = [:]) {
         self.entity = entity
         self.name = name
         self.alias = alias
         self.openedAt = openedAt
         self.events = events
         self.order = order
+        self.sorts = sorts
     }
 
     /// `alias.column`, for constant column names only.

@@ -14,7 +14,7 @@ public enum Casework {
             """).first(decodingColumn: "n", as: Int.self) ?? 0
         let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 500))
         let rows = try await db.raw("""
-            \(Kind.select) WHERE \(condition) ORDER BY \(t.order) LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
+            \(Kind.select) WHERE \(condition) ORDER BY \(order(kind, filter)) LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)
             """).all()
         return Page(items: try rows.map(Kind.decode), total: total, page: page, pageSize: size)
     }
@@ -38,6 +38,13 @@ public enum Casework {
         }
     }
 
+    /// The chosen column first (reversed when asked), then the kind's own order.
+    static func order<Kind: CaseKind>(_ kind: Kind.Type, _ filter: CaseFilter) -> SQLQueryString {
+        guard let column = Kind.table.sorts[filter.sort] else { return Kind.table.order }
+        let direction: SQLQueryString = filter.descending ? "DESC" : "ASC"
+        return "\(column) \(direction), \(Kind.table.order)"
+    }
+
     /// The WHERE condition for a scope and a filter; unknown codes and regions outside the scope are refused.
     static func condition<Kind: CaseKind>(_ kind: Kind.Type, scope: Scope, filter: CaseFilter, today: Day,
                                           on db: any SQLDatabase) async throws -> SQLQueryString {
@@ -45,6 +52,9 @@ public enum Casework {
         if !filter.status.isEmpty && Kind.Status(rawValue: filter.status) == nil {
             let codes = Kind.Status.allCases.map(\.rawValue)
             throw LedgerError.invalid("status", code: "unknown_status", "状态须为 \(codes.dropLast().joined(separator: "、")) 或 \(codes.last ?? "")")
+        }
+        if !filter.sort.isEmpty && t.sorts[filter.sort] == nil {
+            throw LedgerError.invalid("sort", code: "unknown_sort", "排序字段须为 \(t.sorts.keys.sorted().joined(separator: "、"))")
         }
         if !filter.source.isEmpty && Kind.Source(rawValue: filter.source) == nil {
             throw LedgerError.invalid("source", code: "unknown_source", "没有该来源")

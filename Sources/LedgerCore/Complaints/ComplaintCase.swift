@@ -95,7 +95,8 @@ extension Complaints: CaseKind {
     public typealias Source = ComplaintSource
 
     public static let table = CaseTable(entity: "complaint", name: "complaints", alias: "c", openedAt: "received_at", events: "complaint_events",
-                                        order: "c.received_at DESC, c.id DESC")
+                                        order: "c.received_at DESC, c.id DESC",
+                                        sorts: ["received": "c.received_at", "estate": "e.name", "deadline": "c.deadline", "status": "c.status"])
     public static let overdueStatuses: [Status] = [.received, .assigned, .transferred]
     public static func id(of item: Complaint) -> Int64 { item.id }
 

@@ -97,7 +97,8 @@ extension Problems: CaseKind {
     public typealias Source = ProblemSource
 
     public static let table = CaseTable(entity: "problem", name: "problems", alias: "p", openedAt: "created_at", events: "problem_events",
-                                        order: "CASE p.status WHEN 'closed' THEN 1 ELSE 0 END, p.deadline, p.id")
+                                        order: "CASE p.status WHEN 'closed' THEN 1 ELSE 0 END, p.deadline, p.id",
+                                        sorts: ["id": "p.id", "estate": "e.name", "deadline": "p.deadline", "status": "p.status", "found": "p.created_at"])
     public static let overdueStatuses: [Status] = [.open]
     public static func id(of item: Problem) -> Int64 { item.id }
 

@@ -24,6 +24,8 @@ enum LedgerQuery {
         filter.from = try day(query["from"], field: "from")
         filter.until = try day(query["until"], field: "until")
         filter.search = String((query["q"] ?? "").prefix(50))
+        filter.sort = String((query["sort"] ?? "").prefix(20))
+        filter.descending = query["desc"] == "1"
         filter.page = try RegistryAPI.positive(query["page"], field: "page") ?? 1
         return filter
     }

@@ -33,7 +33,14 @@ struct CaseListing<Kind: CaseKind>: Sendable {
     let emptyText: String
     let tableId: String
     let columns: [String]
+    /// The columns the list may be ordered by: column title → the kind's sort key (`CaseTable.sorts`).
+    var sortKeys: [String: String] = [:]
     let cells: @Sendable (Kind.Item, Day) -> [CaseCell]
+}
+
+/// A case list's sort key as `SortLink` wants it.
+struct CaseSortKey: RawRepresentable, Equatable, Sendable {
+    let rawValue: String
 }
 
 /// The list page of any kind of case.
@@ -58,7 +65,7 @@ struct CaseListPage: Sendable {
     let exportQuery: String
     let emptyText: String
     let tableId: String
-    let columns: [String]
+    let columns: [SortLink]
     let rows: [Row]
     let pager: Pager
     let empty: Bool
@@ -86,7 +93,8 @@ struct CaseListPage: Sendable {
         exportQuery = filter.queryItems.map { "\($0.0)=\($0.1.urlQueryEncoded)" }.joined(separator: "&")
         emptyText = listing.emptyText
         tableId = listing.tableId
-        columns = listing.columns
+        columns = SortLink.make(listing.columns.map { (listing.sortKeys[$0].map(CaseSortKey.init), $0) },
+                                current: CaseSortKey(rawValue: filter.sort), descending: filter.descending, base: listing.path, query: filter.filterItems)
         rows = page.items.map { Row(cells: listing.cells($0, today)) }
         pager = Pager(page, base: listing.path, query: filter.queryItems)
         empty = page.items.isEmpty

@@ -216,7 +216,8 @@ extension CaseListing where Kind == Complaints {
     static var complaints: CaseListing {
         CaseListing(path: "/complaints", title: "投诉举报", searchPlaceholder: "查询码、来源编号、小区或内容", dateLabel: "受理",
                     exportLabel: "台账（温县附件5格式，投诉人信息已脱敏）", emptyText: "没有符合条件的投诉。", tableId: "complaint-table",
-                    columns: ["查询码", "来源", "小区", "类别", "内容", "投诉人", "受理时间", "承办单位", "时限", "状态"]) { complaint, today in
+                    columns: ["查询码", "来源", "小区", "类别", "内容", "投诉人", "受理时间", "承办单位", "时限", "状态"],
+                    sortKeys: ["小区": "estate", "受理时间": "received", "时限": "deadline", "状态": "status"]) { complaint, today in
             let r = ComplaintRow(complaint, today: today)
             return [CaseCell(text: r.code, href: "/complaints/\(r.id)"), CaseCell(text: r.source), CaseCell(text: r.estate), CaseCell(text: r.category),
                     CaseCell(text: r.content, detail: true), CaseCell(text: r.complainant), CaseCell(text: r.receivedAt), CaseCell(text: r.handlingUnit),

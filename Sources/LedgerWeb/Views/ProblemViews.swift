@@ -137,7 +137,8 @@ extension CaseListing where Kind == Problems {
     static var problems: CaseListing {
         CaseListing(path: "/problems", title: "问题整改", searchPlaceholder: "问题编号、小区或描述", dateLabel: "发现",
                     exportLabel: "问题台账", emptyText: "没有符合条件的问题。", tableId: "problem-table",
-                    columns: ["编号", "小区", "物业企业", "类别", "描述", "来源", "整改期限", "状态", "督办"]) { problem, today in
+                    columns: ["编号", "小区", "物业企业", "类别", "描述", "来源", "整改期限", "状态", "督办"],
+                    sortKeys: ["编号": "id", "小区": "estate", "整改期限": "deadline", "状态": "status"]) { problem, today in
             let r = ProblemRow(problem, today: today)
             return [CaseCell(text: "#\(r.id)", href: "/problems/\(r.id)"), CaseCell(text: r.estate), CaseCell(text: r.company), CaseCell(text: r.category),
                     CaseCell(text: r.description, detail: true), CaseCell(text: r.source),
