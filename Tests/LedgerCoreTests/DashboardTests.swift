@@ -167,4 +167,39 @@ import Testing
             }
         }
     }
+
+    /// The cache is stamped per region (issue #16 item 5): a write in county B leaves county A's figures warm, and
+    /// recomputes B's and the city's; a write in A recomputes A.
+    @Test(arguments: kinds)
+    func aWriteInOneDistrictLeavesTheOthersFiguresWarm(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup
+            let world = try await World.build(in: database)
+            let cache = DashboardCache()
+            let dashboard = Dashboard(database: database, clock: world.clock, cache: cache)
+            let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+            func view(_ code: String) async throws -> Dashboard.View {
+                try await dashboard.view(regionCode: code, quarter: Self.q3, scope: .system)
+            }
+            let before = try await view(world.a.county.code)
+            _ = try await view(world.b.county.code)
+            _ = try await view("350100")
+            #expect(await cache.misses == 3)
+            _ = try await view(world.a.county.code)
+            #expect(await cache.misses == 3, "unchanged: served from the cache")
+            // MUT: a problem in county B
+            _ = try await problems.create(ProblemInput(estateId: world.b.estate.id, category: "revenue_no_account", description: "未设专户"),
+                                          scope: world.b.users[.regulator]!.scope)
+            // validation
+            let after = try await view(world.a.county.code)
+            #expect(await cache.misses == 3 && after.figures == before.figures, "A is warm")
+            _ = try await view(world.b.county.code)
+            _ = try await view("350100")
+            #expect(await cache.misses == 5, "B and the city were recomputed")
+            _ = try await problems.create(ProblemInput(estateId: world.a.estate.id, category: "revenue_no_account", description: "未设专户"),
+                                          scope: world.a.users[.regulator]!.scope)
+            _ = try await view(world.a.county.code)
+            #expect(await cache.misses == 6, "A was recomputed")
+        }
+    }
 }

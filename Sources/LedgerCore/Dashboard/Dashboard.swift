@@ -6,7 +6,11 @@ import SQLKit
 /// leaves out sub-regions with too few estates to judge.
 ///
 /// Figures are computed from the rows themselves, then cached per (region, quarter) under a stamp made of the newest
-/// audit-log entry and today's date: every write appends to the audit log, so any change — or a new day — recomputes.
+/// audit entry that concerns the region and today's date. Every write is audited at the path it concerns and bumps that
+/// path's row of `public_stamps` (`PublicStamps`); the region's stamp is the newest of the rows at its own path, the
+/// paths above it (a city's setting changes its districts' figures), the paths below it, and the shared row (writes
+/// about companies and credit). So a write in one district leaves every other district's figures warm, and a new
+/// day recomputes.
 public struct Dashboard: Sendable {
     /// What is counted for one unit (a region or an estate).
     public struct Figures: Sendable, Codable, Equatable {
@@ -169,14 +173,23 @@ public struct Dashboard: Sendable {
         return chosen
     }
 
+    /// The newest audit entry that can change a region's figures: at its path, above it, below it, or shared.
+    static func stamp(regionPath: String, on db: any SQLDatabase) async throws -> Int64 {
+        let own = regionPath.hasSuffix("/") ? regionPath : regionPath + "/"
+        return try await db.raw("""
+            SELECT MAX(audit_id) AS id FROM public_stamps
+            WHERE scope_key IN (\(binds: PublicStamps.keys(covering: own))) OR \(Scope.pathPredicate("scope_key", own))
+            """).first(decodingColumn: "id", as: Int64?.self).flatMap { $0 } ?? 0
+    }
+
     /// The dashboard of a region the scope covers (officials and the admin only).
     public func view(regionCode: String, quarter: Quarter, scope: Scope) async throws -> View {
         try scope.require(.viewDashboard)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
         let (region, stamp) = try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
-            let newest = try await db.raw("SELECT MAX(id) AS id FROM audit_log").first(decodingColumn: "id", as: Int64?.self) ?? nil
-            return (region, "\(newest ?? 0)/\(today)")
+            let newest = try await Self.stamp(regionPath: region.path, on: db)
+            return (region, "\(newest)/\(today)")
         }
         let key = "\(region.path)|\(quarter)"
         if let cached = await cache.get(key, stamp: stamp) { return cached }
@@ -406,11 +419,13 @@ public struct Dashboard: Sendable {
 /// The dashboard's cache: one entry per region and quarter, valid while its stamp (newest audit entry, today) holds.
 public actor DashboardCache {
     private var entries: [String: (String, Dashboard.View)] = [:]
+    /// How many views were asked for and not found current (each one computed): for tests.
+    public private(set) var misses = 0
 
     public init() {}
 
     func get(_ key: String, stamp: String) -> Dashboard.View? {
-        guard let (held, view) = entries[key], held == stamp else { return nil }
+        guard let (held, view) = entries[key], held == stamp else { misses += 1; return nil }
         return view
     }
 
