@@ -21,17 +21,21 @@ public struct Escalation: Sendable {
     public func run() async throws -> Int {
         let at = clock.now()
         let today = Day(Timestamp.shanghaiDay(at))!
-        let due = try await database.read { db in
-            try await db.raw("""
-                SELECT p.id FROM problems p WHERE p.status = 'open' AND p.deadline <= \(bind: today.description) AND p.escalation_level < 3
-                ORDER BY p.id
-                """).all(decodingColumn: "id", as: Int64.self)
-        }
         var issued = 0
-        for id in due {
+        for id in try await overdue(on: today) {
             issued += try await database.transaction { db in try await Self.escalate(id, today: today, at: at, on: db) }
         }
         return issued
+    }
+
+    /// Open problems whose deadline has come by `day` and whose ladder is not at its end, by id.
+    func overdue(on day: Day) async throws -> [Int64] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT p.id FROM problems p WHERE p.status = 'open' AND p.deadline <= \(bind: day.description) AND p.escalation_level < 3
+                ORDER BY p.id
+                """).all(decodingColumn: "id", as: Int64.self)
+        }
     }
 
     /// Issues the problem's next letter if it is due today: one step per run at most, so a problem found late climbs
@@ -82,14 +86,8 @@ public struct Escalation: Sendable {
     /// on its own day (09:00 Beijing) up to `end`: how the demo's history is written. Returns how many letters went out.
     @discardableResult
     public func replay(until end: Day) async throws -> Int {
-        let due = try await database.read { db in
-            try await db.raw("""
-                SELECT p.id FROM problems p WHERE p.status = 'open' AND p.deadline <= \(bind: end.description) AND p.escalation_level < 3
-                ORDER BY p.id
-                """).all(decodingColumn: "id", as: Int64.self)
-        }
         var issued = 0
-        for id in due {
+        for id in try await overdue(on: end) {
             while true {
                 let next = try await database.read { db -> Day? in
                     guard let problem = try await Problems.find(id, scope: .system, on: db), problem.status == .open,
