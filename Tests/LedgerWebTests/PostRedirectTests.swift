@@ -51,7 +51,8 @@ import Testing
                 parts.append("\(id)")
             case ("year", _): parts.append("2024")
             case ("quarter", _): parts.append("3")
-            case ("question", _), ("signature", _), ("file", _): parts.append("1")
+            case ("question", _): parts.append("\(ids["question"] ?? 1)")
+            case ("signature", _), ("file", _): parts.append("1")
             case ("kind", _): parts.append("estates")
             default: return nil
             }
@@ -68,14 +69,16 @@ import Testing
         "/settings": ["key": "complaint_rating.days", "value": "30"],
         "/warnings/parameters": ["rule": "W09", "name": "percent", "value": "40"],
         "/credit/rules": ["rule": "C01", "points": "-8", "months": "12", "repairAllowed": "1", "repairAfterMonths": "3", "enabled": "1"],
+        "/estates/:id/questions/:question/answer": ["answer": "本季度新增临时车位12个，已在公示中说明"],
+        "/public/estates/:id/questions": ["quarter": "2024Q2", "item": "停车费", "content": "车位数与收入不符，请说明"],
     ]
 
     /// The routes the walk takes to success: each must answer 303 for one of county A's roles (or the admin).
     static let walked: Set<String> = [
         "/account/totp/acknowledge", "/account/totp/begin", "/accounts", "/accounts/:id", "/accounts/two-factor", "/companies", "/complaints/new",
         "/complaints/:id", "/credit/rules", "/demonstrations", "/estates", "/estates/:id/account", "/estates/:id/contracts", "/estates/:id/decisions",
-        "/estates/:id/disclosures/:year/:quarter", "/import/registry", "/inspections/inspectors", "/logout", "/notifications/read-all",
-        "/problems/new", "/problems/:id", "/public/complaints/new", "/settings", "/supervision/letters/new",
+        "/estates/:id/disclosures/:year/:quarter", "/estates/:id/questions/:question/answer", "/import/registry", "/inspections/inspectors", "/logout", "/notifications/read-all",
+        "/problems/new", "/problems/:id", "/public/complaints/new", "/public/estates/:id/questions", "/settings", "/supervision/letters/new",
         "/warnings/acknowledge", "/warnings/:id", "/warnings/parameters",
     ]
 
@@ -97,7 +100,14 @@ import Testing
             }
             let problem = try await Problems(database: world.database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
                 .create(ProblemInput(estateId: world.a.estate.id, category: "revenue_no_account", description: "未设专户"), scope: regulator)
-            let ids: [String: Int64] = ["warnings": warnings[0], "acknowledge": warnings[1], "complaints": complaint, "problems": problem]
+            // A published quarter (2024Q2) with an owner's question waiting for the company's answer.
+            _ = try await DisclosureRepository(database: world.database, clock: world.clock).publish(
+                estateId: world.a.estate.id, quarter: Quarter(year: 2024, quarter: 2)!, document: DisclosureSamples.valid(), reason: nil,
+                scope: world.a.users[.company]!.scope)
+            let question = try await OwnerQuestions(database: world.database, clock: world.clock)
+                .ask(estateId: world.a.estate.id, QuestionInput(quarter: "2024Q2", item: "停车费", content: "车位数与收入不符？"), address: "203.0.113.9")
+            let ids: [String: Int64] = ["warnings": warnings[0], "acknowledge": warnings[1], "complaints": complaint, "problems": problem,
+                                        "question": question.id]
             var results: [String: [String]] = [:]
             var succeeded = Set<String>()
             let posts = harness.routes.filter { $0.method == .post && !$0.path.hasPrefix("/api/") }
