@@ -27,6 +27,8 @@ import Testing
         fields["csv"] = "name,address,community,households,floorArea,ownersShare\n步行导入小区\(abs(path.hashValue) % 1000),某路1号,\(world.a.community.code),10,100,70\n"
         for (key, value) in Self.extra[Self.normalized(path)] ?? [:] { fields[key] = value }
         if ["/warnings/parameters", "/credit/rules"].contains(path) { fields["region"] = world.a.county.code }
+        if path == "/auditor-orgs" { fields["uscc"] = USCC.withCheckCharacter("91350102MA31WLK09") }
+        if Self.normalized(path) == "/companies/:id" { fields["uscc"] = world.a.company.uscc; fields["name"] = world.a.company.name }
         if path == "/warnings/acknowledge", let id = ids["acknowledge"] { fields["id"] = "\(id)"; fields["back"] = "/warnings" }
         return fields
     }
@@ -71,12 +73,26 @@ import Testing
         "/credit/rules": ["rule": "C01", "points": "-8", "months": "12", "repairAllowed": "1", "repairAfterMonths": "3", "enabled": "1"],
         "/estates/:id/questions/:question/answer": ["answer": "本季度新增临时车位12个，已在公示中说明"],
         "/public/estates/:id/questions": ["quarter": "2024Q2", "item": "停车费", "content": "车位数与收入不符，请说明"],
+        "/public/estates/:id/audit-petitions": ["period": "2024Q2", "building": "1号楼", "room": "101", "phone": "13800000000"],
+        "/auditor-orgs": ["name": "步行审计事务所", "contact": "郑会计 0591-87000000", "clients": ""],
+        "/audits": ["year": "2024", "auditQuarter": "2"],
+        "/estates/:id": ["name": "步行编辑小区"],
+        "/estates/:id/committees": ["kind": "业主委员会"],
+        "/companies/:id/enforcement": ["kind": "order_rectify", "decidedOn": "2024-11-18", "basis": "《物业管理条例》第五十五条",
+                                       "documentNumber": "鼓建责改〔2024〕9号"],
+        "/credit/companies/:id/events": ["rule": "C01", "occurredOn": "2024-11-18", "documentNumber": "鼓建约〔2024〕9号"],
+        "/credit/companies/:id/lists": ["list": "red", "reason": "连续四个季度按时规范公示", "documentNumber": "鼓建红〔2024〕1号",
+                                        "decidedOn": "2024-11-18", "until": "2025-11-18"],
+        "/credit/companies/:id/cases": ["title": "某物业公司侵占公共收益案", "situation": "该公司在管小区停车收益未入专户", "facts": "停车收益4万元未入专户",
+                                        "basis": "《物业管理条例》", "outcome": "责令退还并罚款", "publishedOn": "2024-11-18"],
     ]
 
     /// The routes the walk takes to success: each must answer 303 for one of county A's roles (or the admin).
     static let walked: Set<String> = [
-        "/account/totp/acknowledge", "/account/totp/begin", "/accounts", "/accounts/:id", "/accounts/two-factor", "/companies", "/complaints/new",
-        "/complaints/:id", "/credit/rules", "/demonstrations", "/estates", "/estates/:id/account", "/estates/:id/contracts", "/estates/:id/decisions",
+        "/account/totp/acknowledge", "/account/totp/begin", "/accounts", "/accounts/:id", "/accounts/two-factor", "/auditor-orgs", "/audits",
+        "/companies", "/companies/:id", "/companies/:id/enforcement", "/complaints/new", "/complaints/:id", "/credit/companies/:id/cases",
+        "/credit/companies/:id/events", "/credit/companies/:id/lists", "/credit/rules", "/demonstrations", "/estates", "/estates/:id",
+        "/estates/:id/account", "/estates/:id/committees", "/estates/:id/contracts", "/estates/:id/decisions",
         "/estates/:id/disclosures/:year/:quarter", "/estates/:id/questions/:question/answer", "/import/registry", "/inspections/inspectors", "/logout", "/notifications/read-all",
         "/problems/new", "/problems/:id", "/public/complaints/new", "/public/estates/:id/questions", "/settings", "/supervision/letters/new",
         "/warnings/acknowledge", "/warnings/:id", "/warnings/parameters",
@@ -120,6 +136,11 @@ import Testing
                                                             body: WebHarness.form(Self.fields(world, path: route.path, ids: ids)))
                     let status = Int(response.status.code)
                     results[route.path, default: []].append("\(user.role.rawValue)=\(status)")
+                    // WALK_DEBUG=1 prints the field errors of a refused form: what a new route's fields lack.
+                    if ProcessInfo.processInfo.environment["WALK_DEBUG"] != nil, status == 400, user.role == .regulator || user.role == .admin {
+                        let errs = response.text.components(separatedBy: "role=\"alert\">").dropFirst().map { String($0.prefix(30)) }
+                        print("WALK \(route.path) \(user.role): \(errs)")
+                    }
                     #expect(!(200..<300).contains(status), "POST \(concrete) as \(user.role) answered \(status)")
                     if status == 303 { succeeded.insert(route.path); break }
                 }
