@@ -41,6 +41,10 @@ import Testing
             let bad = try await client.execute(uri: "/warnings?sort=password", method: .get, headers: regulator)
             #expect(bad.status == .badRequest && bad.text.contains("排序字段"))
             #expect(byRule.contains("class=\"sev sev-"), "severity is shown in colour")
+            // Filters never chosen write nothing: no hidden company/estate/desc inputs, no "clear" links.
+            let plain = try await client.execute(uri: "/warnings", method: .get, headers: regulator).text
+            #expect(!plain.contains("name=\"company\"") && !plain.contains("name=\"desc\"") && !plain.contains("清除企业筛选"))
+            #expect(try await client.execute(uri: "/warnings?company=\(harness.world.a.company.id)", method: .get, headers: regulator).text.contains("清除企业筛选"))
 
             // Batch acknowledge: two ticked, back to the same ordered list with the count; each has its event.
             let form = "_csrf=\(WebHarness.csrf)&id=\(open[0])&id=\(open[1])&back=%2Fwarnings%3Fsort%3Drule"

@@ -140,3 +140,12 @@ public enum TemplateError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// An empty string is "nothing" in a template, as in Mustache's other implementations: `{{#note}}…{{/note}}` leaves out
+/// the section when the note is empty and `{{^note}}` shows its fallback. swift-mustache treats every String as a value,
+/// so without this an empty search showed "没有找到与“”相关的小区" instead of the empty state, and an empty filter wrote
+/// hidden inputs (and "清除筛选" links) for filters never chosen. Rendering is unchanged: the string itself.
+extension String: @retroactive MustacheCustomRenderable {
+    public var renderText: String { self }
+    public var isNull: Bool { isEmpty }
+}
