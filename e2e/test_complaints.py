@@ -51,7 +51,7 @@ def test_anonymous_complaint_filed_handled_reopened_and_closed(browsers, unique)
 
     # The regulator finds it, assigns it to the street, replies and closes it as fixed.
     officer.open(f"/complaints?q={code}")
-    officer.follow(officer.element("#complaint-table a"))
+    officer.follow(officer.element("#complaint-table tbody a"))
     assert officer.element("#complainant-name").text.strip() == "匿名"
     act(officer, "assign", "请街道核查")
     assert officer.element("#complaint-status").text.strip() == "办理中"
