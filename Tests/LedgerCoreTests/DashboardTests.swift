@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+@testable import LedgerCore
 import LedgerTestSupport
 import SQLKit
 import Testing
@@ -200,6 +200,67 @@ import Testing
                                           scope: world.a.users[.regulator]!.scope)
             _ = try await view(world.a.county.code)
             #expect(await cache.misses == 6, "A was recomputed")
+        }
+    }
+
+    /// A city and a province are summed from their districts' cached parts (issue #16 item 5). After each write of a
+    /// random sequence (complaints filed and closed, problems raised, a quarter published, in either district) the sums
+    /// equal a count of the rows themselves, district by district and in the trend, and only the district written in
+    /// is counted again.
+    @Test(arguments: kinds)
+    func summedFiguresEqualARecountFromTheRowsAfterRandomWrites(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup
+            let world = try await World.build(in: database)
+            world.clock.set(Timestamp.parse("2024-10-10T02:00:00Z")!)
+            let q4 = Quarter(year: 2024, quarter: 4)!, today = Day(Timestamp.shanghaiDay(world.clock.now()))!
+            let cache = DashboardCache()
+            let dashboard = Dashboard(database: database, clock: world.clock, cache: cache)
+            let desk = Complaints(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+            let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+            let cityPath = world.a.county.path.split(separator: "/").prefix(2).map { "/\($0)" }.joined() + "/"
+            var random = SeededRandom(seed: 16)
+            var published: Set<Int64> = [], filed: [Int64: [String]] = [:]
+            for step in 0..<10 {
+                // MUT: one write in a district drawn at random
+                let side = random.next() % 2 == 0 ? world.a : world.b
+                let street = side.users[.street]!.scope
+                switch random.next() % 4 {
+                case 0 where !published.contains(side.estate.id):
+                    _ = try await DisclosureRepository(database: database, clock: world.clock)
+                        .publish(estateId: side.estate.id, quarter: Self.q3, document: DisclosureSamples.valid(), reason: nil, scope: side.users[.company]!.scope)
+                    published.insert(side.estate.id)
+                case 1 where !(filed[side.estate.id] ?? []).isEmpty:
+                    let code = filed[side.estate.id]!.removeFirst()
+                    let id = try await database.read { db in
+                        try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: code)").first(decodingColumn: "id", as: Int64.self)!
+                    }
+                    try await desk.act(.assign, on: id, ComplaintStep(), scope: street)
+                    try await desk.act(.close, on: id, ComplaintStep(note: "已处理", outcome: .fixed, reply: "已责令整改"), scope: street)
+                case 2:
+                    _ = try await problems.create(ProblemInput(estateId: side.estate.id, category: "revenue_ratio", description: "第\(step)个问题"),
+                                                  scope: side.users[.regulator]!.scope)
+                default:
+                    filed[side.estate.id, default: []].append(try await desk.file(
+                        ComplaintInput(estateId: side.estate.id, category: "revenue_ratio", content: "第\(step)条随机测试投诉内容。"),
+                        uploads: [], address: "203.0.113.\(step)"))
+                }
+                // validation: the sums against a count of every row under the city
+                let misses = await cache.partMisses
+                let city = try await dashboard.view(regionCode: "350100", quarter: q4, scope: .system)
+                #expect(await cache.partMisses - misses == (step == 0 ? 2 : 1), "step \(step): only the district written in is counted again")
+                let province = try await dashboard.view(regionCode: "350000", quarter: q4, scope: .system)
+                let recount = try await database.read { db in
+                    try await Dashboard.tally(.under(cityPath), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
+                        String(path.split(separator: "/").dropFirst(2).first ?? "")
+                    }
+                }
+                #expect(city.figures == recount.total && province.figures == recount.total, "step \(step)")
+                #expect(city.units.map(\.figures) == city.units.map { recount.units[$0.code] ?? Dashboard.Figures() }, "step \(step)")
+                #expect(city.trend.map(\.onTimeRate) == recount.trend.map { Dashboard.Figures.rate($0.onTime, $0.due) }, "step \(step)")
+                #expect(city.trend.map(\.closureRate) == recount.trend.map { Dashboard.Figures.rate($0.closed, $0.received) }, "step \(step)")
+            }
+            #expect(!published.isEmpty && !filed.isEmpty, "the sequence wrote disclosures and complaints")
         }
     }
 }

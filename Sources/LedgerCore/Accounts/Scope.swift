@@ -102,3 +102,17 @@ public struct Scope: Sendable {
         return "(\(column) >= \(bind: path) AND \(column) < \(bind: path + "~"))"
     }
 }
+
+/// Which rows of a region-keyed table a tally reads: everything under a path, or only the rows at exactly these paths
+/// (the dashboard adds a city's own rows to its districts' sums, `Dashboard.part`).
+enum PathSelection: Sendable {
+    case under(String)
+    case at([String])
+
+    func predicate(_ column: SQLQueryString) -> SQLQueryString {
+        switch self {
+        case .under(let path): Scope.pathPredicate(column, path)
+        case .at(let paths): paths.isEmpty ? "1 = 0" : "\(column) IN (\(binds: paths))"
+        }
+    }
+}

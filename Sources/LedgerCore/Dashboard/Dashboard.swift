@@ -206,182 +206,272 @@ public struct Dashboard: Sendable {
         return view
     }
 
-    func compute(region: Region, quarter: Quarter, today: Day) async throws -> View {
-        try await database.read { db in
-            let path = region.path
-            let depth = path.split(separator: "/").count
-            let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
-            let byEstate = children.isEmpty
-            let minimum = try await RegionSettings.value("ranking.min_sample", at: path, on: db)
-            func unitKey(_ rowPath: String, _ estate: Int64) -> String {
-                if byEstate { return "\(estate)" }
-                let parts = rowPath.split(separator: "/")
-                return parts.count > depth ? String(parts[depth]) : region.code
-            }
-            let end = quarter.lastDay
-            let inside = Scope.pathPredicate("e.region_path", path)
-            let estateRows = try await db.raw("""
-                SELECT e.id, e.name, e.region_path, \(EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: end))) AS account,
-                       \(EstateFigures.flag(EstateFigures.committeeInTermSQL("e.id", on: end))) AS committee
-                FROM estates e WHERE \(inside)
-                """).all()
-            let contracts = try await EstateFigures.contracts(where: inside, on: db)
-            let window = Array((0..<7).reduce(into: [quarter]) { list, _ in list.insert(list[0].previous, at: 0) })
-            let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
-            // The first publication of each estate and quarter is its version 1: per estate, for each quarter of the
-            // window, 0 = nothing published, 1 = published late, 2 = on time (decided in SQL, so rows stay narrow).
-            // One packed integer per row (estate × 100 + quarter index × 10 + state): the province reads 340,000 of them.
-            var deadline: SQLQueryString = "CASE v.year * 10 + v.quarter", position: SQLQueryString = "CASE v.year * 10 + v.quarter"
-            for (index, q) in window.enumerated() {
-                deadline = "\(deadline) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: EstateFigures.deadline(q))"
-                position = "\(position) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: index)"
-            }
-            deadline = "\(deadline) END"
-            position = "\(position) END"
-            var filed: [Int64: [UInt8]] = [:]
-            for row in try await db.raw("""
-                SELECT v.estate_id * 100 + (\(position)) * 10 + CASE WHEN v.published_at < \(deadline) THEN 2 ELSE 1 END AS packed
-                FROM disclosure_versions v WHERE \(Scope.pathPredicate("v.region_path", path)) AND v.version = 1 AND v.leaf_index >= 0
-                AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
-                """).all() {
-                let packed = try row.decode(column: "packed", as: Int64.self)
-                let index = Int(packed / 10 % 10)
-                guard index < window.count else { continue }
-                filed[packed / 100, default: [UInt8](repeating: 0, count: window.count)][index] = UInt8(packed % 10)
-            }
-            let selfSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
-            let selfFiled = try await SelfInspections.filedEstates(under: path, period: quarter, on: db)
-            var units: [String: Figures] = [:]
-            var names: [String: String] = [:]
-            var trendDue = [Int](repeating: 0, count: window.count), trendOnTime = [Int](repeating: 0, count: window.count)
-            for row in estateRows {
-                let id = try row.decode(column: "id", as: Int64.self)
-                let key = unitKey(try row.decode(column: "region_path", as: String.self), id)
-                if byEstate { names[key] = try row.decode(column: "name", as: String.self) }
-                var f = units[key] ?? Figures()
-                f.estates += 1
-                if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
-                let held = contracts[id] ?? []
-                if SelfInspectionFigures.isDue(quarter, contracts: held, days: selfSettings.days(at: try row.decode(column: "region_path", as: String.self)),
-                                               today: today) {
-                    f.selfInspectionDue += 1
-                    if selfFiled.contains(id) { f.selfInspected += 1 }
-                }
-                if EstateFigures.manager(on: end, of: held) != nil {
-                    f.managed += 1
-                    if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
-                }
-                let states = filed[id]
-                for (index, q) in window.enumerated() where EstateFigures.filer(of: q, contracts: held) != nil && EstateFigures.isPastDue(q, today: today) {
-                    let state = states?[index] ?? 0
-                    trendDue[index] += 1
-                    if state == 2 { trendOnTime[index] += 1 }
-                    if q == quarter {
-                        f.due += 1
-                        if state == 2 { f.onTime += 1 } else if state == 1 { f.late += 1 }
-                    }
-                }
-                units[key] = f
-            }
-            // Complaints over the eight quarters (the trend), counted for the chosen one.
-            let start = Timestamp.startOfShanghaiDay(window.first!.firstDay), stop = Timestamp.startOfShanghaiDay(quarter.lastDay.adding(days: 1))
-            let from = Timestamp.startOfShanghaiDay(quarter.firstDay)
-            var trendReceived = [Int](repeating: 0, count: window.count), trendClosed = trendReceived, trendFixed = trendReceived
-            let bounds = window.map { (Timestamp.startOfShanghaiDay($0.firstDay), Timestamp.startOfShanghaiDay($0.lastDay.adding(days: 1))) }
-            for row in try await db.raw("""
-                SELECT c.estate_id, c.region_path, c.received_at, c.status, c.outcome, c.closed_at FROM complaints c
-                WHERE \(Scope.pathPredicate("c.region_path", path)) AND c.received_at >= \(bind: start) AND c.received_at < \(bind: stop)
-                """).all() {
-                let received = try row.decode(column: "received_at", as: String.self)
-                let status = try row.decode(column: "status", as: String.self), outcome = try row.decode(column: "outcome", as: String?.self)
-                let closed = EstateFigures.complaintClosed(status: status), fixed = EstateFigures.complaintFixed(status: status, outcome: outcome)
-                if let index = bounds.firstIndex(where: { received >= $0.0 && received < $0.1 }) {
-                    trendReceived[index] += 1
-                    if closed { trendClosed[index] += 1 }
-                    if fixed { trendFixed[index] += 1 }
-                }
-                guard received >= from else { continue }
-                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
-                units[key, default: Figures()].complaintsReceived += 1
-                if closed {
-                    units[key, default: Figures()].complaintsClosed += 1
-                    if fixed { units[key, default: Figures()].complaintsFixed += 1 }
-                    if let a = Timestamp.parse(received), let b = (try row.decode(column: "closed_at", as: String?.self)).flatMap(Timestamp.parse) {
-                        units[key, default: Figures()].handlingDays += b.timeIntervalSince(a) / 86_400
-                    }
-                }
-            }
-            // Ratings given in the quarter (满意率), wherever the complaint was received.
-            for row in try await db.raw("""
-                SELECT r.estate_id, r.region_path, r.rating FROM complaint_ratings r
-                WHERE \(Scope.pathPredicate("r.region_path", path)) AND r.rated_at >= \(bind: from) AND r.rated_at < \(bind: stop)
-                """).all() {
-                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
-                units[key, default: Figures()].complaintsRated += 1
-                if EstateFigures.ratingSatisfied(try row.decode(column: "rating", as: String.self)) { units[key, default: Figures()].complaintsSatisfied += 1 }
-            }
-            // Problems found in the quarter; for 整治到位率, those found up to its end.
-            for row in try await db.raw("""
-                SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome, p.created_at FROM problems p
-                WHERE \(Scope.pathPredicate("p.region_path", path)) AND p.created_at < \(bind: stop)
-                """).all() {
-                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
-                let done = EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
-                                                         outcome: try row.decode(column: "outcome", as: String?.self))
-                if try row.decode(column: "created_at", as: String.self) >= from {
-                    units[key, default: Figures()].problemsFound += 1
-                    if done { units[key, default: Figures()].problemsRectified += 1 }
-                }
-                if EstateFigures.countsForPutRight(category: try row.decode(column: "category", as: String.self)) {
-                    units[key, default: Figures()].putRightFound += 1
-                    if done { units[key, default: Figures()].putRight += 1 }
-                }
-            }
-            for (estate, rowPath) in try await InspectionRecords.verifiedEstates(under: path, year: quarter.year, until: end, on: db) {
-                units[unitKey(rowPath, estate), default: Figures()].verified += 1
-            }
-            for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["city", "province"], under: path, year: quarter.year, until: end, on: db) {
-                units[unitKey(rowPath, estate), default: Figures()].cityChecked += 1
-            }
-            for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["street", "community"], under: path, year: quarter.year, until: end, on: db) {
-                units[unitKey(rowPath, estate), default: Figures()].streetCovered += 1
-            }
-            var groups = Figures()  // an estate-level view has no unit for a region's cross-inspection group: its total only
-            for (groupPath, filed) in try await InspectionFigures.crossInspectionGroups(under: path, quarter: quarter, on: db) {
-                var f = Figures()
-                (f.crossDue, f.crossFiled) = (1, filed ? 1 : 0)
-                if byEstate { groups.add(f) } else { units[unitKey(groupPath, 0), default: Figures()].add(f) }
-            }
-            for row in try await db.raw("""
-                SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(Scope.pathPredicate("w.region_path", path))
-                AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN (\(binds: EstateFigures.openWarningStatuses))
-                """).all() {
-                let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
-                units[key, default: Figures()].openWarnings[try row.decode(column: "rule", as: String.self), default: 0] += 1
-            }
-            var total = groups
-            for f in units.values { total.add(f) }
-            var list: [Unit]
-            if byEstate {
-                list = units.map { Unit(code: $0.key, name: names[$0.key] ?? $0.key, kind: "estate", figures: $0.value, rank: nil) }
-                    .sorted { $0.name < $1.name }
-            } else {
-                list = children.map { Unit(code: $0.code, name: $0.name, kind: "region", figures: units[$0.code] ?? Figures(), rank: nil) }
-                let ranked = list.indices.filter { list[$0].figures.due >= minimum }.sorted {
-                    let a = list[$0].figures, b = list[$1].figures
-                    return (a.onTimeRate ?? 0, a.accountRate ?? 0, list[$1].code) > (b.onTimeRate ?? 0, b.accountRate ?? 0, list[$0].code)
-                }
-                for (position, index) in ranked.enumerated() { list[index].rank = position + 1 }
-            }
-            let trend = window.enumerated().map { index, q in
-                TrendPoint(quarter: q.description, onTimeRate: Figures.rate(trendOnTime[index], trendDue[index]),
-                           closureRate: Figures.rate(trendClosed[index], trendReceived[index]), fixRate: Figures.rate(trendFixed[index], trendReceived[index]))
-            }
-            let overdue = try await Campaigns.overdue(under: path, today: today, on: db)
-            return View(region: region, quarter: quarter, dueDatePassed: quarter.dueDate < today, figures: total, kpis: Self.kpis(total),
-                        units: list, trend: trend, minimumSample: minimum, overdueTasks: overdue)
+    /// What the trend line counts for one quarter of the window.
+    struct TrendCount: Sendable, Codable, Equatable {
+        var due = 0, onTime = 0, received = 0, closed = 0, fixed = 0
+
+        mutating func add(_ other: TrendCount) {
+            due += other.due; onTime += other.onTime; received += other.received; closed += other.closed; fixed += other.fixed
         }
+    }
+
+    /// The rows of a selection counted per unit (a child region's code, an estate's id, or one key for them all), with
+    /// the trend's counts over the eight quarters ending with the chosen one.
+    struct Tally: Sendable {
+        var units: [String: Figures] = [:]
+        /// Estate names, when counted per estate.
+        var names: [String: String] = [:]
+        /// Cross-inspection groups when counted per estate (no estate unit holds them: the total only).
+        var groups = Figures()
+        var trend: [TrendCount]
+
+        var total: Figures { units.values.reduce(into: groups) { $0.add($1) } }
+    }
+
+    /// A subtree's figures and trend counts: what a region above the districts sums from its children (`part`).
+    struct Part: Sendable {
+        var figures = Figures()
+        var trend: [TrendCount]
+
+        mutating func add(_ other: Part) {
+            figures.add(other.figures)
+            for index in trend.indices where index < other.trend.count { trend[index].add(other.trend[index]) }
+        }
+    }
+
+    /// The eight quarters ending with `quarter`, oldest first.
+    static func window(_ quarter: Quarter) -> [Quarter] { (0..<7).reduce(into: [quarter]) { list, _ in list.insert(list[0].previous, at: 0) } }
+
+    /// The view of a region. A district and what lies below it is counted from its rows; a province or a city is the sum
+    /// of its children's parts (each cached under its own stamp, so a write in one district recomputes that district only)
+    /// and of the rows at its own path.
+    func compute(region: Region, quarter: Quarter, today: Day) async throws -> View {
+        let (children, minimum, overdue) = try await database.read { db in
+            (try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
+                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase),
+             try await RegionSettings.value("ranking.min_sample", at: region.path, on: db),
+             try await Campaigns.overdue(under: region.path, today: today, on: db))
+        }
+        let window = Self.window(quarter)
+        var units: [String: Figures], names: [String: String] = [:], total: Figures, trend: [TrendCount]
+        if Self.isComposed(region), !children.isEmpty {
+            var sum = Part(figures: Figures(), trend: Array(repeating: TrendCount(), count: window.count))
+            sum.add(try await ownPart(region, quarter: quarter, today: today))
+            units = [:]
+            for child in children {
+                let part = try await part(child, quarter: quarter, today: today)
+                units[child.code] = part.figures
+                sum.add(part)
+            }
+            (total, trend) = (sum.figures, sum.trend)
+        } else {
+            let depth = region.path.split(separator: "/").count
+            let byEstate = children.isEmpty
+            let tally = try await database.read { db in
+                try await Self.tally(.under(region.path), quarter: quarter, today: today, byEstate: byEstate, on: db) { rowPath, estate in
+                    if byEstate { return "\(estate)" }
+                    let parts = rowPath.split(separator: "/")
+                    return parts.count > depth ? String(parts[depth]) : region.code
+                }
+            }
+            (units, names, total, trend) = (tally.units, tally.names, tally.total, tally.trend)
+        }
+        var list: [Unit]
+        if children.isEmpty {
+            list = units.map { Unit(code: $0.key, name: names[$0.key] ?? $0.key, kind: "estate", figures: $0.value, rank: nil) }
+                .sorted { $0.name < $1.name }
+        } else {
+            list = children.map { Unit(code: $0.code, name: $0.name, kind: "region", figures: units[$0.code] ?? Figures(), rank: nil) }
+            let ranked = list.indices.filter { list[$0].figures.due >= minimum }.sorted {
+                let a = list[$0].figures, b = list[$1].figures
+                return (a.onTimeRate ?? 0, a.accountRate ?? 0, list[$1].code) > (b.onTimeRate ?? 0, b.accountRate ?? 0, list[$0].code)
+            }
+            for (position, index) in ranked.enumerated() { list[index].rank = position + 1 }
+        }
+        let points = window.enumerated().map { index, q in
+            TrendPoint(quarter: q.description, onTimeRate: Figures.rate(trend[index].onTime, trend[index].due),
+                       closureRate: Figures.rate(trend[index].closed, trend[index].received), fixRate: Figures.rate(trend[index].fixed, trend[index].received))
+        }
+        return View(region: region, quarter: quarter, dueDatePassed: quarter.dueDate < today, figures: total, kpis: Self.kpis(total),
+                    units: list, trend: points, minimumSample: minimum, overdueTasks: overdue)
+    }
+
+    /// Provinces and cities are summed from their children; a district and below is counted from its rows.
+    static func isComposed(_ region: Region) -> Bool { region.level == .province || region.level == .city }
+
+    /// A region's whole subtree as one part, cached under the region's own stamp: a district counted from its rows, a
+    /// city or province summed from its children and its own rows.
+    func part(_ region: Region, quarter: Quarter, today: Day) async throws -> Part {
+        let stamp = try await database.read { db in try await Self.stamp(regionPath: region.path, on: db) }
+        let key = "part|\(region.path)|\(quarter)", held = "\(stamp)/\(today)"
+        if let cached = await cache.part(key, stamp: held) { return cached }
+        var part: Part
+        let children = Self.isComposed(region) ? try await database.read { db in
+            try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
+                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+        } : []
+        if children.isEmpty {
+            let tally = try await database.read { db in
+                try await Self.tally(.under(region.path), quarter: quarter, today: today, byEstate: false, on: db) { _, _ in "" }
+            }
+            part = Part(figures: tally.total, trend: tally.trend)
+        } else {
+            part = try await ownPart(region, quarter: quarter, today: today)
+            for child in children { part.add(try await self.part(child, quarter: quarter, today: today)) }
+        }
+        await cache.putPart(key, stamp: held, part: part)
+        return part
+    }
+
+    /// The rows at a city's or province's own path (a city-level cross-inspection group, say), which no child holds.
+    func ownPart(_ region: Region, quarter: Quarter, today: Day) async throws -> Part {
+        let tally = try await database.read { db in
+            try await Self.tally(.at([region.path]), quarter: quarter, today: today, byEstate: false, on: db) { _, _ in "" }
+        }
+        return Part(figures: tally.total, trend: tally.trend)
+    }
+
+    /// Counts the selected rows for `quarter`, each under `unit(rowPath, estateId)`.
+    static func tally(_ rows: PathSelection, quarter: Quarter, today: Day, byEstate: Bool, on db: any SQLDatabase,
+                      unit unitKey: (String, Int64) -> String) async throws -> Tally {
+        let end = quarter.lastDay
+        let inside = rows.predicate("e.region_path")
+        let estateRows = try await db.raw("""
+            SELECT e.id, e.name, e.region_path, \(EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: end))) AS account,
+                   \(EstateFigures.flag(EstateFigures.committeeInTermSQL("e.id", on: end))) AS committee
+            FROM estates e WHERE \(inside)
+            """).all()
+        let contracts = try await EstateFigures.contracts(where: inside, on: db)
+        let window = Self.window(quarter)
+        let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
+        // The first publication of each estate and quarter is its version 1: per estate, for each quarter of the
+        // window, 0 = nothing published, 1 = published late, 2 = on time (decided in SQL, so rows stay narrow).
+        // One packed integer per row (estate × 100 + quarter index × 10 + state): the province reads 340,000 of them.
+        var deadline: SQLQueryString = "CASE v.year * 10 + v.quarter", position: SQLQueryString = "CASE v.year * 10 + v.quarter"
+        for (index, q) in window.enumerated() {
+            deadline = "\(deadline) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: EstateFigures.deadline(q))"
+            position = "\(position) WHEN \(bind: q.year * 10 + q.quarter) THEN \(bind: index)"
+        }
+        deadline = "\(deadline) END"
+        position = "\(position) END"
+        let windowCount = window.count
+        let filed = try await db.fold("""
+            SELECT v.estate_id * 100 + (\(position)) * 10 + CASE WHEN v.published_at < \(deadline) THEN 2 ELSE 1 END AS packed
+            FROM disclosure_versions v WHERE \(rows.predicate("v.region_path")) AND v.version = 1 AND v.leaf_index >= 0
+            AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
+            """, into: [Int64: [UInt8]]()) { filed, row in
+            let packed = try row.decode(column: "packed", as: Int64.self)
+            let index = Int(packed / 10 % 10)
+            guard index < windowCount else { return }
+            filed[packed / 100, default: [UInt8](repeating: 0, count: windowCount)][index] = UInt8(packed % 10)
+        }
+        let selfSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
+        let selfFiled = try await SelfInspections.filedEstates(in: rows, period: quarter, on: db)
+        var tally = Tally(trend: Array(repeating: TrendCount(), count: window.count))
+        for row in estateRows {
+            let id = try row.decode(column: "id", as: Int64.self)
+            let rowPath = try row.decode(column: "region_path", as: String.self)
+            let key = unitKey(rowPath, id)
+            if byEstate { tally.names[key] = try row.decode(column: "name", as: String.self) }
+            var f = tally.units[key] ?? Figures()
+            f.estates += 1
+            if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
+            let held = contracts[id] ?? []
+            if SelfInspectionFigures.isDue(quarter, contracts: held, days: selfSettings.days(at: rowPath), today: today) {
+                f.selfInspectionDue += 1
+                if selfFiled.contains(id) { f.selfInspected += 1 }
+            }
+            if EstateFigures.manager(on: end, of: held) != nil {
+                f.managed += 1
+                if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
+            }
+            let states = filed[id]
+            for (index, q) in window.enumerated() where EstateFigures.filer(of: q, contracts: held) != nil && EstateFigures.isPastDue(q, today: today) {
+                let state = states?[index] ?? 0
+                tally.trend[index].due += 1
+                if state == 2 { tally.trend[index].onTime += 1 }
+                if q == quarter {
+                    f.due += 1
+                    if state == 2 { f.onTime += 1 } else if state == 1 { f.late += 1 }
+                }
+            }
+            tally.units[key] = f
+        }
+        // Complaints over the eight quarters (the trend), counted for the chosen one.
+        let start = Timestamp.startOfShanghaiDay(window.first!.firstDay), stop = Timestamp.startOfShanghaiDay(quarter.lastDay.adding(days: 1))
+        let from = Timestamp.startOfShanghaiDay(quarter.firstDay)
+        let bounds = window.map { (Timestamp.startOfShanghaiDay($0.firstDay), Timestamp.startOfShanghaiDay($0.lastDay.adding(days: 1))) }
+        for row in try await db.raw("""
+            SELECT c.estate_id, c.region_path, c.received_at, c.status, c.outcome, c.closed_at FROM complaints c
+            WHERE \(rows.predicate("c.region_path")) AND c.received_at >= \(bind: start) AND c.received_at < \(bind: stop)
+            """).all() {
+            let received = try row.decode(column: "received_at", as: String.self)
+            let status = try row.decode(column: "status", as: String.self), outcome = try row.decode(column: "outcome", as: String?.self)
+            let closed = EstateFigures.complaintClosed(status: status), fixed = EstateFigures.complaintFixed(status: status, outcome: outcome)
+            if let index = bounds.firstIndex(where: { received >= $0.0 && received < $0.1 }) {
+                tally.trend[index].received += 1
+                if closed { tally.trend[index].closed += 1 }
+                if fixed { tally.trend[index].fixed += 1 }
+            }
+            guard received >= from else { continue }
+            let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+            tally.units[key, default: Figures()].complaintsReceived += 1
+            if closed {
+                tally.units[key, default: Figures()].complaintsClosed += 1
+                if fixed { tally.units[key, default: Figures()].complaintsFixed += 1 }
+                if let a = Timestamp.parse(received), let b = (try row.decode(column: "closed_at", as: String?.self)).flatMap(Timestamp.parse) {
+                    tally.units[key, default: Figures()].handlingDays += b.timeIntervalSince(a) / 86_400
+                }
+            }
+        }
+        // Ratings given in the quarter (满意率), wherever the complaint was received.
+        for row in try await db.raw("""
+            SELECT r.estate_id, r.region_path, r.rating FROM complaint_ratings r
+            WHERE \(rows.predicate("r.region_path")) AND r.rated_at >= \(bind: from) AND r.rated_at < \(bind: stop)
+            """).all() {
+            let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+            tally.units[key, default: Figures()].complaintsRated += 1
+            if EstateFigures.ratingSatisfied(try row.decode(column: "rating", as: String.self)) { tally.units[key, default: Figures()].complaintsSatisfied += 1 }
+        }
+        // Problems found in the quarter; for 整治到位率, those found up to its end.
+        for row in try await db.raw("""
+            SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome, p.created_at FROM problems p
+            WHERE \(rows.predicate("p.region_path")) AND p.created_at < \(bind: stop)
+            """).all() {
+            let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+            let done = EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
+                                                     outcome: try row.decode(column: "outcome", as: String?.self))
+            if try row.decode(column: "created_at", as: String.self) >= from {
+                tally.units[key, default: Figures()].problemsFound += 1
+                if done { tally.units[key, default: Figures()].problemsRectified += 1 }
+            }
+            if EstateFigures.countsForPutRight(category: try row.decode(column: "category", as: String.self)) {
+                tally.units[key, default: Figures()].putRightFound += 1
+                if done { tally.units[key, default: Figures()].putRight += 1 }
+            }
+        }
+        for (estate, rowPath) in try await InspectionRecords.verifiedEstates(in: rows, year: quarter.year, until: end, on: db) {
+            tally.units[unitKey(rowPath, estate), default: Figures()].verified += 1
+        }
+        for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["city", "province"], in: rows, year: quarter.year, until: end, on: db) {
+            tally.units[unitKey(rowPath, estate), default: Figures()].cityChecked += 1
+        }
+        for (estate, rowPath) in try await InspectionFigures.estatesChecked(by: ["street", "community"], in: rows, year: quarter.year, until: end, on: db) {
+            tally.units[unitKey(rowPath, estate), default: Figures()].streetCovered += 1
+        }
+        for (groupPath, filed) in try await InspectionFigures.crossInspectionGroups(in: rows, quarter: quarter, on: db) {
+            var f = Figures()
+            (f.crossDue, f.crossFiled) = (1, filed ? 1 : 0)
+            if byEstate { tally.groups.add(f) } else { tally.units[unitKey(groupPath, 0), default: Figures()].add(f) }
+        }
+        for row in try await db.raw("""
+            SELECT w.estate_id, w.region_path, w.rule FROM warnings w WHERE \(rows.predicate("w.region_path"))
+            AND w.year = \(bind: quarter.year) AND w.quarter = \(bind: quarter.quarter) AND w.status IN (\(binds: EstateFigures.openWarningStatuses))
+            """).all() {
+            let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
+            tally.units[key, default: Figures()].openWarnings[try row.decode(column: "rule", as: String.self), default: 0] += 1
+        }
+        return tally
     }
 
     static func kpis(_ f: Figures) -> [KPI] {
@@ -421,6 +511,9 @@ public actor DashboardCache {
     private var entries: [String: (String, Dashboard.View)] = [:]
     /// How many views were asked for and not found current (each one computed): for tests.
     public private(set) var misses = 0
+    private var parts: [String: (String, Dashboard.Part)] = [:]
+    /// How many subtree parts were computed rather than found current: for tests.
+    public private(set) var partMisses = 0
 
     public init() {}
 
@@ -432,5 +525,16 @@ public actor DashboardCache {
     func put(_ key: String, stamp: String, view: Dashboard.View) {
         if entries.count >= 512 { entries.removeAll() }
         entries[key] = (stamp, view)
+    }
+
+    /// A district's (or city's) subtree figures, valid while its own stamp holds.
+    func part(_ key: String, stamp: String) -> Dashboard.Part? {
+        guard let (held, part) = parts[key], held == stamp else { partMisses += 1; return nil }
+        return part
+    }
+
+    func putPart(_ key: String, stamp: String, part: Dashboard.Part) {
+        if parts.count >= 4_096 { parts.removeAll() }
+        parts[key] = (stamp, part)
     }
 }

@@ -30,10 +30,10 @@ public enum InspectionFigures {
 
     /// **Checked by a level in the year** (市级实地抽查 with `["city", "province"]`; 街道全面排查 with `["street",
     /// "community"]`): distinct estates under `path` with a record of that level dated in `year` up to `until`.
-    static func estatesChecked(by levels: [String], under path: String, year: Int, until: Day,
+    static func estatesChecked(by levels: [String], in rows: PathSelection, year: Int, until: Day,
                                on db: any SQLDatabase) async throws -> [(estate: Int64, path: String)] {
         try await db.raw("""
-            SELECT DISTINCT ir.estate_id, ir.region_path FROM inspection_records ir WHERE \(Scope.pathPredicate("ir.region_path", path))
+            SELECT DISTINCT ir.estate_id, ir.region_path FROM inspection_records ir WHERE \(rows.predicate("ir.region_path"))
             AND ir.inspected_on >= \(bind: Day(year: year, month: 1, day: 1).description) AND ir.inspected_on <= \(bind: until.description)
             AND \(inspectingLevelSQL("ir")) IN (\(binds: levels))
             """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
@@ -41,10 +41,10 @@ public enum InspectionFigures {
 
     /// **Cross-inspection reports due and filed in a quarter** (交叉检查报告): one per group of the quarter's drawn
     /// rounds, counted for the inspecting region (under `path`), filed or not.
-    static func crossInspectionGroups(under path: String, quarter: Quarter, on db: any SQLDatabase) async throws -> [(path: String, filed: Bool)] {
+    static func crossInspectionGroups(in rows: PathSelection, quarter: Quarter, on db: any SQLDatabase) async throws -> [(path: String, filed: Bool)] {
         try await db.raw("""
             SELECT g.inspecting_path, g.status FROM cross_inspection_groups g JOIN cross_inspection_rounds x ON x.id = g.round_id
-            WHERE \(Scope.pathPredicate("g.inspecting_path", path)) AND x.year = \(bind: quarter.year) AND x.quarter = \(bind: quarter.quarter)
+            WHERE \(rows.predicate("g.inspecting_path")) AND x.year = \(bind: quarter.year) AND x.quarter = \(bind: quarter.quarter)
             """).all().map { (try $0.decode(column: "inspecting_path", as: String.self), try $0.decode(column: "status", as: String.self) == "filed") }
     }
 }

@@ -186,8 +186,12 @@ public struct InspectionRecords: Sendable {
     /// **Verified by spot check** (抽查核实): distinct estates under `path` with an inspection record dated within the
     /// year up to `until`, per estate id — the numerator of the annual 抽查核实率.
     static func verifiedEstates(under path: String, year: Int, until: Day, on db: any SQLDatabase) async throws -> [(estate: Int64, path: String)] {
+        try await verifiedEstates(in: .under(path), year: year, until: until, on: db)
+    }
+
+    static func verifiedEstates(in rows: PathSelection, year: Int, until: Day, on db: any SQLDatabase) async throws -> [(estate: Int64, path: String)] {
         try await db.raw("""
-            SELECT DISTINCT estate_id, region_path FROM inspection_records WHERE \(Scope.pathPredicate("region_path", path))
+            SELECT DISTINCT estate_id, region_path FROM inspection_records WHERE \(rows.predicate("region_path"))
             AND inspected_on >= \(bind: Day(year: year, month: 1, day: 1).description) AND inspected_on <= \(bind: until.description)
             """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
     }

@@ -267,9 +267,9 @@ public struct SelfInspections: Sendable {
     }
 
     /// Estates under `path` with a filed self-inspection of `period` (the numerator of the dashboard's 自查自纠率).
-    static func filedEstates(under path: String, period: Quarter, on db: any SQLDatabase) async throws -> Set<Int64> {
+    static func filedEstates(in rows: PathSelection, period: Quarter, on db: any SQLDatabase) async throws -> Set<Int64> {
         Set(try await db.raw("""
-            SELECT s.estate_id FROM self_inspections s WHERE \(Scope.pathPredicate("s.region_path", path))
+            SELECT s.estate_id FROM self_inspections s WHERE \(rows.predicate("s.region_path"))
             AND s.year = \(bind: period.year) AND s.quarter = \(bind: period.quarter)
             """).all(decodingColumn: "estate_id", as: Int64.self))
     }

@@ -17,54 +17,53 @@ struct FactsLoader {
             """).all()
         let contracts = try await EstateFigures.contracts(where: range, on: db)
         let versionPredicate: SQLQueryString = estateId.map { "v.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("v.region_path", path)
-        let versions = try await db.raw("""
+        // Lines and versions are folded as they arrive: a county's lines are hundreds of thousands of rows, and holding
+        // them as rows (each with its column names) is what made a full run's memory grow with the county.
+        let lines = try await db.fold("""
+            SELECT l.version_id, l.kind, l.position, l.category, l.decision, l.amount_fen FROM disclosure_lines l JOIN disclosure_versions v ON v.id = l.version_id
+            WHERE \(versionPredicate) AND v.leaf_index >= 0 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
+            """, into: LineFacts()) { facts, row in
+            let id = try row.decode(column: "version_id", as: Int64.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "income": facts.categories[id, default: []].insert(try row.decode(column: "category", as: String?.self) ?? "")
+            case "expenditure":
+                facts.spending[id, default: []].append((try row.decode(column: "position", as: Int.self),
+                                                        .init(amountFen: try row.decode(column: "amount_fen", as: Int64.self),
+                                                              decision: try row.decode(column: "decision", as: String?.self) ?? "")))
+            default: break
+            }
+        }
+        let categories = lines.categories, spending = lines.spending
+        // W07 judges each quarter's version in force against the estate's own decision register.
+        // By the estates' own paths (an estate moved to another community keeps its register).
+        let decisionPredicate: SQLQueryString = "d.estate_id IN (SELECT e.id FROM estates e WHERE \(range))"
+        let decisions = try await OwnerDecisions.byEstate(where: decisionPredicate, on: db)
+        // Versions arrive in order: the last of a quarter is the one in force, the first says when it was first published.
+        let folded = try await db.fold("""
             SELECT v.id, v.estate_id, v.year, v.quarter, v.version, v.income_fen, v.cost_fen, v.owners_share_fen, v.transfer_fen,
                    v.transfer_date, v.transfer_target, v.display_from, v.display_until, v.published_at
             FROM disclosure_versions v WHERE \(versionPredicate) AND v.leaf_index >= 0
             AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
             ORDER BY v.estate_id, v.year, v.quarter, v.version
-            """).all()
-        let lines = try await db.raw("""
-            SELECT l.version_id, l.kind, l.position, l.category, l.decision, l.amount_fen FROM disclosure_lines l JOIN disclosure_versions v ON v.id = l.version_id
-            WHERE \(versionPredicate) AND v.leaf_index >= 0 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
-            """).all()
-        var categories: [Int64: Set<String>] = [:], spending: [Int64: [(Int, DecisionCoverage.Spending)]] = [:]
-        for row in lines {
-            let id = try row.decode(column: "version_id", as: Int64.self)
-            switch try row.decode(column: "kind", as: String.self) {
-            case "income": categories[id, default: []].insert(try row.decode(column: "category", as: String?.self) ?? "")
-            case "expenditure":
-                spending[id, default: []].append((try row.decode(column: "position", as: Int.self),
-                                                  .init(amountFen: try row.decode(column: "amount_fen", as: Int64.self),
-                                                        decision: try row.decode(column: "decision", as: String?.self) ?? "")))
-            default: break
-            }
-        }
-        // W07 judges each quarter's version in force against the estate's own decision register.
-        // By the estates' own paths (an estate moved to another community keeps its register).
-        let decisionPredicate: SQLQueryString = "d.estate_id IN (SELECT e.id FROM estates e WHERE \(range))"
-        let decisions = try await OwnerDecisions.byEstate(where: decisionPredicate, on: db)
-        var inForce: [Int64: [Quarter: Int64]] = [:]
-        // Versions arrive in order: the last of a quarter is the one in force, the first says when it was first published.
-        var byEstate: [Int64: [Quarter: QuarterFacts]] = [:]
-        var firstPublished: [String: String] = [:]
-        for row in versions {
+            """, into: VersionFacts()) { state, row in
             let id = try row.decode(column: "id", as: Int64.self)
             let estate = try row.decode(column: "estate_id", as: Int64.self)
-            guard let quarter = Quarter(year: try row.decode(column: "year", as: Int.self), quarter: try row.decode(column: "quarter", as: Int.self)) else { continue }
-            let key = "\(estate)/\(quarter)"
+            guard let quarter = Quarter(year: try row.decode(column: "year", as: Int.self), quarter: try row.decode(column: "quarter", as: Int.self)) else { return }
             let publishedAt = try row.decode(column: "published_at", as: String.self)
-            if firstPublished[key] == nil { firstPublished[key] = publishedAt }
-            inForce[estate, default: [:]][quarter] = id
+            // The first version of a quarter arrives first; a later one keeps its date.
+            let first = state.byEstate[estate]?[quarter]?.firstPublishedAt ?? publishedAt
+            state.inForce[estate, default: [:]][quarter] = id
             var facts = QuarterFacts(
                 quarter: quarter, income: try row.decode(column: "income_fen", as: Int64.self), cost: try row.decode(column: "cost_fen", as: Int64.self),
                 ownersShare: try row.decode(column: "owners_share_fen", as: Int64.self), transfer: try row.decode(column: "transfer_fen", as: Int64?.self),
                 transferDate: try row.decode(column: "transfer_date", as: String?.self), displayFrom: try row.decode(column: "display_from", as: String.self),
-                displayUntil: try row.decode(column: "display_until", as: String.self), firstPublishedAt: firstPublished[key]!,
+                displayUntil: try row.decode(column: "display_until", as: String.self), firstPublishedAt: first,
                 versions: try row.decode(column: "version", as: Int.self), categories: categories[id] ?? [], undecidedExpenditures: 0)
             facts.transferTarget = try row.decode(column: "transfer_target", as: String?.self)
-            byEstate[estate, default: [:]][quarter] = facts
+            state.byEstate[estate, default: [:]][quarter] = facts
         }
+        let inForce = folded.inForce
+        var byEstate = folded.byEstate
         for (estate, versionIds) in inForce {
             let quarters = versionIds.mapValues { id in (spending[id] ?? []).sorted { $0.0 < $1.0 }.map(\.1) }
             for (quarter, reasons) in DecisionCoverage.uncovered(quarters, decisions: decisions[estate] ?? [:]) {
@@ -137,4 +136,16 @@ struct FactsLoader {
         }
         return PeerStatistics.make(figures: Array(latest.values))
     }
+}
+
+/// What a county's disclosure lines tell the rules: each version's income categories and its expenditure lines in order.
+struct LineFacts: Sendable {
+    var categories: [Int64: Set<String>] = [:]
+    var spending: [Int64: [(Int, DecisionCoverage.Spending)]] = [:]
+}
+
+/// Each estate's quarters as published, and the version in force of each.
+struct VersionFacts: Sendable {
+    var byEstate: [Int64: [Quarter: QuarterFacts]] = [:]
+    var inForce: [Int64: [Quarter: Int64]] = [:]
 }
