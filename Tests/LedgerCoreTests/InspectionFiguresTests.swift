@@ -158,6 +158,9 @@ import Testing
             let open = try await report.build(regionCode: "350100", from: from, until: until, scope: .system)
             try await database.transaction { db in
                 try await db.raw("UPDATE problems SET status = 'closed', outcome = 'fixed' WHERE id = \(bind: problem)").run()
+                // Audited, as every write is: the report is kept (`ListCache`) until an audit entry concerns its region.
+                try await AuditLog.record(on: db, scope: .system, at: world.clock.now(), action: "close", entity: "problem", entityId: "\(problem)",
+                                          regionPath: nil)
             }
             let fixed = try await report.build(regionCode: "350100", from: from, until: until, scope: .system)
             let october = try await report.build(regionCode: "350100", from: Day("2024-10-01")!, until: Day("2024-10-31")!, scope: .system)

@@ -26,7 +26,9 @@ extension Complaints {
 
     public func list(scope: Scope, filter: Filter) async throws -> Page<Complaint> {
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        return try await database.read { db in try await Casework.list(Complaints.self, scope: scope, filter: filter, today: today, on: db) }
+        return try await database.cachedList("complaints", scope: scope, key: "\(filter)", today: today) {
+            try await database.read { db in try await Casework.list(Complaints.self, scope: scope, filter: filter, today: today, on: db) }
+        }
     }
 
     /// Every complaint the filter selects, one at a time, in constant memory (the ledger export).

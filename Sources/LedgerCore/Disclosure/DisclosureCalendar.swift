@@ -71,7 +71,8 @@ public struct DisclosureCalendar: Sendable {
             """
         let filter: SQLQueryString = states.isEmpty ? "" : "WHERE s.state IN (\(binds: states.map(\.rawValue).sorted()))"
         let pageNumber = min(max(1, page), 1_000_000)
-        return try await database.read { db in
+        let key = "\(quarter)|\(states.map(\.rawValue).sorted())|\(pageNumber)|\(pageSize)"
+        return try await database.cachedList("filings", scope: scope, key: key, today: today) { try await database.read { db in
             var counts: [State: Int] = [:]
             for row in try await db.raw("SELECT s.state, COUNT(*) AS n FROM (SELECT \(state) AS state \(from)) s GROUP BY s.state").all() {
                 if let key = State(rawValue: try row.decode(column: "state", as: String.self)) { counts[key] = try row.decode(column: "n", as: Int.self) }
@@ -92,7 +93,7 @@ public struct DisclosureCalendar: Sendable {
                            draftOverdue: state == .missing && hasDraft)
             }
             return Listing(quarter: quarter, page: Page(items: items, total: total, page: pageNumber, pageSize: pageSize), counts: counts)
-        }
+        } }
     }
 
     /// Estates (of any jurisdiction) that owe `quarter` (EstateFigures.filer) and have not published it.

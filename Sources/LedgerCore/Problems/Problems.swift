@@ -158,7 +158,9 @@ public struct Problems: Sendable {
 
     public func list(scope: Scope, filter: Filter) async throws -> Page<Problem> {
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        return try await database.read { db in try await Casework.list(Problems.self, scope: scope, filter: filter, today: today, on: db) }
+        return try await database.cachedList("problems", scope: scope, key: "\(filter)", today: today) {
+            try await database.read { db in try await Casework.list(Problems.self, scope: scope, filter: filter, today: today, on: db) }
+        }
     }
 
     /// Every problem the filter selects, one at a time, in constant memory (the ledger export).

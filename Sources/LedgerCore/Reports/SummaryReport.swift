@@ -123,7 +123,14 @@ public struct SummaryReport: Sendable {
 
     public func build(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
         try scope.require(.viewReports)
-        return try await database.read { db in
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await database.cachedList("summary", scope: scope, key: "\(regionCode)|\(from)|\(until)", today: today) {
+            try await counted(regionCode: regionCode, from: from, until: until, scope: scope)
+        }
+    }
+
+    private func counted(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
+        try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             var children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)

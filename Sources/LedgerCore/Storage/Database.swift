@@ -13,6 +13,8 @@ public struct Database: Sendable {
     let backend: any DatabaseBackend
     /// Which database this is (its URL): connections opened to the same one share `committedTransactions`.
     let identity: String
+    /// Staff list pages kept while their stamp holds (`ListCache`).
+    public let lists = ListCache()
 
     init(kind: Kind, backend: any DatabaseBackend, identity: String = "") {
         self.kind = kind

@@ -173,7 +173,12 @@ public struct WarningInbox: Sendable {
 
     public func list(scope: Scope, filter: Filter) async throws -> Page<Warning> {
         try Self.validate(filter)
-        return try await database.read { db in
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await database.cachedList("warnings", scope: scope, key: "\(filter)", today: today) { try await listed(scope: scope, filter: filter) }
+    }
+
+    private func listed(scope: Scope, filter: Filter) async throws -> Page<Warning> {
+        try await database.read { db in
             let condition = try await Self.condition(scope: scope, filter: filter, on: db)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM warnings w WHERE \(condition)").first(decodingColumn: "n", as: Int.self) ?? 0
             let page = max(1, min(filter.page, 1_000_000)), size = max(1, min(filter.pageSize, 200))

@@ -1,0 +1,61 @@
+import Foundation
+import SQLKit
+import Synchronization
+
+/// Pages of the staff lists (warnings, complaints, problems, the filing calendar, the 情况汇总表) kept while nothing they
+/// show can have changed, so that an officer of a city of 50,000 estates does not count the city again on every request
+/// (issue #16 item 4).
+///
+/// A page is valid for a stamp: the newest audit entry that concerns the reader's region — at its path, above it, below
+/// it, or shared (`Dashboard.stamp`) — or the newest of all for a reader without a region (a company, a committee, the
+/// admin), and today's date. Every write is audited at the path it concerns in its own transaction, which bumps that
+/// path's row of `public_stamps` (`PublicStamps`), so any write that could change a page changes the page's stamp, on
+/// every server over the same database. One stamp query replaces the counts.
+public final class ListCache: Sendable {
+    private struct Entry: Sendable {
+        let stamp: String
+        let value: any Sendable
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    private let misses = Mutex(0)
+    private let limit: Int
+
+    public init(limit: Int = 512) { self.limit = limit }
+
+    /// How many pages were computed rather than found current (for tests).
+    public var computed: Int { misses.withLock { $0 } }
+
+    func value<T: Sendable>(_ key: String, stamp: String, as type: T.Type) -> T? {
+        let hit = entries.withLock { $0[key].flatMap { $0.stamp == stamp ? $0.value as? T : nil } }
+        if hit == nil { misses.withLock { $0 += 1 } }
+        return hit
+    }
+
+    func store(_ key: String, stamp: String, _ value: any Sendable) {
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(stamp: stamp, value: value)
+        }
+    }
+
+    /// The newest audit entry that can change what `scope` sees.
+    static func stamp(_ scope: Scope, on db: any SQLDatabase) async throws -> Int64 {
+        if scope.role.isRegional, let path = scope.regionPath, !path.isEmpty { return try await Dashboard.stamp(regionPath: path, on: db) }
+        return try await db.raw("SELECT MAX(audit_id) AS id FROM public_stamps").first(decodingColumn: "id", as: Int64?.self).flatMap { $0 } ?? 0
+    }
+}
+
+extension Database {
+    /// `compute`'s result for the list `kind` with `key` (its filter and page) as `scope` sees it on `today`, computed
+    /// once per change of the scope's stamp (`ListCache`).
+    func cachedList<T: Sendable>(_ kind: String, scope: Scope, key: String, today: Day,
+                                 _ compute: @Sendable () async throws -> T) async throws -> T {
+        let stamp = "\(try await read { db in try await ListCache.stamp(scope, on: db) })/\(today)"
+        let full = "\(kind)|\(scope.role.rawValue)|\(scope.regionPath ?? "")|\(scope.companyId ?? 0)|\(scope.estateId ?? 0)|\(key)"
+        if let hit = lists.value(full, stamp: stamp, as: T.self) { return hit }
+        let value = try await compute()
+        lists.store(full, stamp: stamp, value)
+        return value
+    }
+}
