@@ -52,7 +52,8 @@ public struct EstateRepository: Sendable {
         // few rows shown; joining every estate in a city before sorting would cost a city-sized join per page.
         let companyJoin: SQLQueryString = request.sort == .company ? "LEFT JOIN companies c ON c.id = e.company_id" : ""
         let at = clock.now()
-        return try await database.read { db in
+        let key = "\(regionPath ?? "")|\(company ?? 0)|\(request)"
+        return try await database.cachedList("estates", scope: scope, key: key, today: Day(Timestamp.shanghaiDay(at))!) { try await database.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM estates e \(whereClause)").first(decodingColumn: "n", as: Int.self) ?? 0
             let items = try await db.raw("""
                 \(Self.select(at: at))
@@ -61,7 +62,7 @@ public struct EstateRepository: Sendable {
                 ORDER BY \(order) \(direction), e.id \(direction)
                 """).all(decoding: Estate.self, keyDecodingStrategy: .convertFromSnakeCase)
             return Page(items: items, total: total, page: request.page, pageSize: request.pageSize)
-        }
+        } }
     }
 
     /// One estate, or `notFound` when it does not exist or lies outside the scope (the two are indistinguishable).

@@ -28,7 +28,7 @@ public struct Renderer: Sendable {
     /// Renders `template` with `model`.
     func render(_ template: Template, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         // Every template was checked at start-up (`load`), so rendering cannot miss one.
-        Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: status)
+        Self.html(library.render(ViewModelTree.make(model) ?? model, withTemplate: template.rawValue) ?? "", status: status)
     }
 
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
