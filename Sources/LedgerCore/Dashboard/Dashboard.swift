@@ -248,7 +248,7 @@ public struct Dashboard: Sendable {
     func compute(region: Region, quarter: Quarter, today: Day) async throws -> View {
         let (children, minimum, overdue) = try await database.read { db in
             (try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase),
+                .all().map(Region.init(row:)),
              try await RegionSettings.value("ranking.min_sample", at: region.path, on: db),
              try await Campaigns.overdue(under: region.path, today: today, on: db))
         }
@@ -308,7 +308,7 @@ public struct Dashboard: Sendable {
         var part: Part
         let children = Self.isComposed(region) ? try await database.read { db in
             try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all().map(Region.init(row:))
         } : []
         if children.isEmpty {
             let tally = try await database.read { db in

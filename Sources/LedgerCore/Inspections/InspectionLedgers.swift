@@ -132,7 +132,7 @@ public struct InspectionLedgers: Sendable {
             let code = regionCode.isEmpty ? (scope.regionPath?.split(separator: "/").last.map(String.init) ?? "") : regionCode
             if code.isEmpty, scope.role == .admin, let top = try await db.raw("""
                 SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code IS NULL ORDER BY r.code LIMIT 1
-                """).first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase) {
+                """).first().map(Region.init(row:)) {
                 return top
             }
             return try await RegionDirectory.covered(code, scope: scope, on: db)

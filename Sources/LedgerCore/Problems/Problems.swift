@@ -309,7 +309,7 @@ public struct Problems: Sendable {
         try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all().map(Region.init(row:))
             // EstateFigures.putRightCategories and problemPutRight: the problems found up to now, and of them those put right.
             func rate(_ r: Region) async throws -> PutRight {
                 var found = 0, putRight = 0

@@ -107,7 +107,7 @@ public struct CompanyRepository: Sendable {
 
     static func registrationRegion(_ code: String, scope: Scope, on db: any SQLDatabase) async throws -> Region {
         let region = try await db.raw("SELECT code, name, level, parent_code, path FROM regions WHERE code = \(bind: code)")
-            .first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first().map(Region.init(row:))
         guard let region, scope.covers(regionPath: region.path) else {
             throw LedgerError.invalid("region", code: "unknown_region", "注册地行政区划不存在或不在您的管辖范围内")
         }

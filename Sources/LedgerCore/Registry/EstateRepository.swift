@@ -152,7 +152,7 @@ public struct EstateRepository: Sendable {
     static func community(_ code: String, scope: Scope, on db: any SQLDatabase) async throws -> Region {
         let region = try await db.raw("""
             SELECT code, name, level, parent_code, path FROM regions WHERE code = \(bind: code)
-            """).first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """).first().map(Region.init(row:))
         guard let region, scope.covers(regionPath: region.path) else {
             throw LedgerError.invalid("community", code: "unknown_region", "所属社区不存在或不在您的管辖范围内")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 /// 行政区划: a node of the province → city → county → street → community hierarchy.
 public struct Region: Sendable, Codable, Equatable {
     public enum Level: String, Sendable, Codable, CaseIterable {
@@ -43,3 +44,16 @@ public struct Region: Sendable, Codable, Equatable {
     /// The codes on the path, root first.
     public var ancestry: [String] { path.split(separator: "/").map(String.init) }
 }
+
+extension Region {
+    /// A row of `RegionDirectory.columns`, read column by column: regions are read on every staff page (filters,
+    /// breadcrumbs, scope checks), and a key-decoding strategy converts every column name of every row (issue #16 item 2).
+    init(row: any SQLRow) throws {
+        guard let level = Level(rawValue: try row.decode(column: "level", as: String.self)) else {
+            throw LedgerError.invalid("level", code: "bad_level", "行政区划级别无效")
+        }
+        self.init(code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self), level: level,
+                  parentCode: try row.decode(column: "parent_code", as: String?.self), path: try row.decode(column: "path", as: String.self))
+    }
+}
+

@@ -13,7 +13,7 @@ public struct RegionDirectory: Sendable {
     public func region(_ code: String, scope: Scope) async throws -> Region {
         let found = try await database.read { db in
             try await db.raw("SELECT \(Self.columns) FROM regions r WHERE r.code = \(bind: code) AND \(scope.regionPredicate())")
-                .first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .first().map(Region.init(row:))
         }
         guard let found else { throw LedgerError.notFound("行政区划") }
         return found
@@ -23,7 +23,7 @@ public struct RegionDirectory: Sendable {
     /// Unlike `region(_:scope:)` it does not admit the ancestors a user may read the names of.
     static func covered(_ code: String, scope: Scope, on db: any SQLDatabase) async throws -> Region {
         let found = try await db.raw("SELECT \(columns) FROM regions r WHERE r.code = \(bind: String(code.prefix(20)))")
-            .first(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first().map(Region.init(row:))
         guard let region = found, scope.covers(regionPath: region.path) else { throw LedgerError.notFound("行政区划") }
         return region
     }
@@ -47,7 +47,7 @@ public struct RegionDirectory: Sendable {
             let parentCondition: SQLQueryString = parent.map { "r.parent_code = \(bind: $0)" } ?? "r.parent_code IS NULL"
             return try await db.raw("""
                 SELECT \(Self.columns) FROM regions r WHERE \(parentCondition) AND \(scope.regionPredicate()) ORDER BY r.code
-                """).all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """).all().map(Region.init(row:))
         }
     }
 
@@ -57,7 +57,7 @@ public struct RegionDirectory: Sendable {
             let inside: SQLQueryString = scope.role == .admin ? "1 = 1" : Scope.pathPredicate("r.path", scope.regionPath)
             return try await db.raw("""
                 SELECT \(Self.columns) FROM regions r WHERE r.level = \(bind: level.rawValue) AND \(inside) ORDER BY r.path
-                """).all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """).all().map(Region.init(row:))
         }
     }
 
@@ -82,7 +82,7 @@ public struct RegionDirectory: Sendable {
         let codes = path.split(separator: "/").map(String.init)
         guard !codes.isEmpty else { return [] }
         return try await db.raw("SELECT \(Self.columns) FROM regions r WHERE r.code IN (\(binds: codes)) ORDER BY r.path")
-            .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all().map(Region.init(row:))
     }
 
     /// Inserts a region under its parent (used by the demo generator and imports; the CLI acts as `system`).

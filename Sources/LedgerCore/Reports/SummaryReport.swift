@@ -133,7 +133,7 @@ public struct SummaryReport: Sendable {
         try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             var children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all().map(Region.init(row:))
             if children.isEmpty { children = [region] }
             let depth = region.path.split(separator: "/").count
             func key(_ path: String) -> String {

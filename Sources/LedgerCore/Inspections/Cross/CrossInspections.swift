@@ -101,7 +101,7 @@ public struct CrossInspections: Sendable {
         return try await database.transaction { db in
             let region = try await RegionDirectory.covered(input.regionCode, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code)")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all().map(Region.init(row:))
             let byCode = Dictionary(uniqueKeysWithValues: children.map { ($0.code, $0) })
             let strays = codes.filter { byCode[$0] == nil }
             guard strays.isEmpty else {
@@ -203,7 +203,7 @@ public struct CrossInspections: Sendable {
             }
             let region = try await RegionDirectory.covered(code, scope: scope, on: db)
             let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all(decoding: Region.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all().map(Region.init(row:))
             return (region, children)
         }
     }
