@@ -34,8 +34,10 @@ public struct CreditSummary: Sendable, Codable, Equatable {
     static func compute(region: Region, units: [(code: String, name: String)], quarter: Quarter, database: Database,
                         clock: any LedgerClock) async throws -> CreditSummary {
         let credit = CreditFile(database: database, clock: clock)
-        let scores = try await credit.scores()
-        let black = try await credit.lists()[.black] ?? []
+        // The grades of every company, from every event: kept until the credit system or a company changes, or the day.
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        let scores = try await database.cachedShared("credit-scores", today: today) { try await credit.scores() }
+        let black = try await database.cachedShared("credit-black-list", today: today) { try await credit.lists()[.black] ?? [] }
         return try await database.read { db in
             let depth = region.path.split(separator: "/").count
             // Who manages what in the region today: company → unit → estates.
