@@ -12,6 +12,7 @@ import Testing
     struct Cell { let text: String; let note: String?; let strong: Bool }
     struct Row { let id: Int64; let name: String; let cells: [Cell]; let tone: Tone; let link: String? }
     struct Crumb { let title: String }
+    struct Period: CustomStringConvertible { let year: Int; let quarter: Int; var description: String { "\(year)年第\(quarter)季度" } }
     final class Layout { let title = "预警"; let user: String? = "鼓楼区住建局"; let crumbs = [Crumb(title: "首页"), Crumb(title: "预警")] }
     struct Page {
         let layout = Layout()
@@ -23,6 +24,7 @@ import Testing
         let counts: [String: Int] = ["open": 3]
         let day = Date(timeIntervalSince1970: 0)
         let total: Int
+        let period = Period(year: 2024, quarter: 3)
     }
 
     static let template = """
@@ -30,7 +32,7 @@ import Testing
         {{#rows}}<tr id="{{id}}" class="{{tone}}"><td>{{name}}</td>{{#cells}}<td>{{text}}{{#note}}（{{.}}）{{/note}}{{^note}}[{{link}}]{{/note}}\
         {{#strong}}!{{/strong}}</td>{{/cells}}{{#link}}<a href="{{.}}">{{name}}</a>{{/link}}{{^link}}{{search}}-{{total}}{{/link}}</tr>{{/rows}}
         {{^empty}}<p>空</p>{{/empty}}{{#note}}{{.}}{{/note}}{{^note}}没有说明{{/note}}{{^search}}未搜索{{/search}}
-        {{counts.open}} {{count(rows)}} {{#first(rows)}}{{name}}{{/first(rows)}} {{day}} {{layout.crumbs.1.title}}
+        {{counts.open}} {{count(rows)}} {{#first(rows)}}{{name}}{{/first(rows)}} {{day}} {{layout.crumbs.1.title}} {{period}}
         """
 
     @Test func aTreeRendersAsTheModelDoes() throws {
@@ -46,6 +48,7 @@ import Testing
             #expect(tree is [String: Any], "the page became a dictionary")
             #expect(template.render(tree) == direct)
             #expect(direct.contains("阳光新村") || page.rows.isEmpty)
+            #expect(direct.contains("2024年第3季度"), "a value with its own text keeps it")
         }
     }
 }

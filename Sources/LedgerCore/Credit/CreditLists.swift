@@ -50,9 +50,11 @@ extension CreditFile {
     }
 
     /// Both lists as of today.
-    public func lists() async throws -> [List: [Listed]] {
+    public func lists() async throws -> [List: [Listed]] { try await lists(scores: try await scores()) }
+
+    /// Both lists as of today, from every company's score already read (the dashboard reads them once for both).
+    func lists(scores: [Int64: Score]) async throws -> [List: [Listed]] {
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let scores = try await scores()
         return try await database.read { db in
             var names: [Int64: String] = [:]
             for row in try await db.raw("SELECT id, name FROM companies").all() {

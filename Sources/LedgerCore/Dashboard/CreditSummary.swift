@@ -34,10 +34,10 @@ public struct CreditSummary: Sendable, Codable, Equatable {
     static func compute(region: Region, units: [(code: String, name: String)], quarter: Quarter, database: Database,
                         clock: any LedgerClock) async throws -> CreditSummary {
         let credit = CreditFile(database: database, clock: clock)
-        // The grades of every company, from every event: kept until the credit system or a company changes, or the day.
-        let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let scores = try await database.cachedShared("credit-scores", today: today) { try await credit.scores() }
-        let black = try await database.cachedShared("credit-black-list", today: today) { try await credit.lists()[.black] ?? [] }
+        // Every company's score, read once for the grades and the lists (a grade moves with a filing anywhere, so it is
+        // not kept: only the whole view is, under the region's stamp).
+        let scores = try await credit.scores()
+        let black = try await credit.lists(scores: scores)[.black] ?? []
         return try await database.read { db in
             let depth = region.path.split(separator: "/").count
             // Who manages what in the region today: company → unit → estates.

@@ -144,6 +144,12 @@ public struct EstateRepository: Sendable {
             let after = try await Self.estate(id, scope: .system, at: at, on: db)!
             try await AuditLog.record(on: db, scope: scope, at: at, action: "update", entity: "estate", entityId: "\(id)",
                                       regionPath: after.regionPath, before: before, after: after)
+            if before.regionPath != after.regionPath {
+                // Moved to another community: what is kept for the one it left (its lists, its district's dashboard
+                // part) is stamped by an entry at that path, or it would still count the estate.
+                try await AuditLog.record(on: db, scope: scope, at: at, action: "move_out", entity: "estate", entityId: "\(id)",
+                                          regionPath: before.regionPath, after: ["to": after.regionPath])
+            }
             return after
         }
     }

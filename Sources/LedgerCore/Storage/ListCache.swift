@@ -56,16 +56,6 @@ extension Database {
         return try await cached(full, stamp: stamp, compute)
     }
 
-    /// `compute`'s result for `kind`, computed once per day and per change of what concerns every region: the writes
-    /// about companies and the credit system, which bump the shared row of `public_stamps` (the credit grades every
-    /// dashboard shows, for instance).
-    func cachedShared<T: Sendable>(_ kind: String, today: Day, _ compute: @Sendable () async throws -> T) async throws -> T {
-        let shared = try await read { db in
-            try await db.raw("SELECT MAX(audit_id) AS id FROM public_stamps WHERE scope_key = ''").first(decodingColumn: "id", as: Int64?.self)
-        }
-        return try await cached("shared|\(kind)", stamp: "\((shared ?? nil) ?? 0)/\(today)", compute)
-    }
-
     private func cached<T: Sendable>(_ key: String, stamp: String, _ compute: @Sendable () async throws -> T) async throws -> T {
         if let hit = lists.value(key, stamp: stamp, as: T.self) { return hit }
         let value = try await compute()

@@ -36,7 +36,9 @@ enum ViewModelTree {
         let key = ObjectIdentifier(type)
         if let known = ownTypes.withLock({ $0[key] }) { return known }
         let name = String(reflecting: type)
-        let own = name.hasPrefix("LedgerWeb.") || name.hasPrefix("LedgerCore.") || name.hasPrefix("LedgerWebTests.")
+        // A value with its own text (`Quarter`, `Day`) renders through its description, so it is kept as it is.
+        let own = (name.hasPrefix("LedgerWeb.") || name.hasPrefix("LedgerCore.") || name.hasPrefix("LedgerWebTests."))
+            && !(type is any CustomStringConvertible.Type)
         ownTypes.withLock { $0[key] = own }
         return own
     }

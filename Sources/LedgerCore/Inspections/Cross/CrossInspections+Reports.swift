@@ -228,6 +228,9 @@ extension CrossInspections {
             try await AuditLog.record(on: db, scope: scope, at: at, action: "file_report", entity: "cross_inspection_group", entityId: "\(id)",
                                       regionPath: detail.group.inspected.path,
                                       after: ["estates": "\(checked.estates.count)", "problems": problems.map(String.init).joined(separator: ",")])
+            // The report counts for the inspecting region (交叉检查报告报送率): its figures are stamped by an entry at its path.
+            try await AuditLog.record(on: db, scope: scope, at: at, action: "file_report", entity: "cross_inspection_group", entityId: "\(id)",
+                                      regionPath: detail.group.inspecting.path, after: ["inspected": detail.group.inspected.path])
             return problems
         }
     }
