@@ -116,7 +116,7 @@ public enum AuditLog {
             }
             bytes.append(UInt8(ascii: "|"))
         }
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: bytes))
     }
 }
 

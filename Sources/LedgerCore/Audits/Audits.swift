@@ -32,7 +32,7 @@ public struct Audits: Sendable {
             return String(InputReader.halfWidth(text).lowercased().filter { !dropped.contains($0) && !$0.isWhitespace })
         }
         let digest = SHA256.hash(data: Data("\(estateId)|\(normal(building))|\(normal(room))".utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(digest)
     }
 
     // MARK: Who sees what

@@ -63,7 +63,7 @@ public enum SpotCheckDraw {
 
     /// SHA-256 of the eligible list and the inspector pool (step 1), in hex.
     public static func eligibleHash(estates: [Estate], pool: [Inspector]) -> String {
-        SHA256.hash(data: Data(eligibleText(estates: estates, pool: pool).utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(eligibleText(estates: estates, pool: pool).utf8)))
     }
 
     /// The exact text whose SHA-256 is `eligibleHash` (step 1): published so that anyone can check the hash and redraw.

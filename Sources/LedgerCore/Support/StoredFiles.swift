@@ -41,7 +41,7 @@ public struct StoredFiles: Sendable {
         guard ["pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"][claimed] == sniffed.extension else {
             throw LedgerError.invalid(field, code: "type_mismatch", "文件名“\(filename.prefix(80))”与文件内容（\(sniffed.extension.uppercased())）不符，请检查后重新上传")
         }
-        let digest = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: Data(bytes)))
         let safeName = String(filename.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "\\", with: "_").prefix(120))
         return Checked(sha256: digest, contentType: sniffed.type, ext: sniffed.extension, filename: safeName, size: bytes.count)
     }

@@ -116,21 +116,3 @@ public enum Merkle {
         return fr == firstHash && sr == secondHash && sn == 0
     }
 }
-
-extension Data {
-    public var hex: String { map { String(format: "%02x", $0) }.joined() }
-
-    public init?(hex: String) {
-        // ASCII only: Character.isHexDigit also accepts full-width digits, which UInt8(_:radix:) does not.
-        guard hex.count % 2 == 0, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(bytes)
-    }
-}

@@ -80,6 +80,6 @@ struct FormMiddleware: RouterMiddleware {
     }
 
     static func newToken() -> String {
-        (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        Hex.random(bytes: 16)
     }
 }

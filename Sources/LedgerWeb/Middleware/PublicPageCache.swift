@@ -143,7 +143,7 @@ struct PublicPageCacheMiddleware: RouterMiddleware {
             // The tag hashes the body with the token blanked, so every visitor (and every server) shares it.
             var blanked = bytes
             for offset in offsets { blanked.replaceSubrange(offset..<offset + 32, with: repeatElement(UInt8(ascii: "-"), count: 32)) }
-            let tag = SHA256.hash(data: blanked).prefix(12).map { String(format: "%02x", $0) }.joined()
+            let tag = Hex.encode(SHA256.hash(data: blanked).prefix(12))
             var headers = response.headers
             headers[.contentLength] = nil
             entry = .init(stamp: stamp, body: ByteBuffer(bytes: bytes), headers: headers, tokenOffsets: offsets, tag: tag, lastUsed: 0)
@@ -156,7 +156,7 @@ struct PublicPageCacheMiddleware: RouterMiddleware {
     static func respond(_ entry: PublicPageCache.Entry, token: String, ifNoneMatch: [String]) -> Response {
         let personal = !entry.tokenOffsets.isEmpty
         let etag = personal
-            ? "\"\(entry.tag)-\(SHA256.hash(data: Array(token.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined())\""
+            ? "\"\(entry.tag)-\(Hex.encode(SHA256.hash(data: Array(token.utf8)).prefix(4)))\""
             : "\"\(entry.tag)\""
         var headers = entry.headers
         headers[.eTag] = etag

@@ -30,7 +30,7 @@ public enum CrossInspectionDraw {
     /// SHA-256 of the sorted participant list (step 1), in hex.
     public static func participantsHash(_ codes: [String]) -> String {
         let text = sortedCodes(codes).map { $0 + "\n" }.joined()
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// The participants in the order the method reads them: distinct, ascending by bytes.

@@ -1,0 +1,34 @@
+import Foundation
+
+/// The dashboard's cache: one entry per region and quarter, valid while its stamp (newest audit entry, today) holds.
+public actor DashboardCache {
+    private var entries: [String: (String, Dashboard.View)] = [:]
+    /// How many views were asked for and not found current (each one computed): for tests.
+    public private(set) var misses = 0
+    private var parts: [String: (String, Dashboard.Part)] = [:]
+    /// How many subtree parts were computed rather than found current: for tests.
+    public private(set) var partMisses = 0
+
+    public init() {}
+
+    func get(_ key: String, stamp: String) -> Dashboard.View? {
+        guard let (held, view) = entries[key], held == stamp else { misses += 1; return nil }
+        return view
+    }
+
+    func put(_ key: String, stamp: String, view: Dashboard.View) {
+        if entries.count >= 512 { entries.removeAll() }
+        entries[key] = (stamp, view)
+    }
+
+    /// A district's (or city's) subtree figures, valid while its own stamp holds.
+    func part(_ key: String, stamp: String) -> Dashboard.Part? {
+        guard let (held, part) = parts[key], held == stamp else { partMisses += 1; return nil }
+        return part
+    }
+
+    func putPart(_ key: String, stamp: String, part: Dashboard.Part) {
+        if parts.count >= 4_096 { parts.removeAll() }
+        parts[key] = (stamp, part)
+    }
+}
