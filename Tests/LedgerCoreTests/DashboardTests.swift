@@ -219,6 +219,16 @@ import Testing
             let desk = Complaints(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
             let problems = Problems(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
             let cityPath = world.a.county.path.split(separator: "/").prefix(2).map { "/\($0)" }.joined() + "/"
+            // A second street in district A, with an estate of its own: a write in A's first street leaves it warm.
+            let (secondStreet, secondCommunity) = try await database.transaction { db in
+                let street = try await RegionDirectory.insert(on: db, code: world.a.county.code + "002", name: "温泉街道", level: .street,
+                                                              parentPath: world.a.county.path)
+                return (street, try await RegionDirectory.insert(on: db, code: street.code + "001", name: "温泉社区", level: .community,
+                                                                 parentPath: street.path))
+            }
+            _ = try await EstateRepository(database: database, clock: world.clock).create(
+                EstateInput(name: "温泉花园", address: "鼓楼区温泉路2号", community: secondCommunity.code, households: "200", floorArea: "20000",
+                            ownersShare: "70"), scope: .system)
             var random = SeededRandom(seed: 16)
             var published: Set<Int64> = [], filed: [Int64: [String]] = [:]
             for step in 0..<10 {
@@ -248,7 +258,8 @@ import Testing
                 // validation: the sums against a count of every row under the city
                 let misses = await cache.partMisses
                 let city = try await dashboard.view(regionCode: "350100", quarter: q4, scope: .system)
-                #expect(await cache.partMisses - misses == (step == 0 ? 2 : 1), "step \(step): only the district written in is counted again")
+                // The first view counts A, its two streets, B and its street; then a write recounts its street and sums its district.
+                #expect(await cache.partMisses - misses == (step == 0 ? 5 : 2), "step \(step): only the street written in is counted again")
                 let province = try await dashboard.view(regionCode: "350000", quarter: q4, scope: .system)
                 let recount = try await database.read { db in
                     try await Dashboard.tally(.under(cityPath), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
@@ -259,6 +270,16 @@ import Testing
                 #expect(city.units.map(\.figures) == city.units.map { recount.units[$0.code] ?? Dashboard.Figures() }, "step \(step)")
                 #expect(city.trend.map(\.onTimeRate) == recount.trend.map { Dashboard.Figures.rate($0.onTime, $0.due) }, "step \(step)")
                 #expect(city.trend.map(\.closureRate) == recount.trend.map { Dashboard.Figures.rate($0.closed, $0.received) }, "step \(step)")
+                // District A is the sum of its streets' parts: each street and the whole against a count of A's rows.
+                let district = try await dashboard.view(regionCode: world.a.county.code, quarter: q4, scope: .system)
+                let streets = try await database.read { db in
+                    try await Dashboard.tally(.under(world.a.county.path), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
+                        String(path.split(separator: "/").dropFirst(3).first ?? "")
+                    }
+                }
+                #expect(district.figures == streets.total && district.units.map(\.code) == [world.a.street.code, secondStreet.code], "step \(step)")
+                #expect(district.units.map(\.figures) == district.units.map { streets.units[$0.code] ?? Dashboard.Figures() }, "step \(step)")
+                #expect(district.units.last?.figures.estates == 1, "the second street's estate")
             }
             #expect(!published.isEmpty && !filed.isEmpty, "the sequence wrote disclosures and complaints")
         }

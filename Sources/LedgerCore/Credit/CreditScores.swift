@@ -13,11 +13,11 @@ extension CreditFile {
         public let filed: Int
     }
 
-    static func score(_ basics: Basics, events: [Event], on day: Day) -> Score {
-        let valid = events.filter { $0.counts(on: day) }
+    /// The score from the basics and the points of the events that count on the day (`Event.counts(on:)`): the good
+    /// ones' sum and the bad ones' sum, both positive.
+    static func score(_ basics: Basics, good: Int, bad: Int) -> Score {
         let filing = basics.dueFilings == 0 ? 0 : 30 * min(basics.filed, basics.dueFilings) / basics.dueFilings
-        return Score(registration: 10 * basics.contactFields, managing: basics.estates > 0 ? 20 : 0, filing: filing,
-                     good: valid.filter { $0.points > 0 }.reduce(0) { $0 + $1.points }, bad: valid.filter { $0.points < 0 }.reduce(0) { $0 - $1.points })
+        return Score(registration: 10 * basics.contactFields, managing: basics.estates > 0 ? 20 : 0, filing: filing, good: good, bad: bad)
     }
 
     /// Every company's score as of today, computed from the registry and the events in a handful of queries.
@@ -41,22 +41,34 @@ extension CreditFile {
             """).all() {
             basics[try row.decode(column: "id", as: Int64.self)] = (try row.decode(column: "fields", as: Int.self), try row.decode(column: "estates", as: Int.self), 0)
         }
+        // The (estate, quarter) pairs each company filed in the last four quarters: distinct rows of the covering index
+        // disclosure_versions_company (M0032) in its own order, instead of a scan of every version.
         for row in try await db.raw("""
-            SELECT company_id, COUNT(DISTINCT estate_id * 100000 + year * 10 + quarter) AS n FROM disclosure_versions
-            WHERE company_id IS NOT NULL AND \(onlyEvents) AND (year * 10 + quarter) >= \(bind: first.year * 10 + first.quarter)
-            AND (year * 10 + quarter) <= \(bind: lastQuarter.year * 10 + lastQuarter.quarter) GROUP BY company_id
+            SELECT company_id, COUNT(*) AS n FROM (
+                SELECT DISTINCT company_id, year, quarter, estate_id FROM disclosure_versions
+                WHERE company_id IS NOT NULL AND \(onlyEvents) AND (year * 10 + quarter) >= \(bind: first.year * 10 + first.quarter)
+                AND (year * 10 + quarter) <= \(bind: lastQuarter.year * 10 + lastQuarter.quarter)) filed
+            GROUP BY company_id
             """).all() {
             let id = try row.decode(column: "company_id", as: Int64.self)
             basics[id]?.2 = try row.decode(column: "n", as: Int.self)
         }
-        var events: [Int64: [Event]] = [:]
-        for event in try await Self.events(condition: "status = 'valid' AND expires_on > \(bind: today.description) AND \(onlyEvents)", on: db) {
-            events[event.companyId, default: []].append(event)
+        // The events that count today (`Event.counts(on:)`: valid, happened, not expired), summed in SQL: one row per
+        // company instead of every event (41,000 at 50,000 estates).
+        var points: [Int64: (good: Int, bad: Int)] = [:]
+        for row in try await db.raw("""
+            SELECT company_id, CAST(SUM(CASE WHEN points > 0 THEN points ELSE 0 END) AS BIGINT) AS good,
+                   CAST(SUM(CASE WHEN points < 0 THEN -points ELSE 0 END) AS BIGINT) AS bad
+            FROM credit_events WHERE status = 'valid' AND occurred_on <= \(bind: today.description) AND expires_on > \(bind: today.description)
+            AND \(onlyEvents) GROUP BY company_id
+            """).all() {
+            points[try row.decode(column: "company_id", as: Int64.self)] = (Int(try row.decode(column: "good", as: Int64.self)),
+                                                                          Int(try row.decode(column: "bad", as: Int64.self)))
         }
         var result: [Int64: Score] = [:]
         for (id, (fields, estates, filed)) in basics {
             result[id] = Self.score(Basics(contactFields: fields, estates: estates, dueFilings: estates * 4, filed: filed),
-                                    events: events[id] ?? [], on: today)
+                                    good: points[id]?.good ?? 0, bad: points[id]?.bad ?? 0)
         }
         return result
     }

@@ -43,11 +43,12 @@ public struct CreditSummary: Sendable, Codable, Equatable {
             // Who manages what in the region today: company → unit → estates.
             var managing: [Int64: [String: Int]] = [:]
             for row in try await db.raw("""
-                SELECT company_id, region_path FROM estates WHERE company_id IS NOT NULL AND \(Scope.pathPredicate("region_path", region.path))
+                SELECT company_id, region_path, COUNT(*) AS n FROM estates
+                WHERE company_id IS NOT NULL AND \(Scope.pathPredicate("region_path", region.path)) GROUP BY company_id, region_path
                 """).all() {
                 let parts = try row.decode(column: "region_path", as: String.self).split(separator: "/")
                 let unit = parts.count > depth ? String(parts[depth]) : region.code
-                managing[try row.decode(column: "company_id", as: Int64.self), default: [:]][unit, default: 0] += 1
+                managing[try row.decode(column: "company_id", as: Int64.self), default: [:]][unit, default: 0] += try row.decode(column: "n", as: Int.self)
             }
             var grades: [String: [String: Int]] = [:], companies: [String: Int] = [:]
             for (company, byUnit) in managing {

@@ -8,6 +8,8 @@ public actor DashboardCache {
     private var parts: [String: (String, Dashboard.Part)] = [:]
     /// How many subtree parts were computed rather than found current: for tests.
     public private(set) var partMisses = 0
+    /// How long each stage of the last recomputed view took, in order (`ledger-bench` prints them).
+    public private(set) var lastStages: [(name: String, seconds: Double)] = []
 
     public init() {}
 
@@ -16,7 +18,8 @@ public actor DashboardCache {
         return view
     }
 
-    func put(_ key: String, stamp: String, view: Dashboard.View) {
+    func put(_ key: String, stamp: String, view: Dashboard.View, stages: [(name: String, seconds: Double)] = []) {
+        lastStages = stages
         if entries.count >= 512 { entries.removeAll() }
         entries[key] = (stamp, view)
     }
@@ -30,5 +33,20 @@ public actor DashboardCache {
     func putPart(_ key: String, stamp: String, part: Dashboard.Part) {
         if parts.count >= 4_096 { parts.removeAll() }
         parts[key] = (stamp, part)
+    }
+}
+
+extension Dashboard {
+    /// Durations of a recomputation's stages (what `DashboardCache.lastStages` reports).
+    struct Stages {
+        private(set) var list: [(name: String, seconds: Double)] = []
+
+        mutating func time<T>(_ name: String, _ work: () async throws -> T) async rethrows -> T {
+            let start = ContinuousClock.now
+            let value = try await work()
+            let elapsed = ContinuousClock.now - start
+            list.append((name, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            return value
+        }
     }
 }

@@ -62,6 +62,7 @@ public struct Migrator: Sendable {
         M0029_CreateComplaintRatings(),
         M0030_CreateNotifications(),
         M0031_CreateLogNodes(),
+        M0032_IndexFilingsByCompany(),
     ]
 
     let database: Database
