@@ -37,7 +37,7 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     public var description: String {
         let sign = fen < 0 ? "-" : ""
         let magnitude = fen.magnitude
-        return "\(sign)\(magnitude / 100).\(String(format: "%02d", Int(magnitude % 100)))"
+        return "\(sign)\(magnitude / 100).\(Day.padded(Int(magnitude % 100), 2))"
     }
 
     /// `"1,234.50"` for people.

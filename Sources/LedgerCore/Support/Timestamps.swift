@@ -18,7 +18,7 @@ public enum Timestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = shanghai
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        return "\(Day(year: c.year!, month: c.month!, day: c.day!)) \(Day.padded(c.hour!, 2)):\(Day.padded(c.minute!, 2))"
     }
 
     public static func display(stored text: String) -> String {
@@ -30,7 +30,7 @@ public enum Timestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = shanghai
         let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        return Day(year: c.year!, month: c.month!, day: c.day!).description
     }
 
     /// The stored form of midnight Beijing time at the start of `day` (16:00 UTC the day before).
@@ -71,7 +71,15 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// `2024-09-30`. Not `String(format:)`, which goes through Foundation's formatter: a count compares contract dates
+    /// by this text several times per estate.
+    public var description: String { "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))" }
+
+    /// A non-negative number with leading zeros up to `width` digits (`%0Nd`).
+    public static func padded(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.utf8.count >= width ? text : String(repeating: "0", count: width - text.utf8.count) + text
+    }
 
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
