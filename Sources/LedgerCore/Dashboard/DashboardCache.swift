@@ -24,7 +24,7 @@ public actor DashboardCache {
         entries[key] = (stamp, view)
     }
 
-    /// A district's (or city's) subtree figures, valid while its own stamp holds.
+    /// A street's, district's, city's or province's subtree figures, valid while its own stamp holds.
     func part(_ key: String, stamp: String) -> Dashboard.Part? {
         guard let (held, part) = parts[key], held == stamp else { partMisses += 1; return nil }
         return part
