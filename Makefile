@@ -50,7 +50,7 @@ build:
 
 swift-test:
 	@if [ -n "$$LEDGER_TEST_POSTGRES_URL" ]; then echo "== swift test (SQLite and PostgreSQL)"; else echo "== swift test (SQLite only; set LEDGER_TEST_POSTGRES_URL for PostgreSQL)"; fi
-	$(SWIFT) test
+	SWIFT=$(SWIFT) scripts/swift-test.sh
 
 e2e:
 	$(PYTHON) -m pytest -q e2e

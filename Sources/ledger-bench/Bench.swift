@@ -127,14 +127,9 @@ struct Bench: AsyncParsableCommand {
             let versions = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM disclosure_versions").first(decodingColumn: "n", as: Int.self) ?? 0 }
             await db.close()
             report.add("generate \(warningEstates) estates × 8 quarters (\(versions) disclosures, \(name))", seconds: (ContinuousClock.now - start).seconds)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ledger)
-            process.arguments = ["warnings", "run", "--database", url]
-            process.standardOutput = FileHandle.nullDevice
             let run = ContinuousClock.now
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw BenchError.status("ledger warnings run", Int(process.terminationStatus)) }
+            let warnings = try await ChildProcess.run(ledger, ["warnings", "run", "--database", url], captureOutput: false)
+            guard warnings.status == 0 else { throw BenchError.status("ledger warnings run", Int(warnings.status)) }
             report.add("full warning run, \(WarningRules.all.count) rules (\(name); target < 30 s on SQLite)", seconds: (ContinuousClock.now - run).seconds)
             var usage = rusage()
             getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)

@@ -129,7 +129,7 @@ import Testing
             try await InspectionRecords(database: database, clock: world.clock)
                 .record(.init(estateId: world.a.estate.id, inspectedOn: "2024-09-09", answers: answers), scope: world.a.users[.regulator]!.scope)
             let result = try await report.build(regionCode: "350100", from: from, until: until, scope: .system)
-            let book = try Openpyxl.read(try SummaryReport.xlsx(result))
+            let book = try await Openpyxl.read(try SummaryReport.xlsx(result))
             let estatesA = try await count("""
                 SELECT COUNT(DISTINCT estate_id) AS n FROM inspection_records WHERE region_path LIKE \(bind: aPath + "%")
                 AND inspected_on BETWEEN '2024-07-01' AND '2024-09-30'

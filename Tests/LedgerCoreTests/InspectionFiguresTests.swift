@@ -91,7 +91,7 @@ import Testing
             for entry in work { try stream.append(entry) }
             let url = try stream.finish()
             defer { try? FileManager.default.removeItem(at: url) }
-            let book = try Openpyxl.read(try Data(contentsOf: url))
+            let book = try await Openpyxl.read(try Data(contentsOf: url))
             #expect(book.text("检查工作台账", "A1") == "福州市物业小区公共收益专项整治检查工作台账")
             #expect(book.text("检查工作台账", "A2")?.contains("统计期间：2024年11月") == true && book.text("检查工作台账", "N3") == "备注")
             #expect(book.text("检查工作台账", "E4") == world.a.estate.name && book.text("检查工作台账", "I6") == "交叉检查")

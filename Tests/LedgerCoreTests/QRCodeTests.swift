@@ -135,19 +135,19 @@ import Testing
 
     /// One URL per version 1…10, each exactly filling that version's capacity.
     @Test(arguments: 1...10)
-    func decodesEveryVersion(version: Int) throws {
+    func decodesEveryVersion(version: Int) async throws {
         let capacities = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213]
         let bytes = Self.sample(length: capacities[version - 1])
         let qr = try QRCode(bytes: bytes)
         #expect(qr.version == version)
-        #expect(try Self.zbarDecode(qr.png()) == bytes)
+        #expect(try await Self.zbarDecode(qr.png()) == bytes)
     }
 
     @Test(arguments: QRCodeTests.roundTripTexts)
-    func decodesTexts(text: String) throws {
+    func decodesTexts(text: String) async throws {
         let qr = try QRCode(text: text)
-        #expect(try Self.zbarDecode(qr.png()) == Array(text.utf8))
-        #expect(try Self.zbarDecode(qr.png(moduleSize: 3, quietZone: 5)) == Array(text.utf8))
+        #expect(try await Self.zbarDecode(qr.png()) == Array(text.utf8))
+        #expect(try await Self.zbarDecode(qr.png(moduleSize: 3, quietZone: 5)) == Array(text.utf8))
     }
 
     // MARK: Rendering
@@ -202,24 +202,15 @@ import Testing
     /// Decodes a PNG with zbarimg and returns the raw bytes of the symbol's data.
     /// `-Sbinary` stops zbar from guessing a character set: without it, a lone CJK character
     /// among ASCII is sometimes taken for Shift-JIS and transcoded.
-    static func zbarDecode(_ png: [UInt8]) throws -> [UInt8] {
+    static func zbarDecode(_ png: [UInt8]) async throws -> [UInt8] {
         try #require(
             FileManager.default.isExecutableFile(atPath: zbarimg),
             "zbarimg not found at \(zbarimg): install the Debian package zbar-tools (`make test` does)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qrcode-test-\(UUID().uuidString).png")
         try Data(png).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: zbarimg)
-        process.arguments = ["--quiet", "--raw", "-Sbinary", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "zbarimg found no QR code (exit status \(process.terminationStatus))")
-        return Array(data)
+        let run = try await ChildProcess.run(zbarimg, ["--quiet", "--raw", "-Sbinary", file.path])
+        try #require(run.status == 0, "zbarimg found no QR code (exit status \(run.status))")
+        return Array(run.output)
     }
 }

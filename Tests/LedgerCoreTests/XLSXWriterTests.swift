@@ -6,7 +6,7 @@ import Testing
 @Suite struct XLSXWriterTests {
     // MARK: Round trip through openpyxl
 
-    @Test func openpyxlReadsCellsMergesAndSheets() throws {
+    @Test func openpyxlReadsCellsMergesAndSheets() async throws {
         // setup
         let survey = XLSXSheet(
             name: "排查汇总",
@@ -27,7 +27,7 @@ import Testing
         // MUT
         try XLSXWriter.data([survey, notes]).write(to: file)
         // validation
-        let report = try Openpyxl.read(file)
+        let report = try await Openpyxl.read(file)
         #expect(report.sheets == ["排查汇总", "说明"])
         #expect(report.merges["排查汇总"] == ["A1:A2", "B1:D1"])
         #expect(report.merges["说明"] == [])
@@ -47,12 +47,12 @@ import Testing
 
     /// A ledger prints like the original: A4 landscape, one page wide, the header repeated on every page, thin borders
     /// on the table (also on its empty cells) and none on the title lines above it.
-    @Test func aLedgerCarriesItsPageSetup() throws {
+    @Test func aLedgerCarriesItsPageSetup() async throws {
         let layout = ComplaintLedger.layout(unit: "鼓楼区", filledOn: Day("2024-11-19")!)
         let stream = try XLSXStream(layout)
         let url = try stream.finish()
         defer { try? FileManager.default.removeItem(at: url) }
-        let report = try Openpyxl.read(url)
+        let report = try await Openpyxl.read(url)
         let sheet = "投诉举报受理台账"
         let setup = try #require(report.print[sheet])
         #expect(setup.orientation == "landscape" && setup.paperSize == 9)
@@ -64,7 +64,7 @@ import Testing
         // A report of blocks breaks its pages between the blocks.
         let blocks = XLSXSheet(name: "汇总", rows: [[.bold("标题")], [.text("期间")], [.bold("甲")], [.integer(1), .empty], [], [.bold("乙")], [.integer(2)]],
                                tableFrom: 3, pageBreaksAfter: [4])
-        let book = try Openpyxl.read(try XLSXWriter.data([blocks]))
+        let book = try await Openpyxl.read(try XLSXWriter.data([blocks]))
         let printed = try #require(book.print["汇总"])
         #expect(printed.breaks == [4] && printed.titleRows == nil)
         #expect(printed.bordered.contains("B4"), "an empty cell of the table is bordered too")

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 
 /// Reads a workbook back with Python's openpyxl (what Excel users' tools read), for tests of the XLSX exports.
 /// Fails with a clear message, never skips, when python3 or openpyxl is missing (`make deps` installs them).
@@ -71,29 +72,19 @@ public enum Openpyxl {
         json.dump(out, sys.stdout)
         """
 
-    public static func read(_ data: Data) throws -> Report {
+    public static func read(_ data: Data) async throws -> Report {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("openpyxl-\(UUID().uuidString).xlsx")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try read(file)
+        return try await read(file)
     }
 
-    public static func read(_ file: URL) throws -> Report {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    public static func read(_ file: URL) async throws -> Report {
+        let run = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, file.path])
+        guard run.status == 0 else {
             throw Failure(description: "python3 with openpyxl is needed to check the workbook (pip install openpyxl); "
-                          + "exit status \(process.terminationStatus): \(message)")
+                          + "exit status \(run.status): \(String(decoding: run.errors, as: UTF8.self))")
         }
-        return try JSONDecoder().decode(Report.self, from: data)
+        return try JSONDecoder().decode(Report.self, from: run.output)
     }
 }

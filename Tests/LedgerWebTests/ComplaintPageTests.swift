@@ -93,7 +93,7 @@ import Testing
             #expect(lines.first == "\u{FEFF}序号,投诉人,联系方式,问题（舆情）简要内容,来源,受理时间,承办科室,办理进展和结果,是否办结,受理人,备注")
             #expect(lines.count == 2 && lines[1].contains("王*") && lines[1].contains("反映不属实") && !lines[1].contains("13700001111"))
             let xlsx = try await client.execute(uri: "/complaints/ledger.xlsx", method: .get, headers: street)
-            let report = try Openpyxl.read(Data(xlsx.body.readableBytesView))
+            let report = try await Openpyxl.read(Data(xlsx.body.readableBytesView))
             let sheet = try #require(report.sheets.first)
             #expect(report.text(sheet, "A1") == "鼓东街道“整治物业服务履约不到位、侵占业主公共收益等问题”工作台账")
             #expect(report.merges[sheet] == ["A1:K1", "A2:K2"])

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `swift test` under a watchdog (make swift-test runs this).
+#
+# The output is line-buffered, so a log cut short still shows every test that finished. If the run has not ended
+# after LEDGER_TEST_TIMEOUT seconds (default 1800; a whole run takes 7 minutes on 2 cores), the script prints
+# the tests that started but never finished, then every thread's stack in the test process (gdb), and stops the
+# run with exit status 124: a hang then says where it is, instead of using up CI's time in silence.
+set -uo pipefail
+
+limit=${LEDGER_TEST_TIMEOUT:-1800}
+swift=${SWIFT:-swift}
+log=$(mktemp /tmp/ledger-swift-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+stdbuf -oL -eL "$swift" test "$@" > >(tee "$log") 2>&1 &
+runner=$!
+
+waited=0
+while kill -0 "$runner" 2>/dev/null; do
+    if [ "$waited" -ge "$limit" ]; then
+        echo "== swift test has run for ${limit}s: stopping it"
+        for pid in $(pgrep -f 'PackageTests\.xctest'); do
+            echo "== threads of process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline | cut -c1-160))"
+            if command -v gdb >/dev/null; then
+                gdb -p "$pid" -batch -ex 'set pagination off' -ex 'thread apply all bt 25' 2>/dev/null \
+                    | grep -E '^(Thread|#)' | { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi; } \
+                    | cut -c1-220 | head -n 600
+            else
+                echo "   (gdb is not installed)"
+            fi
+        done
+        pkill -TERM -P "$runner" 2>/dev/null
+        pkill -TERM -f 'PackageTests\.xctest' 2>/dev/null
+        kill -TERM "$runner" 2>/dev/null
+        wait "$runner" 2>/dev/null
+        echo "== tests that had not finished (running, or not yet started):"
+        # swift-testing reports each test when it ends; what `swift test list` knows and the log never reported is
+        # what was running (or never started).
+        "$swift" test list --skip-build 2>/dev/null | sed 's/.*\///' | sort -u | while read -r test; do
+            grep -qF "Test $test" "$log" || echo "   $test"
+        done
+        exit 124
+    fi
+    sleep 5
+    waited=$((waited + 5))
+done
+wait "$runner"
