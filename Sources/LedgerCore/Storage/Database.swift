@@ -58,7 +58,7 @@ public struct Database: Sendable {
         case .sqlite(let path):
             return Database(kind: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger), identity: url)
         case .postgres(let configuration):
-            return Database(kind: .postgres, backend: PostgresBackend(configuration: configuration, logger: logger), identity: url)
+            return Database(kind: .postgres, backend: await PostgresBackend.start(configuration: configuration, logger: logger), identity: url)
         }
     }
 }
