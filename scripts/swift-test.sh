@@ -2,9 +2,9 @@
 # `swift test` under a watchdog (make swift-test runs this).
 #
 # The output is line-buffered, so a log cut short still shows every test that finished. If the run has not ended
-# after LEDGER_TEST_TIMEOUT seconds (default 1800; a whole run takes 7 minutes on 2 cores), the script prints
-# the tests that started but never finished, then every thread's stack in the test process (gdb), and stops the
-# run with exit status 124: a hang then says where it is, instead of using up CI's time in silence.
+# after LEDGER_TEST_TIMEOUT seconds (default 1800; a whole run takes 7–10 minutes on 2 cores), the script prints
+# every thread's stack in this run's test process (gdb), stops the run, lists the tests that never finished, and
+# exits with status 124: a hang then says where it is, instead of using up CI's time in silence.
 set -uo pipefail
 
 limit=${LEDGER_TEST_TIMEOUT:-1800}
@@ -19,7 +19,8 @@ waited=0
 while kill -0 "$runner" 2>/dev/null; do
     if [ "$waited" -ge "$limit" ]; then
         echo "== swift test has run for ${limit}s: stopping it"
-        for pid in $(pgrep -f 'PackageTests\.xctest'); do
+        # The test process is a child of this run's swift-test (not another checkout's run on the same machine).
+        for pid in $(pgrep -P "$runner" -f 'PackageTests\.xctest'); do
             echo "== threads of process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline | cut -c1-160))"
             if command -v gdb >/dev/null; then
                 gdb -p "$pid" -batch -ex 'set pagination off' -ex 'thread apply all bt 25' 2>/dev/null \
@@ -30,7 +31,6 @@ while kill -0 "$runner" 2>/dev/null; do
             fi
         done
         pkill -TERM -P "$runner" 2>/dev/null
-        pkill -TERM -f 'PackageTests\.xctest' 2>/dev/null
         kill -TERM "$runner" 2>/dev/null
         wait "$runner" 2>/dev/null
         echo "== tests that had not finished (running, or not yet started):"

@@ -4,9 +4,10 @@ import Synchronization
 /// Runs a program to its end from async code without holding a Swift-concurrency thread while it runs.
 ///
 /// `Process.waitUntilExit()` spins the calling thread's run loop until Foundation notices the exit. Called from a
-/// task (a cooperative thread, of which this machine has two) it sometimes never returns, which hung whole test
-/// runs. Here the exit is signalled by `terminationHandler`, set before the program starts, and the task waits by
-/// suspending. Output is read on a thread of its own, so a chatty program never blocks on a full pipe.
+/// task it holds one of the few cooperative threads (two on this machine) meanwhile, and it is reported to hang on
+/// Linux under load; it was a suspect in two hung test runs here. Here the exit is signalled by `terminationHandler`,
+/// set before the program starts, and the task waits by suspending. Both outputs are read on dispatch threads, so a
+/// chatty program never blocks on a full pipe.
 public enum ChildProcess {
     public struct Result: Sendable {
         public let status: Int32
