@@ -26,6 +26,8 @@ public protocol AppArguments: Sendable {
     var runsDailyJobs: Bool { get }
     /// The cache of rendered public pages; nil: a new one (tests pass their own to count renders).
     var publicPageCache: PublicPageCache? { get }
+    /// Counts the staff list pages rendered (`SharedPages`); nil: a new one (tests pass their own to count renders).
+    var staffPageRenders: RenderCounter? { get }
     /// The bearer token that opens `/metrics` to clients other than loopback; nil: loopback only.
     var metricsToken: String? { get }
     /// Delivers the outbox (SMS, WeChat template messages; docs/design.md §29); nil: `FileNotifier` — JSON lines in
@@ -38,6 +40,7 @@ extension AppArguments {
     public var secrets: SecretBox? { nil }
     public var runsDailyJobs: Bool { true }
     public var publicPageCache: PublicPageCache? { nil }
+    public var staffPageRenders: RenderCounter? { nil }
     public var notifier: (any Notifier)? { nil }
     public var metricsToken: String? { ProcessInfo.processInfo.environment["LEDGER_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } }
 }
@@ -59,10 +62,13 @@ public struct AppDependencies: Sendable {
     public let publicPages: PublicPageCache
     /// Opens `/metrics` to a client that is not loopback (`LEDGER_METRICS_TOKEN`).
     public let metricsToken: String?
+    /// Staff list pages kept rendered per role, scope, filter and stamp (see `SharedPages`).
+    let sharedPages: SharedPages
 
     public init(database: Database, clock: any LedgerClock, renderer: Renderer, authPolicy: Authenticator.Policy = .init(),
                 filesDirectory: String = NSTemporaryDirectory() + "ledger-files", publicBaseURL: String? = nil, trustedProxies: [String] = [],
-                secrets: SecretBox = .ephemeral, publicPages: PublicPageCache = PublicPageCache(), metricsToken: String? = nil) {
+                secrets: SecretBox = .ephemeral, publicPages: PublicPageCache = PublicPageCache(), metricsToken: String? = nil,
+                staffPageRenders: RenderCounter = RenderCounter()) {
         self.publicPages = publicPages
         self.metricsToken = metricsToken
         self.secrets = secrets
@@ -73,6 +79,7 @@ public struct AppDependencies: Sendable {
         self.renderer = renderer
         self.authPolicy = authPolicy
         self.filesDirectory = filesDirectory
+        self.sharedPages = SharedPages(database: database, renderer: renderer, renders: staffPageRenders)
     }
 }
 
@@ -101,7 +108,8 @@ public func buildApplication(_ args: some AppArguments, clock givenClock: any Le
     }
     let dependencies = AppDependencies(database: database, clock: clock, renderer: renderer, filesDirectory: args.filesDirectory,
                                        publicBaseURL: args.publicBaseURL, trustedProxies: args.trustedProxies, secrets: secrets,
-                                       publicPages: args.publicPageCache ?? PublicPageCache(), metricsToken: args.metricsToken)
+                                       publicPages: args.publicPageCache ?? PublicPageCache(), metricsToken: args.metricsToken,
+                                       staffPageRenders: args.staffPageRenders ?? RenderCounter())
     let router = buildRouter(dependencies, secureCookies: args.secureCookies)
     // The outbox's provider (docs/design.md §29): the deployment's own, or JSON lines in the data directory.
     let dataDirectory = (args.filesDirectory as NSString).deletingLastPathComponent
@@ -175,7 +183,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
         .addRoutes(to: router)
     NotificationController(notifications: Notifications(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     EstateController(estates: estates, records: records, regions: regions,
-                     questions: questions, renderer: deps.renderer, clock: clock)
+                     questions: questions, renderer: deps.renderer, pages: deps.sharedPages, clock: clock)
         .addRoutes(to: protected)
     DecisionController(decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory), renderer: deps.renderer)
         .addRoutes(to: protected)
@@ -185,7 +193,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     ImportController(importer: RegistryImport(database: db, clock: clock), renderer: deps.renderer).addRoutes(to: protected)
     AuditController(database: db, clock: clock, renderer: deps.renderer).addRoutes(to: protected)
     WarningController(inbox: inbox, parameters: WarningParameters(database: db, clock: clock),
-                      regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+                      regions: regions, renderer: deps.renderer, pages: deps.sharedPages, clock: clock).addRoutes(to: protected)
     WarningAPI(inbox: inbox).addRoutes(to: protected)
     let inspectionPlans = InspectionPlans(database: db, clock: clock)
     let inspectionRecords = InspectionRecords(database: db, clock: clock, filesDirectory: deps.filesDirectory)
@@ -200,14 +208,15 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     CreditController(credit: credit, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     CreditRulesController(regions: regions, database: db, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     PublicComplaintController(complaints: complaints, estates: estates, renderer: deps.renderer).addRoutes(to: router)
-    ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    ComplaintController(complaints: complaints, regions: regions, renderer: deps.renderer, pages: deps.sharedPages, clock: clock).addRoutes(to: protected)
     ProblemController(problems: Problems(database: db, clock: clock, filesDirectory: deps.filesDirectory),
-                      escalation: Escalation(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock)
+                      escalation: Escalation(database: db, clock: clock), regions: regions, renderer: deps.renderer, pages: deps.sharedPages, clock: clock)
         .addRoutes(to: protected)
-    DashboardController(dashboard: Dashboard(database: db, clock: clock, cache: deps.dashboardCache), regions: regions, renderer: deps.renderer)
+    DashboardController(dashboard: Dashboard(database: db, clock: clock, cache: deps.dashboardCache), regions: regions, renderer: deps.renderer,
+                        pages: deps.sharedPages)
         .addRoutes(to: protected)
     CampaignController(campaigns: Campaigns(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
-    ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, clock: clock).addRoutes(to: protected)
+    ReportController(report: SummaryReport(database: db, clock: clock), regions: regions, renderer: deps.renderer, pages: deps.sharedPages, clock: clock).addRoutes(to: protected)
     InspectionLedgerController(ledgers: InspectionLedgers(database: db, clock: clock), publicity: DoublePublicity(database: db), clock: clock).addRoutes(to: protected)
     CrossInspectionController(cross: CrossInspections(database: db, clock: clock), renderer: deps.renderer, clock: clock).addRoutes(to: protected)
     AccountRegisterController(register: AccountRegister(database: db), ledgers: InspectionLedgers(database: db, clock: clock), regions: regions,
@@ -225,7 +234,7 @@ public func buildRouter(_ deps: AppDependencies, secureCookies: Bool = false) ->
     FilingController(repository: disclosures, history: history,
                      calendar: DisclosureCalendar(database: db, clock: clock), vouchers: vouchers,
                      decisions: OwnerDecisions(database: db, clock: clock, filesDirectory: deps.filesDirectory),
-                     importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, clock: clock)
+                     importer: DisclosureImport(database: db, clock: clock), renderer: deps.renderer, pages: deps.sharedPages, clock: clock)
         .addRoutes(to: protected)
     SelfInspectionController(selfInspections: selfInspections, checklists: Checklists(database: db, clock: clock), estates: estates, regions: regions,
                              renderer: deps.renderer, clock: clock).addRoutes(to: protected)

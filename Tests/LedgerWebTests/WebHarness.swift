@@ -39,18 +39,20 @@ struct WebHarness: Sendable {
         /// A cache the test counts renders on (nil: the application's own).
         var publicPageCache: PublicPageCache? = nil
         var metricsToken: String? = nil
+        var staffPageRenders: RenderCounter? = nil
     }
 
     /// Runs `body` with the application built by the real composition root (`buildApplication`) over a fresh
     /// world on the given database.
     static func run(_ kind: TestDatabase.Kind = .sqlite, testHooks: Bool = false, trustedProxies: [String] = [],
-                    publicPageCache: PublicPageCache? = nil, metricsToken: String? = nil,
+                    publicPageCache: PublicPageCache? = nil, metricsToken: String? = nil, staffPageRenders: RenderCounter? = nil,
                     _ body: @escaping @Sendable (WebHarness, any TestClientProtocol) async throws -> Void) async throws {
         try await withDatabaseURL(kind) { database, url in
             let world = try await World.build(in: database)
             let files = NSTemporaryDirectory() + "ledger-web-\(UUID().uuidString)/files"
             let arguments = Arguments(databaseURL: url, filesDirectory: files, trustedProxies: trustedProxies, testHooks: testHooks,
-                                      publicPageCache: publicPageCache, metricsToken: metricsToken)
+                                      publicPageCache: publicPageCache, metricsToken: metricsToken,
+                                      staffPageRenders: staffPageRenders)
             let (app, routes) = try await buildApplication(arguments, clock: world.clock)
             let harness = WebHarness(world: world, routes: routes.map { Route(method: $0.method, path: $0.path) })
             try await app.test(.router) { client in try await body(harness, client) }

@@ -21,9 +21,24 @@ extension CreditFile {
     }
 
     /// Every company's score as of today, computed from the registry and the events in a handful of queries.
+    ///
+    /// Kept, per process, while the credit stamp (M0033: moved by the database itself on any write to a company, an
+    /// estate's manager, a filing, a credit event or a list decision) and the day are unchanged: a dashboard view
+    /// recomputed after a write that touches none of them — a problem, a complaint, a warning — does not score 150
+    /// companies again. The stamp is read before the scores, so scores read after a later write are at worst kept under
+    /// the older stamp and computed again on the next request.
     public func scores() async throws -> [Int64: Score] {
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        return try await database.read { db in try await Self.scores(on: db, today: today) }
+        let stamp = "\(try await database.read { db in try await Self.stamp(on: db) })/\(today)"
+        if let kept = database.creditScores.value("scores", stamp: stamp, as: [Int64: Score].self) { return kept }
+        let scores = try await database.read { db in try await Self.scores(on: db, today: today) }
+        database.creditScores.store("scores", stamp: stamp, scores)
+        return scores
+    }
+
+    /// The credit stamp (M0033).
+    static func stamp(on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT n FROM credit_stamp WHERE id = 1").first(decodingColumn: "n", as: Int64.self) ?? 0
     }
 
     /// The scores of `companies` (nil: every company) on `today`, read on `db` (inside a transaction, too).

@@ -3,7 +3,7 @@ import SQLKit
 
 /// The dashboard's credit block (company credit, issue "Company credit"): the grades of the companies managing estates in
 /// each sub-region, the black-listed companies still managing estates in the region, and the credit events of the quarter.
-/// Computed from the credit file every time (`CreditFile.scores`, `CreditLists.lists`), like the grades themselves.
+/// Computed from the credit file (`CreditFile.scores`, kept under the credit stamp; `CreditLists.lists`) with the view.
 public struct CreditSummary: Sendable, Codable, Equatable {
     public struct UnitGrades: Sendable, Codable, Equatable {
         public let code: String
@@ -34,8 +34,8 @@ public struct CreditSummary: Sendable, Codable, Equatable {
     static func compute(region: Region, units: [(code: String, name: String)], quarter: Quarter, database: Database,
                         clock: any LedgerClock) async throws -> CreditSummary {
         let credit = CreditFile(database: database, clock: clock)
-        // Every company's score, read once for the grades and the lists (a grade moves with a filing anywhere, so it is
-        // not kept: only the whole view is, under the region's stamp).
+        // Every company's score, read once for the grades and the lists; a grade moves with a filing anywhere, so the
+        // scores are kept under the credit stamp, not the region's.
         let scores = try await credit.scores()
         let black = try await credit.lists(scores: scores)[.black] ?? []
         return try await database.read { db in

@@ -10,7 +10,8 @@ import SQLKit
 /// path's row of `public_stamps` (`PublicStamps`); the region's stamp is the newest of the rows at its own path, the
 /// paths above it (a city's setting changes its districts' figures), the paths below it, and the shared row (writes
 /// about companies and credit). So a write in one district leaves every other district's figures warm, and a new
-/// day recomputes.
+/// day recomputes. The credit block grades companies from their filings and events anywhere, so a view's stamp also
+/// holds the credit stamp (M0033), which the database moves on any write to a score's inputs.
 public struct Dashboard: Sendable {
     /// What is counted for one unit (a region or an estate).
     public struct Figures: Sendable, Codable, Equatable {
@@ -137,6 +138,12 @@ public struct Dashboard: Sendable {
         self.cache = cache
     }
 
+    /// Today in Beijing.
+    public func today() -> Day { Day(Timestamp.shanghaiDay(clock.now()))! }
+
+    /// The credit stamp (M0033), which a view's credit block moves with: the web layer keys its rendered pages on it.
+    public func creditStamp() async throws -> Int64 { try await database.read { db in try await CreditFile.stamp(on: db) } }
+
     /// The last quarter that has ended (the default view).
     public func defaultQuarter() -> Quarter { Quarter(containing: Day(Timestamp.shanghaiDay(clock.now()))!).previous }
 
@@ -189,7 +196,9 @@ public struct Dashboard: Sendable {
         let (region, stamp) = try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
             let newest = try await Self.stamp(regionPath: region.path, on: db)
-            return (region, "\(newest)/\(today)")
+            // The credit block grades the region's companies from their filings and events anywhere: the credit stamp
+            // (M0033) moves with those, the region's does not.
+            return (region, "\(newest)/\(try await CreditFile.stamp(on: db))/\(today)")
         }
         let key = "\(region.path)|\(quarter)"
         if let cached = await cache.get(key, stamp: stamp) { return cached }

@@ -15,6 +15,8 @@ public struct Database: Sendable {
     let identity: String
     /// Staff list pages kept while their stamp holds (`ListCache`).
     public let lists = ListCache()
+    /// Every company's credit score, kept under the credit stamp (`CreditFile.scores`).
+    public let creditScores = ListCache(limit: 4)
 
     init(kind: Kind, backend: any DatabaseBackend, identity: String = "") {
         self.kind = kind

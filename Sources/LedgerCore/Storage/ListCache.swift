@@ -48,8 +48,9 @@ public final class ListCache: Sendable {
 
 extension Database {
     /// `compute`'s result for the list `kind` with `key` (its filter and page) as `scope` sees it on `today`, computed
-    /// once per change of the scope's stamp (`ListCache`).
-    func cachedList<T: Sendable>(_ kind: String, scope: Scope, key: String, today: Day,
+    /// once per change of the scope's stamp (`ListCache`). The web layer keeps whole rendered pages here too
+    /// (`SharedPages`), under the same stamp as the lists they show.
+    public func cachedList<T: Sendable>(_ kind: String, scope: Scope, key: String, today: Day,
                                  _ compute: @Sendable () async throws -> T) async throws -> T {
         let stamp = "\(try await read { db in try await ListCache.stamp(scope, on: db) })/\(today)"
         let full = "\(kind)|\(scope.role.rawValue)|\(scope.regionPath ?? "")|\(scope.companyId ?? 0)|\(scope.estateId ?? 0)|\(key)"

@@ -63,6 +63,7 @@ public struct Migrator: Sendable {
         M0030_CreateNotifications(),
         M0031_CreateLogNodes(),
         M0032_IndexFilingsByCompany(),
+        M0033_CreateCreditStamp(),
     ]
 
     let database: Database

@@ -8,6 +8,7 @@ struct ComplaintController {
     let complaints: Complaints
     let regions: RegionDirectory
     let renderer: Renderer
+    let pages: SharedPages
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -23,11 +24,12 @@ struct ComplaintController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
-        let page = try await complaints.list(scope: scope, filter: filter)
         let buttons = scope.can(.intakeComplaint) ? [CaseButton(href: "/complaints/new", label: "登记线索", secondary: false)] : []
-        return renderer.render(.cases, CaseListPage(.complaints, page: page, filter: filter, buttons: buttons,
-                                                    subRegions: try await regions.subRegions(scope: scope), context: context,
-                                                    today: Day(Timestamp.shanghaiDay(clock.now()))!))
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await pages.render(.cases, "complaints", key: "\(filter)", scope: scope, today: today, context: context) { [complaints, regions] viewer in
+            CaseListPage(.complaints, page: try await complaints.list(scope: scope, filter: filter), filter: filter, buttons: buttons,
+                         subRegions: try await regions.subRegions(scope: scope), viewer: viewer, today: today)
+        }
     }
 
     @Sendable func intakeForm(_ request: Request, context: AppRequestContext) async throws -> Response {

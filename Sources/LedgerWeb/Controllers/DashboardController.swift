@@ -8,6 +8,7 @@ struct DashboardController {
     let dashboard: Dashboard
     let regions: RegionDirectory
     let renderer: Renderer
+    let pages: SharedPages
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/dashboard", use: page)
@@ -16,22 +17,32 @@ struct DashboardController {
     }
 
     private func load(_ request: Request, _ context: AppRequestContext) async throws -> Dashboard.View {
+        let (scope, code, quarter) = try await query(request, context)
+        return try await dashboard.view(regionCode: code, quarter: quarter, scope: scope)
+    }
+
+    /// Who asks, and the region (the reader's own when the query names none) and quarter the query names.
+    private func query(_ request: Request, _ context: AppRequestContext) async throws -> (Scope, String, Quarter) {
         let scope = try context.scope()
         let query = request.uri.queryParameters
         let quarter = try dashboard.quarter(year: query["year"].map(String.init), quarter: query["quarter"].map(String.init))
         var code = String((query["region"] ?? "").prefix(20))
         if code.isEmpty { code = try await regions.home(scope: scope) }
-        return try await dashboard.view(regionCode: code, quarter: quarter, scope: scope)
+        return (scope, code, quarter)
     }
 
+    /// The page is kept rendered (`SharedPages`) under the reader's stamp, which covers every region they may view, and
+    /// the credit stamp, which the credit block moves with (`Dashboard.view`).
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let view = try await load(request, context)
-        let scope = try context.scope()
-        let crumbs = try await regions.names(onPath: view.region.path).filter { scope.covers(regionPath: $0.path) }
-        var quarters = [dashboard.defaultQuarter()]
-        while quarters.count < 8 { quarters.append(quarters.last!.previous) }
-        return renderer.render(.dashboard, DashboardPage(layout: Layout(title: "数据看板", context: context, section: "/dashboard"), view: view,
-                                                          crumbs: crumbs, quarters: quarters))
+        let (scope, code, quarter) = try await query(request, context)
+        let key = "\(code)|\(quarter)|credit \(try await dashboard.creditStamp())"
+        return try await pages.render(.dashboard, "dashboard", key: key, scope: scope, today: dashboard.today(), context: context) { [dashboard, regions] viewer in
+            let view = try await dashboard.view(regionCode: code, quarter: quarter, scope: scope)
+            let crumbs = try await regions.names(onPath: view.region.path).filter { scope.covers(regionPath: $0.path) }
+            var quarters = [dashboard.defaultQuarter()]
+            while quarters.count < 8 { quarters.append(quarters.last!.previous) }
+            return DashboardPage(layout: Layout(title: "数据看板", viewer: viewer, section: "/dashboard"), view: view, crumbs: crumbs, quarters: quarters)
+        }
     }
 
     /// The table under the charts (sub-regions by rank, or estates) as CSV, named with the region and the quarter.

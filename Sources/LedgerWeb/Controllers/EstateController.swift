@@ -9,6 +9,7 @@ struct EstateController {
     let regions: RegionDirectory
     let questions: OwnerQuestions
     let renderer: Renderer
+    let pages: SharedPages
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -36,16 +37,18 @@ struct EstateController {
         let sort = query["sort"].flatMap { EstateRepository.SortKey(rawValue: String($0)) } ?? .name
         let descending = query["desc"] == "1"
         let list = ListRequest(search: search, sort: sort, descending: descending, page: query["page"].flatMap { Int(String($0)) } ?? 1)
-        let page = try await estates.estates(scope: scope, request: list)
-        let model = EstateListPage(
-            layout: Layout(title: "小区", context: context, section: "/estates"),
-            search: list.search,
-            rows: page.items.map(EstateRow.init),
-            columns: SortLink.make(Self.columns, current: sort, descending: descending, base: "/estates", search: list.search),
-            pager: Pager(page, base: "/estates", query: [("q", list.search), ("sort", sort.rawValue), ("desc", descending ? "1" : "")]),
-            canCreate: scope.canEditRegistry,
-            empty: page.items.isEmpty)
-        return renderer.render(.estates, model)
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await pages.render(.estates, "estates", key: "\(list)", scope: scope, today: today, context: context) { [estates] viewer in
+            let page = try await estates.estates(scope: scope, request: list)
+            return EstateListPage(
+                layout: Layout(title: "小区", viewer: viewer, section: "/estates"),
+                search: list.search,
+                rows: page.items.map(EstateRow.init),
+                columns: SortLink.make(Self.columns, current: sort, descending: descending, base: "/estates", search: list.search),
+                pager: Pager(page, base: "/estates", query: [("q", list.search), ("sort", sort.rawValue), ("desc", descending ? "1" : "")]),
+                canCreate: scope.canEditRegistry,
+                empty: page.items.isEmpty)
+        }
     }
 
     /// One estate with its records.

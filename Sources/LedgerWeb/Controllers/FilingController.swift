@@ -11,6 +11,7 @@ struct FilingController {
     let decisions: OwnerDecisions
     let importer: DisclosureImport
     let renderer: Renderer
+    let pages: SharedPages
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -106,10 +107,14 @@ struct FilingController {
         let defaultStates: Set<DisclosureCalendar.State> = scope.companyId != nil ? [] : [.missing, .due]
         let states = query["state"].map { $0 == "all" ? [] : Set(String($0).split(separator: ",").compactMap { DisclosureCalendar.State(rawValue: String($0)) }) }
             ?? defaultStates
-        let listing = try await calendar.listing(scope: scope, quarter: quarter, states: states, page: query["page"].flatMap { Int(String($0)) } ?? 1)
-        let model = FilingListPage(layout: Layout(title: "季度公示", context: context, section: "/filings"), listing: listing, states: states,
-                                   canFile: scope.can(.fileDisclosure))
-        return renderer.render(.filings, model)
+        let number = query["page"].flatMap { Int(String($0)) } ?? 1
+        let key = "\(quarter)|\(states.map(\.rawValue).sorted())|\(number)"
+        return try await pages.render(.filings, "filings", key: key, scope: scope, today: Day(Timestamp.shanghaiDay(clock.now()))!,
+                                      context: context) { [calendar] viewer in
+            FilingListPage(layout: Layout(title: "季度公示", viewer: viewer, section: "/filings"),
+                           listing: try await calendar.listing(scope: scope, quarter: quarter, states: states, page: number), states: states,
+                           canFile: scope.can(.fileDisclosure))
+        }
     }
 
     /// The form: the saved draft, or the latest published version to correct, or a new one prefilled with sensible dates.

@@ -9,6 +9,7 @@ struct ProblemController {
     let escalation: Escalation
     let regions: RegionDirectory
     let renderer: Renderer
+    let pages: SharedPages
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -27,12 +28,13 @@ struct ProblemController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
-        let page = try await problems.list(scope: scope, filter: filter)
         let buttons = (scope.can(.createProblem) ? [CaseButton(href: "/problems/new", label: "录入问题", secondary: false)] : [])
             + [CaseButton(href: "/problems/put-right", label: "整治到位率", secondary: true)]
-        return renderer.render(.cases, CaseListPage(.problems, page: page, filter: filter, buttons: buttons,
-                                                    subRegions: try await regions.subRegions(scope: scope), context: context,
-                                                    today: Day(Timestamp.shanghaiDay(clock.now()))!))
+        let today = Day(Timestamp.shanghaiDay(clock.now()))!
+        return try await pages.render(.cases, "problems", key: "\(filter)", scope: scope, today: today, context: context) { [problems, regions] viewer in
+            CaseListPage(.problems, page: try await problems.list(scope: scope, filter: filter), filter: filter, buttons: buttons,
+                         subRegions: try await regions.subRegions(scope: scope), viewer: viewer, today: today)
+        }
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -8,6 +8,7 @@ struct ReportController {
     let report: SummaryReport
     let regions: RegionDirectory
     let renderer: Renderer
+    let pages: SharedPages
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -18,13 +19,19 @@ struct ReportController {
     }
 
     private func load(_ request: Request, _ context: AppRequestContext) async throws -> SummaryReport.Result {
+        let (scope, code, from, until) = try await query(request, context)
+        return try await report.build(regionCode: code, from: from, until: until, scope: scope)
+    }
+
+    /// Who asks, and the region and period the query names (the reader's own region when it names none).
+    private func query(_ request: Request, _ context: AppRequestContext) async throws -> (Scope, String, Day, Day) {
         let scope = try context.scope()
         let query = request.uri.queryParameters
         let (from, until) = try report.period(from: query["from"].flatMap { $0.isEmpty ? nil : String($0.prefix(12)) },
                                               until: query["until"].flatMap { $0.isEmpty ? nil : String($0.prefix(12)) })
         var code = String((query["region"] ?? "").prefix(20))
         if code.isEmpty { code = try await regions.home(scope: scope) }
-        return try await report.build(regionCode: code, from: from, until: until, scope: scope)
+        return (scope, code, from, until)
     }
 
     struct IndexPage: Sendable {
@@ -72,7 +79,14 @@ struct ReportController {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let result = try await load(request, context)
+        let (scope, code, from, until) = try await query(request, context)
+        return try await pages.render(.reportSummary, "summary", key: "\(code)|\(from)|\(until)", scope: scope,
+                                      today: Day(Timestamp.shanghaiDay(clock.now()))!, context: context) { [report] viewer in
+            Self.summaryPage(try await report.build(regionCode: code, from: from, until: until, scope: scope), viewer: viewer)
+        }
+    }
+
+    static func summaryPage(_ result: SummaryReport.Result, viewer: Layout.Viewer) -> SummaryPage {
         let q = "from=\(result.from)&until=\(result.until)"
         let drill = { (row: SummaryReport.Row) -> String? in row.code == result.region.code ? nil : "/reports/summary?region=\(row.code)&\(q)" }
         let all = result.rows + [result.total]
@@ -84,10 +98,9 @@ struct ReportController {
             SummaryPage.Table(title: "督导检查与投诉举报受理情况", header: Self.header(SummaryReport.blockC),
                               rows: [.init(labelled: false, name: "", href: nil, values: result.c.map(SummaryReport.text))]),
         ]
-        let model = SummaryPage(layout: Layout(title: "情况汇总表", context: context, section: "/reports"), title: result.title,
-                                regionCode: result.region.code, from: result.from.description, until: result.until.description,
-                                query: "region=\(result.region.code)&\(q)", tables: tables)
-        return renderer.render(.reportSummary, model)
+        return SummaryPage(layout: Layout(title: "情况汇总表", viewer: viewer, section: "/reports"), title: result.title,
+                           regionCode: result.region.code, from: result.from.description, until: result.until.description,
+                           query: "region=\(result.region.code)&\(q)", tables: tables)
     }
 
     /// `情况汇总表-鼓楼区-2024-01-01至2024-11-19.csv`: the region and the period, as officials file their downloads.

@@ -10,6 +10,7 @@ struct WarningController {
     let parameters: WarningParameters
     let regions: RegionDirectory
     let renderer: Renderer
+    let pages: SharedPages
     let clock: any LedgerClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -35,13 +36,16 @@ struct WarningController {
     private func listPage(_ query: Parameters, context: AppRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let scope = try context.scope()
         let filter = try Self.filter(query)
-        let page = try await inbox.list(scope: scope, filter: filter)
-        let subRegions = try await regions.subRegions(scope: scope)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        let model = WarningListPage(layout: Layout(title: "预警处置", context: context, section: "/warnings"), filter: filter, page: page,
-                                    subRegions: subRegions, recentQuarters: Self.recentQuarters(today), canConfigure: scope.can(.setWarningParameters),
-                                    canAcknowledge: WarningInbox.Action.acknowledge.permitted(for: scope.role), acknowledged: notice)
-        return renderer.render(.warnings, model, status: status)
+        let model = { @Sendable [inbox, regions] (viewer: Layout.Viewer) async throws -> WarningListPage in
+            WarningListPage(layout: Layout(title: "预警处置", viewer: viewer, section: "/warnings"), filter: filter,
+                            page: try await inbox.list(scope: scope, filter: filter), subRegions: try await regions.subRegions(scope: scope),
+                            recentQuarters: Self.recentQuarters(today), canConfigure: scope.can(.setWarningParameters),
+                            canAcknowledge: WarningInbox.Action.acknowledge.permitted(for: scope.role), acknowledged: notice)
+        }
+        // The plain list is the same for everyone of the scope; a list with a notice of its own is drawn for this request.
+        guard notice == nil, status == .ok else { return renderer.render(.warnings, try await model(Layout.Viewer(context)), status: status) }
+        return try await pages.render(.warnings, "warnings", key: "\(filter)", scope: scope, today: today, context: context, model)
     }
 
     /// The most rows one export writes; the file's last line says so when the filter selects more.

@@ -71,8 +71,8 @@ struct CaseListPage: Sendable {
     let empty: Bool
 
     init<Kind: CaseKind>(_ listing: CaseListing<Kind>, page: Page<Kind.Item>, filter: CaseFilter, buttons: [CaseButton], subRegions: [Region],
-                         context: AppRequestContext, today: Day) {
-        layout = Layout(title: listing.title, context: context, section: listing.path)
+                         viewer: Layout.Viewer, today: Day) {
+        layout = Layout(title: listing.title, viewer: viewer, section: listing.path)
         heading = listing.title
         path = listing.path
         self.buttons = buttons

@@ -25,18 +25,48 @@ struct Layout: Sendable {
     let csrf: String
     let notice: String?
     /// Unread notifications, shown beside the user's name.
-    let unread: Int
+    let unread: String
     let hasUnread: Bool
 
+    /// Whom the frame is drawn for: the signed-in user (or a visitor) as they are, or, for a page kept rendered for
+    /// everyone of a role and scope (`SharedPages`), placeholders that each request fills in with its own user's.
+    struct Viewer: Sendable {
+        let userName: String?
+        let role: Role?
+        let csrf: String
+        let unread: String
+        let hasUnread: Bool
+
+        init(_ context: AppRequestContext) {
+            userName = context.user?.displayName
+            role = context.user?.role
+            csrf = context.csrfToken
+            unread = "\(context.unreadNotifications)"
+            hasUnread = context.unreadNotifications > 0
+        }
+
+        init(userName: String?, role: Role?, csrf: String, unread: String, hasUnread: Bool) {
+            self.userName = userName
+            self.role = role
+            self.csrf = csrf
+            self.unread = unread
+            self.hasUnread = hasUnread
+        }
+    }
+
     init(title: String, context: AppRequestContext, section: String = "", notice: String? = nil) {
+        self.init(title: title, viewer: Viewer(context), section: section, notice: notice)
+    }
+
+    init(title: String, viewer: Viewer, section: String = "", notice: String? = nil) {
         self.title = title
-        self.userName = context.user?.displayName
-        self.roleTitle = context.user?.role.title
-        self.csrf = context.csrfToken
+        self.userName = viewer.userName
+        self.roleTitle = viewer.role?.title
+        self.csrf = viewer.csrf
         self.notice = notice
-        self.unread = context.unreadNotifications
-        self.hasUnread = context.unreadNotifications > 0
-        let items = context.user.map { Self.navigation(for: $0.role) } ?? []
+        self.unread = viewer.unread
+        self.hasUnread = viewer.hasUnread
+        let items = viewer.role.map { Self.navigation(for: $0) } ?? []
         self.nav = items.map { NavItem(title: $0.0, href: $0.1, current: $0.1 == section) }
         self.navGroups = Self.grouped(nav)
     }

@@ -27,8 +27,13 @@ public struct Renderer: Sendable {
 
     /// Renders `template` with `model`.
     func render(_ template: Template, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        Self.html(text(template, model), status: status)
+    }
+
+    /// The HTML of `template` with `model`.
+    func text(_ template: Template, _ model: Any) -> String {
         // Every template was checked at start-up (`load`), so rendering cannot miss one.
-        Self.html(library.render(ViewModelTree.make(model) ?? model, withTemplate: template.rawValue) ?? "", status: status)
+        library.render(ViewModelTree.make(model) ?? model, withTemplate: template.rawValue) ?? ""
     }
 
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
