@@ -93,7 +93,7 @@ if [ "${log_size:-0}" -ge 3 ]; then
   measure "log consistency proof ($((log_size / 3)) → $log_size leaves)" "/api/v1/log/consistency?first=$((log_size / 3))&second=$log_size"
 fi
 # The city officer's list pages (issue #16: p95 ≤ 50 ms at 16 connections and 50,000 estates; wrk prints p90 and p99).
-for page in /estates /warnings /complaints /filings /reports/summary; do
+for page in /estates /warnings /complaints /problems /filings /reports/summary; do
   measure "staff page $page (city officer's session)" "$page" "Cookie: ledger_session=$city"
 done
 measure "dashboard /dashboard (city officer's session)" "/dashboard" "Cookie: ledger_session=$city"
