@@ -30,9 +30,10 @@ public struct CreditSummary: Sendable, Codable, Equatable {
 
     static let empty = CreditSummary(units: [], blackListed: [], badEvents: 0, goodEvents: 0)
 
-    /// The block for `region` and `quarter`; `units` are the region's children (code, name).
-    static func compute(region: Region, units: [(code: String, name: String)], quarter: Quarter, database: Database,
-                        clock: any LedgerClock) async throws -> CreditSummary {
+    /// The block for `region` and `quarter`; `units` are the region's children (code, name); `managing`, company → unit
+    /// → estates managed today, when the figures were summed from parts that carry it (nil: counted here).
+    static func compute(region: Region, units: [(code: String, name: String)], quarter: Quarter, managing given: [Int64: [String: Int]]? = nil,
+                        database: Database, clock: any LedgerClock) async throws -> CreditSummary {
         let credit = CreditFile(database: database, clock: clock)
         // Every company's score, read once for the grades and the lists; a grade moves with a filing anywhere, so the
         // scores are kept under the credit stamp, not the region's.
@@ -46,8 +47,8 @@ public struct CreditSummary: Sendable, Codable, Equatable {
             let prefix = region.path.hasSuffix("/") ? region.path : region.path + "/"
             let rest: SQLQueryString = "substr(region_path, \(unsafeRaw: "\(prefix.count + 1)"))"
             let slash: SQLQueryString = kind == .sqlite ? "instr(\(rest), '/')" : "strpos(\(rest), '/')"
-            var managing: [Int64: [String: Int]] = [:]
-            for row in try await db.raw("""
+            var managing: [Int64: [String: Int]] = given ?? [:]
+            for row in given != nil ? [] : try await db.raw("""
                 SELECT company_id, CASE WHEN \(slash) > 0 THEN substr(\(rest), 1, \(slash) - 1) ELSE '' END AS unit, COUNT(*) AS n
                 FROM estates WHERE company_id IS NOT NULL AND \(Scope.pathPredicate("region_path", region.path)) GROUP BY company_id, unit
                 """).all() {

@@ -203,10 +203,10 @@ public struct Dashboard: Sendable {
         let key = "\(region.path)|\(quarter)"
         if let cached = await cache.get(key, stamp: stamp) { return cached }
         var stages = Stages()
-        var view = try await stages.time("figures") { try await compute(region: region, quarter: quarter, today: today) }
+        var (view, managing) = try await stages.time("figures") { try await compute(region: region, quarter: quarter, today: today) }
         let units = view.units.first?.kind == "estate" ? [(code: region.code, name: region.name)] : view.units.map { (code: $0.code, name: $0.name) }
         view.credit = try await stages.time("credit") {
-            try await CreditSummary.compute(region: region, units: units, quarter: quarter, database: database, clock: clock)
+            try await CreditSummary.compute(region: region, units: units, quarter: quarter, managing: managing, database: database, clock: clock)
         }
         let (progress, kpi) = try await stages.time("demonstrations") { try await database.read { db in try await Demonstrations.kpi(region: region, on: db) } }
         view.demonstrations = progress
@@ -231,11 +231,26 @@ public struct Dashboard: Sendable {
     struct Part: Sendable {
         var figures = Figures()
         var trend: [TrendCount]
+        /// Estates each company manages today in the subtree: the credit block's "who manages what" (`CreditSummary`),
+        /// summed from the parts like the figures, so that a view recomputed after a write reads one street's estates.
+        var managers: [Int64: Int] = [:]
 
         mutating func add(_ other: Part) {
             figures.add(other.figures)
             for index in trend.indices where index < other.trend.count { trend[index].add(other.trend[index]) }
+            managers.merge(other.managers, uniquingKeysWith: +)
         }
+    }
+
+    /// Estates each company manages today among the rows `selection` picks.
+    static func managers(_ selection: PathSelection, on db: any SQLDatabase) async throws -> [Int64: Int] {
+        var result: [Int64: Int] = [:]
+        for row in try await db.raw("""
+            SELECT company_id, COUNT(*) AS n FROM estates WHERE company_id IS NOT NULL AND \(selection.predicate("region_path")) GROUP BY company_id
+            """).all() {
+            result[try row.decode(column: "company_id", as: Int64.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return result
     }
 
     /// The eight quarters ending with `quarter`, oldest first.
@@ -243,8 +258,9 @@ public struct Dashboard: Sendable {
 
     /// The view of a region. A street and what lies below it is counted from its rows; a province, a city or a district is
     /// the sum of its children's parts (each cached under its own stamp, so a write in one street recomputes that street only)
-    /// and of the rows at its own path.
-    func compute(region: Region, quarter: Quarter, today: Day) async throws -> View {
+    /// and of the rows at its own path. A summed view also returns who manages what per unit (company → unit → estates,
+    /// from the parts' `managers`); nil: the credit block counts it from the rows.
+    func compute(region: Region, quarter: Quarter, today: Day) async throws -> (View, [Int64: [String: Int]]?) {
         let (children, minimum, overdue) = try await database.read { db in
             (try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all().map(Region.init(row:)),
@@ -253,15 +269,21 @@ public struct Dashboard: Sendable {
         }
         let window = Self.window(quarter)
         var units: [String: Figures], names: [String: String] = [:], total: Figures, trend: [TrendCount]
+        var managing: [Int64: [String: Int]]?
         if Self.isComposed(region), !children.isEmpty {
             var sum = Part(figures: Figures(), trend: Array(repeating: TrendCount(), count: window.count))
-            sum.add(try await ownPart(region, quarter: quarter, today: today))
+            let own = try await ownPart(region, quarter: quarter, today: today)
+            sum.add(own)
             units = [:]
+            var byUnit: [Int64: [String: Int]] = [:]
+            for (company, n) in own.managers { byUnit[company, default: [:]][region.code] = n }
             for child in children {
                 let part = try await part(child, quarter: quarter, today: today)
                 units[child.code] = part.figures
+                for (company, n) in part.managers { byUnit[company, default: [:]][child.code] = n }
                 sum.add(part)
             }
+            managing = byUnit
             (total, trend) = (sum.figures, sum.trend)
         } else {
             let depth = region.path.split(separator: "/").count
@@ -291,8 +313,8 @@ public struct Dashboard: Sendable {
             TrendPoint(quarter: q.description, onTimeRate: Figures.rate(trend[index].onTime, trend[index].due),
                        closureRate: Figures.rate(trend[index].closed, trend[index].received), fixRate: Figures.rate(trend[index].fixed, trend[index].received))
         }
-        return View(region: region, quarter: quarter, dueDatePassed: quarter.dueDate < today, figures: total, kpis: Self.kpis(total),
-                    units: list, trend: points, minimumSample: minimum, overdueTasks: overdue)
+        return (View(region: region, quarter: quarter, dueDatePassed: quarter.dueDate < today, figures: total, kpis: Self.kpis(total),
+                     units: list, trend: points, minimumSample: minimum, overdueTasks: overdue), managing)
     }
 
     /// Provinces, cities and districts are summed from their children; a street and below is counted from its rows. A
@@ -312,10 +334,10 @@ public struct Dashboard: Sendable {
                 .all().map(Region.init(row:))
         } : []
         if children.isEmpty {
-            let tally = try await database.read { db in
-                try await Self.tally(.under(region.path), quarter: quarter, today: today, byEstate: false, on: db) { _, _ in "" }
+            part = try await database.read { db in
+                let tally = try await Self.tally(.under(region.path), quarter: quarter, today: today, byEstate: false, on: db) { _, _ in "" }
+                return Part(figures: tally.total, trend: tally.trend, managers: try await Self.managers(.under(region.path), on: db))
             }
-            part = Part(figures: tally.total, trend: tally.trend)
         } else {
             part = try await ownPart(region, quarter: quarter, today: today)
             for child in children { part.add(try await self.part(child, quarter: quarter, today: today)) }
@@ -327,10 +349,10 @@ public struct Dashboard: Sendable {
     /// The rows at a district's, city's or province's own path (a city-level cross-inspection group, say), which no
     /// child holds.
     func ownPart(_ region: Region, quarter: Quarter, today: Day) async throws -> Part {
-        let tally = try await database.read { db in
-            try await Self.tally(.at([region.path]), quarter: quarter, today: today, byEstate: false, on: db) { _, _ in "" }
+        try await database.read { db in
+            let tally = try await Self.tally(.at([region.path]), quarter: quarter, today: today, byEstate: false, on: db) { _, _ in "" }
+            return Part(figures: tally.total, trend: tally.trend, managers: try await Self.managers(.at([region.path]), on: db))
         }
-        return Part(figures: tally.total, trend: tally.trend)
     }
 
     static func kpis(_ f: Figures) -> [KPI] {
