@@ -97,6 +97,17 @@ for page in /estates /warnings /complaints /problems /filings /reports/summary; 
   measure "staff page $page (city officer's session)" "$page" "Cookie: ledger_session=$city"
 done
 measure "dashboard /dashboard (city officer's session)" "/dashboard" "Cookie: ledger_session=$city"
+# The first request to each page after a write in the city (a complaint filed through the API): what a page costs once
+# its stamp has moved and it is computed and rendered again; the requests after it are served from memory, as above.
+first_estate=$(sqlite3 "$db" "SELECT id FROM estates ORDER BY id LIMIT 1")
+filed=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/v1/complaints" -H 'Content-Type: application/json' \
+  -d "{\"estateId\":$first_estate,\"category\":\"revenue_ratio\",\"content\":\"基准测试：停车收益没有公示，请核查。\"}")
+for page in /estates /warnings /complaints /problems /filings /reports/summary /dashboard; do
+  took=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: ledger_session=$city" "$base$page")
+  again=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: ledger_session=$city" "$base$page")
+  printf '%s\t%s\n' "$page: first request after a write in the city (complaint HTTP $filed) / the next" \
+    "$(awk -v a="$took" -v b="$again" 'BEGIN { printf "%.1f ms / %.1f ms", a * 1000, b * 1000 }')" >>"$tmp/rows"
+done
 rss=$(awk '/^VmHWM:/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")
 printf '%s\t%s\n' "server peak RSS (VmHWM)" "$rss" >>"$tmp/rows"
 
