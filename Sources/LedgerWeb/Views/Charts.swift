@@ -5,10 +5,7 @@ import Foundation
 enum Charts {
     static let palette = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e6c00"]
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { HTMLText.escaped(text) }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
