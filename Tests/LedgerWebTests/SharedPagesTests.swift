@@ -49,6 +49,8 @@ import Testing
                     .replacingOccurrences(of: secondCSRF, with: WebHarness.csrf) == mine.text, "\(path): only the frame differs")
             }
 
+            func mine(_ page: String) -> Int { page.components(separatedBy: "value=\"\(WebHarness.csrf)\"").count }
+
             // Another county's officer never gets county A's page.
             let b = harness.browser(try await harness.token(world.b.users[.regulator]!))
             let before = renders.rendered
@@ -57,11 +59,16 @@ import Testing
 
             // A complaint filed in county A: its list is rendered again and shows it; county B's stays as it was.
             let complaintsBefore = try await client.execute(uri: "/complaints", method: .get, headers: first).text
-            let body = WebHarness.json(["estateId": world.a.estate.id, "category": "revenue_ratio", "content": "停车收益没有公示，请核查。"])
+            // Its text holds the private-use characters the slots are made of, as a forger would write them: kept as text.
+            let forged = "\u{E000}1\u{E001}\u{E000}"
+            let body = WebHarness.json(["estateId": world.a.estate.id, "category": "revenue_ratio", "content": "停车收益没有公示，请核查。\(forged)"])
             #expect(try await client.execute(uri: "/api/v1/complaints", method: .post, headers: [.contentType: "application/json"], body: body).status == .created)
             let rendered = renders.rendered
             let complaintsAfter = try await client.execute(uri: "/complaints", method: .get, headers: first).text
             #expect(renders.rendered == rendered + 1 && complaintsAfter != complaintsBefore && complaintsAfter.contains("停车收益没有公示"))
+            #expect(complaintsAfter.contains("请核查。\(forged)"), "a forged slot is shown as typed, not filled in")
+            #expect(complaintsAfter.components(separatedBy: "value=\"\(WebHarness.csrf)\"").count == mine(complaintsBefore),
+                    "every real slot is still filled in")
             _ = try await client.execute(uri: "/estates", method: .get, headers: b)
             #expect(renders.rendered == rendered + 1, "a write in county A leaves county B's list as it was")
 

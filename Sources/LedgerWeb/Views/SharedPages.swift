@@ -36,8 +36,12 @@ struct SharedPages: Sendable {
     enum Slot: Int, CaseIterable, Sendable {
         case userName, csrf, unread
 
-        /// Characters from the private-use area, which neither a template nor Mustache's escaping writes.
-        var marker: String { "\u{E000}\(rawValue)\u{E001}" }
+        /// A character from the private-use area, which neither a template nor Mustache's escaping writes, and this
+        /// process's random tag: text a user typed (a complaint, a name) may hold the character, never the tag, so it is
+        /// never taken for a slot.
+        var marker: String { Self.opening + "\(rawValue)\u{E001}" }
+
+        static let opening = "\u{E000}" + Hex.random(bytes: 16)
 
         func value(_ viewer: Layout.Viewer) -> String {
             switch self {
@@ -55,14 +59,22 @@ struct SharedPages: Sendable {
 
         init(_ html: String) {
             var texts: [String] = [], slots: [Slot] = []
-            var rest = Substring(html)
-            while let start = rest.firstIndex(of: "\u{E000}"), let end = rest[start...].firstIndex(of: "\u{E001}"),
-                  let slot = Int(rest[rest.index(after: start)..<end]).flatMap(Slot.init(rawValue:)) {
-                texts.append(String(rest[..<start]))
+            var text = "", rest = Substring(html)
+            while let range = rest.range(of: Slot.opening) {
+                let after = rest[range.upperBound...]
+                guard let digit = after.first, let slot = Int(String(digit)).flatMap(Slot.init(rawValue:)),
+                      after.dropFirst().first == "\u{E001}" else {
+                    // Not one of ours after all: kept as text.
+                    text += rest[..<range.upperBound]
+                    rest = after
+                    continue
+                }
+                texts.append(text + rest[..<range.lowerBound])
+                text = ""
                 slots.append(slot)
-                rest = rest[rest.index(after: end)...]
+                rest = after.dropFirst(2)
             }
-            texts.append(String(rest))
+            texts.append(text + rest)
             self.texts = texts
             self.slots = slots
         }
