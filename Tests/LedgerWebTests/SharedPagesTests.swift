@@ -49,6 +49,12 @@ import Testing
                     .replacingOccurrences(of: secondCSRF, with: WebHarness.csrf) == mine.text, "\(path): only the frame differs")
             }
 
+            // A search for typed text is rendered for its request only (it would push everyone's lists out of the cache).
+            let searched = renders.rendered
+            let found = try await client.execute(uri: "/estates?q=\("东湖".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .get, headers: second)
+            #expect(found.status == .ok && found.text.contains(world.a.estate.name) && found.text.contains("value=\"\(secondCSRF)\""))
+            #expect(renders.rendered == searched, "not kept")
+
             func mine(_ page: String) -> Int { page.components(separatedBy: "value=\"\(WebHarness.csrf)\"").count }
 
             // Another county's officer never gets county A's page.

@@ -50,7 +50,7 @@ public struct CreditSummary: Sendable, Codable, Equatable {
             var managing: [Int64: [String: Int]] = given ?? [:]
             for row in given != nil ? [] : try await db.raw("""
                 SELECT company_id, CASE WHEN \(slash) > 0 THEN substr(\(rest), 1, \(slash) - 1) ELSE '' END AS unit, COUNT(*) AS n
-                FROM estates WHERE company_id IS NOT NULL AND \(Scope.pathPredicate("region_path", region.path)) GROUP BY company_id, unit
+                FROM estates WHERE company_id IS NOT NULL AND \(Scope.pathPredicate("region_path", region.path)) GROUP BY 1, 2
                 """).all() {
                 let unit = try row.decode(column: "unit", as: String.self)
                 managing[try row.decode(column: "company_id", as: Int64.self), default: [:]][unit.isEmpty ? region.code : unit, default: 0]

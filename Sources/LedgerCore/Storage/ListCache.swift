@@ -53,7 +53,7 @@ extension Database {
     public func cachedList<T: Sendable>(_ kind: String, scope: Scope, key: String, today: Day,
                                  _ compute: @Sendable () async throws -> T) async throws -> T {
         let stamp = "\(try await read { db in try await ListCache.stamp(scope, on: db) })/\(today)"
-        let full = "\(kind)|\(scope.role.rawValue)|\(scope.regionPath ?? "")|\(scope.companyId ?? 0)|\(scope.estateId ?? 0)|\(key)"
+        let full = "\(kind)|\(scope.role.rawValue)|\(scope.regionPath.map { "=" + $0 } ?? "-")|\(scope.companyId ?? 0)|\(scope.estateId ?? 0)|\(key)"
         return try await cached(full, stamp: stamp, compute)
     }
 

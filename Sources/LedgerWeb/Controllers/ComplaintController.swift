@@ -26,7 +26,7 @@ struct ComplaintController {
         let filter = try LedgerQuery.caseFilter(request.uri.queryParameters)
         let buttons = scope.can(.intakeComplaint) ? [CaseButton(href: "/complaints/new", label: "登记线索", secondary: false)] : []
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        return try await pages.render(.cases, "complaints", key: "\(filter)", scope: scope, today: today, context: context) { [complaints, regions] viewer in
+        return try await pages.render(.cases, "complaints", key: "\(filter)", kept: filter.search.isEmpty, scope: scope, today: today, context: context) { [complaints, regions] viewer in
             CaseListPage(.complaints, page: try await complaints.list(scope: scope, filter: filter), filter: filter, buttons: buttons,
                          subRegions: try await regions.subRegions(scope: scope), viewer: viewer, today: today)
         }

@@ -38,7 +38,7 @@ struct EstateController {
         let descending = query["desc"] == "1"
         let list = ListRequest(search: search, sort: sort, descending: descending, page: query["page"].flatMap { Int(String($0)) } ?? 1)
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        return try await pages.render(.estates, "estates", key: "\(list)", scope: scope, today: today, context: context) { [estates] viewer in
+        return try await pages.render(.estates, "estates", key: "\(list)", kept: list.search.isEmpty, scope: scope, today: today, context: context) { [estates] viewer in
             let page = try await estates.estates(scope: scope, request: list)
             return EstateListPage(
                 layout: Layout(title: "小区", viewer: viewer, section: "/estates"),

@@ -31,7 +31,7 @@ struct ProblemController {
         let buttons = (scope.can(.createProblem) ? [CaseButton(href: "/problems/new", label: "录入问题", secondary: false)] : [])
             + [CaseButton(href: "/problems/put-right", label: "整治到位率", secondary: true)]
         let today = Day(Timestamp.shanghaiDay(clock.now()))!
-        return try await pages.render(.cases, "problems", key: "\(filter)", scope: scope, today: today, context: context) { [problems, regions] viewer in
+        return try await pages.render(.cases, "problems", key: "\(filter)", kept: filter.search.isEmpty, scope: scope, today: today, context: context) { [problems, regions] viewer in
             CaseListPage(.problems, page: try await problems.list(scope: scope, filter: filter), filter: filter, buttons: buttons,
                          subRegions: try await regions.subRegions(scope: scope), viewer: viewer, today: today)
         }

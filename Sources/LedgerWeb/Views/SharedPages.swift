@@ -18,10 +18,13 @@ struct SharedPages: Sendable {
 
     /// `template` with the model `build` makes for a viewer, rendered once per change of what `scope` sees of the list
     /// `kind` under `key` (everything the request chose: filter, order, page) and kept; a page with a notice of its own
-    /// or another status is the caller's to render directly.
-    func render<Model: Sendable>(_ template: Template, _ kind: String, key: String, scope: Scope, today: Day, context: AppRequestContext,
+    /// or another status is the caller's to render directly. `kept: false` (a search for typed text, which is seldom
+    /// asked twice) renders for this request only, so that searching does not push everyone's lists out of the cache.
+    func render<Model: Sendable>(_ template: Template, _ kind: String, key: String, kept: Bool = true, scope: Scope, today: Day,
+                                 context: AppRequestContext,
                                  _ build: @escaping @Sendable (Layout.Viewer) async throws -> Model) async throws -> Response {
         let viewer = Layout.Viewer(context)
+        guard kept else { return renderer.render(template, try await build(viewer)) }
         let placeholders = Layout.Viewer(userName: Slot.userName.marker, role: scope.role, csrf: Slot.csrf.marker, unread: Slot.unread.marker,
                                          hasUnread: viewer.hasUnread)
         let page = try await database.cachedList("page|\(template.rawValue)|\(kind)", scope: scope, key: "\(key)|\(viewer.hasUnread)", today: today) {
