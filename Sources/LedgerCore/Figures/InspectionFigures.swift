@@ -5,16 +5,18 @@ import SQLKit
 /// (市级实地抽查) or covered by their street (街道全面排查), and which cross-inspection reports were due and filed. The
 /// dashboard, the 情况汇总表 and the ledgers read them here; each has its test in `CrossInspectionTests`.
 public enum InspectionFigures {
-    /// **Screened in a period** (全面排查): the estates under `path` with an inspection record dated from `from` to
-    /// `until`, or with a company self-inspection (自查自纠) filed in those days, with their region path. The 情况汇总表's
+    /// **Screened in a period** (全面排查): the estates among `rows` with an inspection record dated from `from` to
+    /// `until`, or with a company self-inspection (自查自纠) filed in those days, counted by region path. The 情况汇总表's
     /// 全面排查 小区数 counts these.
-    static func screenedEstates(under path: String, from: Day, until: Day, on db: any SQLDatabase) async throws -> [(estate: Int64, path: String)] {
+    static func screenedEstates(in rows: PathSelection, from: Day, until: Day, on db: any SQLDatabase) async throws -> [(path: String, count: Int)] {
         try await db.raw("""
-            SELECT estate_id, region_path FROM inspection_records WHERE \(Scope.pathPredicate("region_path", path))
-            AND inspected_on >= \(bind: from.description) AND inspected_on <= \(bind: until.description)
-            UNION SELECT estate_id, region_path FROM self_inspections WHERE \(Scope.pathPredicate("region_path", path))
-            AND filed_at >= \(bind: Timestamp.startOfShanghaiDay(from)) AND filed_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))
-            """).all().map { (try $0.decode(column: "estate_id", as: Int64.self), try $0.decode(column: "region_path", as: String.self)) }
+            SELECT s.region_path, COUNT(*) AS n FROM (
+                SELECT estate_id, region_path FROM inspection_records WHERE \(rows.predicate("region_path"))
+                AND inspected_on >= \(bind: from.description) AND inspected_on <= \(bind: until.description)
+                UNION SELECT estate_id, region_path FROM self_inspections WHERE \(rows.predicate("region_path"))
+                AND filed_at >= \(bind: Timestamp.startOfShanghaiDay(from)) AND filed_at < \(bind: Timestamp.startOfShanghaiDay(until.adding(days: 1)))
+            ) s GROUP BY s.region_path
+            """).all().map { (try $0.decode(column: "region_path", as: String.self), try $0.decode(column: "n", as: Int.self)) }
     }
 
     /// **The level that inspected** (检查层级) of an inspection record (aliased `alias`): the level of its spot-check

@@ -129,115 +129,167 @@ public struct SummaryReport: Sendable {
         }
     }
 
-    private func counted(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
-        try await database.read { db in
-            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
-            var children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all().map(Region.init(row:))
-            if children.isEmpty { children = [region] }
-            let depth = region.path.split(separator: "/").count
-            func key(_ path: String) -> String {
-                let parts = path.split(separator: "/")
-                return parts.count > depth ? String(parts[depth]) : region.code
-            }
-            let inside = Scope.pathPredicate("e.region_path", region.path)
-            var estates: [String: Int] = [:], companies: [String: Set<Int64>] = [:]
-            for (_, path) in try await InspectionFigures.screenedEstates(under: region.path, from: from, until: until, on: db) {
-                estates[key(path), default: 0] += 1
-            }
-            for row in try await db.raw("""
-                SELECT DISTINCT e.region_path, k.company_id FROM estates e JOIN contracts k ON k.estate_id = e.id
-                WHERE \(inside) AND \(EstateFigures.managedDuringSQL(from: from, until: until))
-                """).all() {
-                companies[key(try row.decode(column: "region_path", as: String.self)), default: []].insert(try row.decode(column: "company_id", as: Int64.self))
-            }
-            // Problems of the period, per estate: which categories, and whether each is closed.
-            var found: [String: Set<Int64>] = [:], foundBy: [String: [Int: Set<Int64>]] = [:], fixedBy: [String: [Int: Set<Int64>]] = [:]
-            var open: Set<Int64> = [], withProblems: [String: Set<Int64>] = [:]
-            let column = Dictionary(uniqueKeysWithValues: Self.categories.enumerated().flatMap { index, entry in entry.1.map { ($0, index) } })
-            for row in try await db.raw("""
-                SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome FROM problems p
-                WHERE \(Scope.pathPredicate("p.region_path", region.path)) AND \(EstateFigures.within("p.created_at", from: from, until: until))
-                """).all() {
-                let estate = try row.decode(column: "estate_id", as: Int64.self)
-                let k = key(try row.decode(column: "region_path", as: String.self))
-                let closed = EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
-                                                           outcome: try row.decode(column: "outcome", as: String?.self))
-                found[k, default: []].insert(estate)
-                withProblems[k, default: []].insert(estate)
-                if !closed { open.insert(estate) }
-                if let index = column[try row.decode(column: "category", as: String.self)] {
-                    foundBy[k, default: [:]][index, default: []].insert(estate)
-                    if closed { fixedBy[k, default: [:]][index, default: []].insert(estate) }
-                }
-            }
-            var ordered: [String: Set<Int64>] = [:], penalised: [String: Set<Int64>] = [:], expelled: [String: Set<Int64>] = [:]
-            var exposed: [String: Set<Int64>] = [:]
-            for row in try await db.raw("""
-                SELECT a.kind, a.company_id, a.estate_id, a.region_path FROM enforcement_actions a
-                WHERE \(Scope.pathPredicate("a.region_path", region.path)) AND a.decided_on >= \(bind: from.description) AND a.decided_on <= \(bind: until.description)
-                """).all() {
-                let k = key(try row.decode(column: "region_path", as: String.self))
-                let company = try row.decode(column: "company_id", as: Int64.self), estate = try row.decode(column: "estate_id", as: Int64?.self)
-                switch try row.decode(column: "kind", as: String.self) {
-                case "order_rectify": if let estate { ordered[k, default: []].insert(estate) }
-                case "penalty": penalised[k, default: []].insert(company)
-                case "expel": if let estate { expelled[k, default: []].insert(estate) }
-                case "public_notice": exposed[k, default: []].insert(company)
-                default: break
-                }
-            }
-            var c = try await Self.supervision(under: region.path, from: from, until: until, on: db) + [0, 0, 0, 0]
-            for row in try await db.raw("""
-                SELECT c.source, c.status FROM complaints c WHERE \(Scope.pathPredicate("c.region_path", region.path))
-                AND \(EstateFigures.within("c.received_at", from: from, until: until))
-                """).all() {
-                let offset = try row.decode(column: "source", as: String.self) == ComplaintSource.superior.rawValue ? 6 : 4
-                c[offset]! += 1
-                if EstateFigures.complaintClosed(status: try row.decode(column: "status", as: String.self)) { c[offset + 1]! += 1 }
-            }
-            func row(_ code: String, _ name: String, _ keys: [String]) -> Row {
-                func union(_ map: [String: Set<Int64>]) -> Int { keys.reduce(into: Set<Int64>()) { $0.formUnion(map[$1] ?? []) }.count }
-                func per(_ map: [String: [Int: Set<Int64>]], _ index: Int) -> Int {
-                    keys.reduce(into: Set<Int64>()) { $0.formUnion(map[$1]?[index] ?? []) }.count
-                }
-                let companyCount = keys.reduce(into: Set<Int64>()) { $0.formUnion(companies[$1] ?? []) }.count
-                let a: [Int?] = [keys.reduce(0) { $0 + (estates[$1] ?? 0) }, companyCount, union(found)] + (0..<11).map { per(foundBy, $0) }
-                let done = keys.reduce(into: Set<Int64>()) { $0.formUnion(withProblems[$1] ?? []) }.subtracting(open).count
-                let b: [Int?] = [done] + (0..<11).map { per(fixedBy, $0) } + [union(ordered), nil, union(penalised), union(expelled), union(exposed)]
-                return Row(code: code, name: name, a: a, b: b)
-            }
-            let rows = children.map { row($0.code, $0.name, [$0.code]) }
-            let total = row(region.code, "合计", children.map(\.code))
-            return Result(title: "\(region.name)“整治物业服务履约不到位、侵占业主公共收益等问题”情况汇总表", region: region, from: from, until: until,
-                          rows: rows, total: total, c: c)
+    /// One subtree's counts: sets of estate and company ids where a column counts distinct ones, so that a sum over
+    /// subtrees counts an id once; plain counts where rows are counted.
+    struct Part: SubtreePart {
+        /// 全面排查 小区数: (estate, path) pairs screened; 涉及企业数: the companies that managed them.
+        var screened = 0, companies: Set<Int64> = []
+        /// Estates with a problem of the period; by category column, those with one and those with one put right; those
+        /// with one still open (完成整改 is an estate with problems and none open, across the whole report).
+        var withProblems: Set<Int64> = [], foundBy: [Int: Set<Int64>] = [:], fixedBy: [Int: Set<Int64>] = [:], open: Set<Int64> = []
+        /// 查处情况: estates ordered to rectify or expelled, companies penalised or exposed.
+        var ordered: Set<Int64> = [], expelled: Set<Int64> = [], penalised: Set<Int64> = [], exposed: Set<Int64> = []
+        /// Block C's 督导检查: records, estates visited, those failing, those failing with an inspection problem not put right.
+        var records = 0, visited: Set<Int64> = [], failing: Set<Int64> = [], failingOpen: Set<Int64> = []
+        /// Block C's complaints: 县级受理 received and closed, 接收省市转办 received and closed.
+        var complaints = [0, 0, 0, 0]
+
+        mutating func add(_ other: Part) {
+            screened += other.screened
+            companies.formUnion(other.companies)
+            withProblems.formUnion(other.withProblems)
+            foundBy.merge(other.foundBy) { $0.union($1) }
+            fixedBy.merge(other.fixedBy) { $0.union($1) }
+            open.formUnion(other.open)
+            ordered.formUnion(other.ordered)
+            expelled.formUnion(other.expelled)
+            penalised.formUnion(other.penalised)
+            exposed.formUnion(other.exposed)
+            records += other.records
+            visited.formUnion(other.visited)
+            failing.formUnion(other.failing)
+            failingOpen.formUnion(other.failingOpen)
+            for index in complaints.indices { complaints[index] += other.complaints[index] }
+        }
+
+        /// A 辖区 row of blocks A and B; `open`: the estates with a problem still open anywhere in the report.
+        func row(_ code: String, _ name: String, open: Set<Int64>) -> Row {
+            let found: [Int?] = (0..<11).map { foundBy[$0]?.count ?? 0 }, fixed: [Int?] = (0..<11).map { fixedBy[$0]?.count ?? 0 }
+            let actions: [Int?] = [ordered.count, nil, penalised.count, expelled.count, exposed.count]
+            let done: Int = withProblems.subtracting(open).count
+            return Row(code: code, name: name, a: [screened, companies.count, withProblems.count] + found, b: [done] + fixed + actions)
+        }
+
+        /// Block C.
+        var c: [Int?] {
+            let supervision: [Int?] = [records, visited.count, failing.count, failing.subtracting(failingOpen).count]
+            return supervision + complaints.map { $0 }
         }
     }
 
-    /// Block C's 督导检查情况 from the inspection records dated in the period: 次数, 小区数, 发现问题小区数, 完成整改小区数.
-    static func supervision(under path: String, from: Day, until: Day, on db: any SQLDatabase) async throws -> [Int?] {
-        var visits = 0, visited: Set<Int64> = [], failing: Set<Int64> = [], open: Set<Int64> = []
+    /// The report counted from the rows; a province, city or district is summed from its children's parts, each kept
+    /// under its own stamp (`SubtreePart`), so that after a write in one street only that street is counted again.
+    func counted(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
+        let (region, children) = try await database.read { db in
+            let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
+            return (region, try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
+                .all().map(Region.init(row:)))
+        }
+        let parts: [Part], all: Part
+        if let split = try await database.subtreeParts("summary", region: region, key: "\(from)|\(until)", today: today(),
+                                                       count: { rows, db in try await Self.parts(rows, from: from, until: until, on: db) { _ in "" }[""] ?? Part() }) {
+            parts = split.children.map(\.part)
+            all = parts.reduce(into: split.own) { $0.add($1) }
+        } else {
+            let byUnit = try await database.read { db in try await Self.parts(.under(region.path), from: from, until: until, on: db) { path in
+                Self.unit(of: path, under: region, hasChildren: !children.isEmpty)
+            } }
+            parts = children.isEmpty ? [byUnit[region.code] ?? Part()] : children.map { byUnit[$0.code] ?? Part() }
+            all = byUnit.values.reduce(into: Part()) { $0.add($1) }
+        }
+        let units = children.isEmpty ? [region] : children
+        let rows = zip(units, parts).map { unit, part in part.row(unit.code, unit.name, open: all.open) }
+        let total = parts.reduce(into: Part()) { $0.add($1) }.row(region.code, "合计", open: all.open)
+        return Result(title: "\(region.name)“整治物业服务履约不到位、侵占业主公共收益等问题”情况汇总表", region: region, from: from, until: until,
+                      rows: rows, total: total, c: all.c)
+    }
+
+    /// The 辖区 a row at `path` is counted in: the child of `region` it lies under, or the region itself.
+    static func unit(of path: String, under region: Region, hasChildren: Bool) -> String {
+        let depth = region.path.split(separator: "/").count
+        let parts = path.split(separator: "/")
+        return hasChildren && parts.count > depth ? String(parts[depth]) : region.code
+    }
+
+    private func today() -> Day { Day(Timestamp.shanghaiDay(clock.now()))! }
+
+    /// The rows `selection` picks, counted into one part per unit (`unit` of a row's path).
+    static func parts(_ selection: PathSelection, from: Day, until: Day, on db: any SQLDatabase,
+                      unit: (String) -> String) async throws -> [String: Part] {
+        var parts: [String: Part] = [:]
+        func path(_ row: any SQLRow) throws -> String { unit(try row.decode(column: "region_path", as: String.self)) }
+        for (rowPath, count) in try await InspectionFigures.screenedEstates(in: selection, from: from, until: until, on: db) {
+            parts[unit(rowPath), default: Part()].screened += count
+        }
         for row in try await db.raw("""
-            SELECT ir.estate_id, ir.failed, p.status, p.outcome FROM inspection_records ir
-            LEFT JOIN problems p ON p.source = 'inspection' AND p.source_id = ir.id
-            WHERE \(Scope.pathPredicate("ir.region_path", path)) AND ir.inspected_on >= \(bind: from.description) AND ir.inspected_on <= \(bind: until.description)
+            SELECT DISTINCT e.region_path, k.company_id FROM estates e JOIN contracts k ON k.estate_id = e.id
+            WHERE \(selection.predicate("e.region_path")) AND \(EstateFigures.managedDuringSQL(from: from, until: until))
+            """).all() {
+            parts[try path(row), default: Part()].companies.insert(try row.decode(column: "company_id", as: Int64.self))
+        }
+        // Problems of the period, per estate: which categories, and whether each is closed.
+        let column = Dictionary(uniqueKeysWithValues: Self.categories.enumerated().flatMap { index, entry in entry.1.map { ($0, index) } })
+        for row in try await db.raw("""
+            SELECT p.estate_id, p.region_path, p.category, p.status, p.outcome FROM problems p
+            WHERE \(selection.predicate("p.region_path")) AND \(EstateFigures.within("p.created_at", from: from, until: until))
             """).all() {
             let estate = try row.decode(column: "estate_id", as: Int64.self)
-            visited.insert(estate)
-            visits += 1
-            guard try row.decode(column: "failed", as: Int.self) > 0 else { continue }
-            failing.insert(estate)
-            if let status = try row.decode(column: "status", as: String?.self),
-               !EstateFigures.problemPutRight(status: status, outcome: try row.decode(column: "outcome", as: String?.self)) {
-                open.insert(estate)
+            let closed = EstateFigures.problemPutRight(status: try row.decode(column: "status", as: String.self),
+                                                       outcome: try row.decode(column: "outcome", as: String?.self))
+            let category = column[try row.decode(column: "category", as: String.self)]
+            let key = try path(row)
+            parts[key, default: Part()].withProblems.insert(estate)
+            if !closed { parts[key]!.open.insert(estate) }
+            if let category {
+                parts[key]!.foundBy[category, default: []].insert(estate)
+                if closed { parts[key]!.fixedBy[category, default: []].insert(estate) }
             }
         }
-        // One row per record and problem: a record with two problems counts once.
-        let records = try await db.raw("""
-            SELECT COUNT(*) AS n FROM inspection_records ir WHERE \(Scope.pathPredicate("ir.region_path", path))
-            AND ir.inspected_on >= \(bind: from.description) AND ir.inspected_on <= \(bind: until.description)
-            """).first(decodingColumn: "n", as: Int.self) ?? visits
-        return [records, visited.count, failing.count, failing.subtracting(open).count]
+        for row in try await db.raw("""
+            SELECT a.kind, a.company_id, a.estate_id, a.region_path FROM enforcement_actions a
+            WHERE \(selection.predicate("a.region_path")) AND a.decided_on >= \(bind: from.description) AND a.decided_on <= \(bind: until.description)
+            """).all() {
+            let key = try path(row)
+            let company = try row.decode(column: "company_id", as: Int64.self), estate = try row.decode(column: "estate_id", as: Int64?.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "order_rectify": if let estate { parts[key, default: Part()].ordered.insert(estate) }
+            case "penalty": parts[key, default: Part()].penalised.insert(company)
+            case "expel": if let estate { parts[key, default: Part()].expelled.insert(estate) }
+            case "public_notice": parts[key, default: Part()].exposed.insert(company)
+            default: break
+            }
+        }
+        // Block C's 督导检查, from the inspection records dated in the period (one row per record and problem).
+        let dated: SQLQueryString = "ir.inspected_on >= \(bind: from.description) AND ir.inspected_on <= \(bind: until.description)"
+        for row in try await db.raw("""
+            SELECT ir.region_path, COUNT(*) AS n FROM inspection_records ir WHERE \(selection.predicate("ir.region_path")) AND \(dated) GROUP BY ir.region_path
+            """).all() {
+            parts[try path(row), default: Part()].records += try row.decode(column: "n", as: Int.self)
+        }
+        for row in try await db.raw("""
+            SELECT ir.estate_id, ir.region_path, ir.failed, p.status, p.outcome FROM inspection_records ir
+            LEFT JOIN problems p ON p.source = 'inspection' AND p.source_id = ir.id
+            WHERE \(selection.predicate("ir.region_path")) AND \(dated)
+            """).all() {
+            let estate = try row.decode(column: "estate_id", as: Int64.self), key = try path(row)
+            parts[key, default: Part()].visited.insert(estate)
+            guard try row.decode(column: "failed", as: Int.self) > 0 else { continue }
+            parts[key]!.failing.insert(estate)
+            if let status = try row.decode(column: "status", as: String?.self),
+               !EstateFigures.problemPutRight(status: status, outcome: try row.decode(column: "outcome", as: String?.self)) {
+                parts[key]!.failingOpen.insert(estate)
+            }
+        }
+        for row in try await db.raw("""
+            SELECT c.region_path, c.source, c.status, COUNT(*) AS n FROM complaints c WHERE \(selection.predicate("c.region_path"))
+            AND \(EstateFigures.within("c.received_at", from: from, until: until)) GROUP BY c.region_path, c.source, c.status
+            """).all() {
+            let offset = try row.decode(column: "source", as: String.self) == ComplaintSource.superior.rawValue ? 2 : 0
+            let n = try row.decode(column: "n", as: Int.self), key = try path(row)
+            parts[key, default: Part()].complaints[offset] += n
+            if EstateFigures.complaintClosed(status: try row.decode(column: "status", as: String.self)) { parts[key]!.complaints[offset + 1] += n }
+        }
+        return parts
     }
 
     // MARK: Files

@@ -17,6 +17,8 @@ public struct Database: Sendable {
     public let lists = ListCache()
     /// Every company's credit score, kept under the credit stamp (`CreditFile.scores`).
     public let creditScores = ListCache(limit: 4)
+    /// Subtree parts the filing calendar and the 情况汇总表 are summed from, each under its region's stamp (`SubtreePart`).
+    public let parts = ListCache(limit: 4_096)
 
     init(kind: Kind, backend: any DatabaseBackend, identity: String = "") {
         self.kind = kind

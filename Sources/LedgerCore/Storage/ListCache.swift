@@ -54,13 +54,13 @@ extension Database {
                                  _ compute: @Sendable () async throws -> T) async throws -> T {
         let stamp = "\(try await read { db in try await ListCache.stamp(scope, on: db) })/\(today)"
         let full = "\(kind)|\(scope.role.rawValue)|\(scope.regionPath.map { "=" + $0 } ?? "-")|\(scope.companyId ?? 0)|\(scope.estateId ?? 0)|\(key)"
-        return try await cached(full, stamp: stamp, compute)
+        return try await cached(in: lists, full, stamp: stamp, compute)
     }
 
-    private func cached<T: Sendable>(_ key: String, stamp: String, _ compute: @Sendable () async throws -> T) async throws -> T {
-        if let hit = lists.value(key, stamp: stamp, as: T.self) { return hit }
+    func cached<T: Sendable>(in cache: ListCache, _ key: String, stamp: String, _ compute: @Sendable () async throws -> T) async throws -> T {
+        if let hit = cache.value(key, stamp: stamp, as: T.self) { return hit }
         let value = try await compute()
-        lists.store(key, stamp: stamp, value)
+        cache.store(key, stamp: stamp, value)
         return value
     }
 }
