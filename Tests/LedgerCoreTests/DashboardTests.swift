@@ -284,4 +284,43 @@ import Testing
             #expect(!published.isEmpty && !filed.isEmpty, "the sequence wrote disclosures and complaints")
         }
     }
+
+    /// A restarted server (a new, empty cache) reads the parts kept in the database instead of counting them again
+    /// (issue #16 item 5, M0034); after a write in one district only its street and its sum are counted, and the
+    /// figures still equal a count of the rows.
+    @Test(arguments: kinds)
+    func aRestartedServerReadsTheKeptPartsAndCountsOnlyWhatChanged(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup
+            let world = try await World.build(in: database)
+            world.clock.set(Timestamp.parse("2024-10-10T02:00:00Z")!)
+            let q4 = Quarter(year: 2024, quarter: 4)!, today = Day(Timestamp.shanghaiDay(world.clock.now()))!
+            let cityPath = world.a.county.path.split(separator: "/").prefix(2).map { "/\($0)" }.joined() + "/"
+            func restarted() -> (Dashboard, DashboardCache) {
+                let cache = DashboardCache()
+                return (Dashboard(database: database, clock: world.clock, cache: cache), cache)
+            }
+            func recount() async throws -> Dashboard.Figures {
+                try await database.read { db in
+                    try await Dashboard.tally(.under(cityPath), quarter: q4, today: today, byEstate: false, on: db) { _, _ in "" }.total
+                }
+            }
+            let (first, firstCache) = restarted()
+            let counted = try await first.view(regionCode: "350100", quarter: q4, scope: .system)
+            #expect(await firstCache.partsCounted == 4, "districts A and B and their streets")
+            let kept = try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM dashboard_parts").first(decodingColumn: "n", as: Int.self) }
+            #expect(kept == 4)
+            // MUT: a restart reads them; then a complaint in district A
+            let (second, secondCache) = restarted()
+            let read = try await second.view(regionCode: "350100", quarter: q4, scope: .system)
+            #expect(await secondCache.partsCounted == 0 && read.figures == counted.figures && read.units.map(\.figures) == counted.units.map(\.figures))
+            _ = try await Complaints(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory())
+                .file(ComplaintInput(estateId: world.a.estate.id, category: "revenue_ratio", content: "重启后的一条测试投诉内容。"), uploads: [], address: "203.0.113.9")
+            let (third, thirdCache) = restarted()
+            let after = try await third.view(regionCode: "350100", quarter: q4, scope: .system)
+            // validation
+            #expect(await thirdCache.partsCounted == 2, "A's street and A's sum; B is read as kept")
+            #expect(after.figures == (try await recount()) && after.figures.complaintsReceived == counted.figures.complaintsReceived + 1)
+        }
+    }
 }

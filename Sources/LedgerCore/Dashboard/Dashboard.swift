@@ -228,7 +228,7 @@ public struct Dashboard: Sendable {
     }
 
     /// A subtree's figures and trend counts: what a region above the streets sums from its children (`part`).
-    struct Part: Sendable {
+    struct Part: Sendable, Codable {
         var figures = Figures()
         var trend: [TrendCount]
         /// Estates each company manages today in the subtree: the credit block's "who manages what" (`CreditSummary`),
@@ -325,9 +325,13 @@ public struct Dashboard: Sendable {
     /// A region's whole subtree as one part, cached under the region's own stamp: a street counted from its rows, a
     /// district, city or province summed from its children and its own rows.
     func part(_ region: Region, quarter: Quarter, today: Day) async throws -> Part {
-        let stamp = try await database.read { db in try await Self.stamp(regionPath: region.path, on: db) }
-        let key = "part|\(region.path)|\(quarter)", held = "\(stamp)/\(today)"
+        let key = "part|\(region.path)|\(quarter)"
+        let held = try await database.read { db in "\(try await Self.stamp(regionPath: region.path, on: db))/\(today)/\(Self.countedAs)" }
         if let cached = await cache.part(key, stamp: held) { return cached }
+        if let kept = try await database.read({ db in try await Self.keptPart(key, stamp: held, on: db) }) {
+            await cache.putPart(key, stamp: held, part: kept)
+            return kept
+        }
         var part: Part
         let children = Self.isComposed(region) ? try await database.read { db in
             try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
@@ -342,8 +346,34 @@ public struct Dashboard: Sendable {
             part = try await ownPart(region, quarter: quarter, today: today)
             for child in children { part.add(try await self.part(child, quarter: quarter, today: today)) }
         }
-        await cache.putPart(key, stamp: held, part: part)
+        await cache.putPart(key, stamp: held, part: part, counted: true)
+        // Keeping it is a convenience for the next server: a database that refuses the write (read-only) still shows the view.
+        _ = try? await database.transaction { [part] db in try await Self.keep(part, key: key, stamp: held, on: db) }
         return part
+    }
+
+    /// The version of what a part counts, held in its stamp: a release that changes a figure's definition or the
+    /// part's shape raises it, so that parts kept by an older release are counted again rather than shown.
+    static let countedAs = 1
+
+    /// A part kept in the database (`dashboard_parts`, M0034), if it was counted for `stamp`: what a restarted server,
+    /// or another server over the same database, reads instead of counting the subtree again.
+    static func keptPart(_ key: String, stamp: String, on db: any SQLDatabase) async throws -> Part? {
+        guard let row = try await db.raw("SELECT stamp, body FROM dashboard_parts WHERE part_key = \(bind: key)").first(),
+              try row.decode(column: "stamp", as: String.self) == stamp else { return nil }
+        // A body that no longer decodes (a part of an older shape) is counted again and replaced.
+        return try? JSONDecoder().decode(Part.self, from: Data(try row.decode(column: "body", as: String.self).utf8))
+    }
+
+    /// Keeps a part counted for `stamp` (derived figures, not a record of anything: not audited). The stamp was read
+    /// before the rows were counted, so a write committed in between leaves a kept part newer than its stamp, which
+    /// the next reader, seeing the newer stamp, counts again — never one older than its stamp.
+    static func keep(_ part: Part, key: String, stamp: String, on db: any SQLDatabase) async throws {
+        let body = String(decoding: try JSONEncoder().encode(part), as: UTF8.self)
+        try await db.raw("""
+            INSERT INTO dashboard_parts (part_key, stamp, body) VALUES (\(bind: key), \(bind: stamp), \(bind: body))
+            ON CONFLICT (part_key) DO UPDATE SET stamp = excluded.stamp, body = excluded.body
+            """).run()
     }
 
     /// The rows at a district's, city's or province's own path (a city-level cross-inspection group, say), which no

@@ -30,7 +30,11 @@ public actor DashboardCache {
         return part
     }
 
-    func putPart(_ key: String, stamp: String, part: Dashboard.Part) {
+    /// How many subtree parts were counted from the rows (neither in memory nor kept in the database): for tests.
+    public private(set) var partsCounted = 0
+
+    func putPart(_ key: String, stamp: String, part: Dashboard.Part, counted: Bool = false) {
+        if counted { partsCounted += 1 }
         if parts.count >= 4_096 { parts.removeAll() }
         parts[key] = (stamp, part)
     }

@@ -64,6 +64,7 @@ public struct Migrator: Sendable {
         M0031_CreateLogNodes(),
         M0032_IndexFilingsByCompany(),
         M0033_CreateCreditStamp(),
+        M0034_CreateDashboardParts(),
     ]
 
     let database: Database
