@@ -159,10 +159,18 @@ struct Bench: AsyncParsableCommand {
         let cache = DashboardCache()
         let dashboard = Dashboard(database: db, clock: clock, cache: cache)
         let quarter = dashboard.defaultQuarter()
+        // The first view a database has ever had: no part kept anywhere (a copy of the city may carry some).
+        try await db.transaction { db in try await db.raw("DELETE FROM dashboard_parts").run() }
         var start = ContinuousClock.now
         _ = try await dashboard.view(regionCode: "350000", quarter: quarter, scope: .system)
-        report.add("province dashboard, cold (\(warningEstates) estates, \(name))", seconds: (ContinuousClock.now - start).seconds)
+        report.add("province dashboard, cold, nothing kept: the first view ever (\(warningEstates) estates, \(name))", seconds: (ContinuousClock.now - start).seconds)
         for stage in await cache.lastStages { report.add("  of which \(stage.name)", seconds: stage.seconds) }
+        // A restarted server (or another one over the same database): an empty cache, the parts kept in the database (M0034).
+        let restartedCache = DashboardCache()
+        start = ContinuousClock.now
+        _ = try await Dashboard(database: db, clock: clock, cache: restartedCache).view(regionCode: "350000", quarter: quarter, scope: .system)
+        report.add("province dashboard, cold after a restart, parts kept (\(name); target ≤ 100 ms)", seconds: (ContinuousClock.now - start).seconds)
+        for stage in await restartedCache.lastStages { report.add("  of which \(stage.name)", seconds: stage.seconds) }
         var warm: [Double] = []
         for _ in 0..<50 {
             start = ContinuousClock.now
