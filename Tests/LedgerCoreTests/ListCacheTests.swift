@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+@testable import LedgerCore
 import LedgerTestSupport
 import SQLKit
 import Testing
@@ -28,6 +28,29 @@ import Testing
             // validation
             #expect(try await listA() == before + 1, "a write in county A shows at once")
             #expect(database.lists.computed == computed + 1)
+        }
+    }
+
+    /// A computation under way is shared: a second request for the same key and stamp waits for it instead of starting
+    /// its own (`ListCache.flight`), another stamp starts anew, and once it has landed the value is kept.
+    @Test func concurrentRequestsShareOneComputation() async throws {
+        let cache = ListCache()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let first = cache.flight("k", stamp: "1") { Task { for await _ in gate { break }; return 42 as any Sendable } }
+        let second = cache.flight("k", stamp: "1") { Task { 7 as any Sendable } }
+        let newer = cache.flight("k", stamp: "2") { Task { 8 as any Sendable } }
+        #expect(first.own && !second.own && newer.own)
+        #expect(cache.computed == 2, "the second request started nothing")
+        open.yield()
+        #expect(try await second.task.value as? Int == 42, "the waiting request gets the first one's value")
+        // Through `Database.cached`: eight at once after the value is kept compute nothing more.
+        try await withDatabase(.sqlite) { database in
+            let value = try await database.cached(in: cache, "list", stamp: "s") { 1 }
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await database.cached(in: cache, "list", stamp: "s") { 2 } } }
+                for try await shown in group { #expect(shown == value) }
+            }
+            #expect(cache.computed == 3)
         }
     }
 }
