@@ -6,7 +6,10 @@ struct FactsLoader {
     let db: any SQLDatabase
 
     /// The estates under `path` (a county), or the one estate `estateId`, with their published quarters in `window`.
-    func estates(underPath path: String?, estateId: Int64? = nil, window: ClosedRange<Quarter>, today: String) async throws -> [EstateFacts] {
+    /// `lines`: their disclosure lines (`lines(underPath:estateId:window:)`) when the caller reads them on another
+    /// connection meanwhile (a full run, which has two cores to read with); nil: read here, after the rest.
+    func estates(underPath path: String?, estateId: Int64? = nil, window: ClosedRange<Quarter>, today: String,
+                 lines preloaded: (@Sendable () async throws -> LineFacts)? = nil) async throws -> [EstateFacts] {
         let range: SQLQueryString = estateId.map { "e.id = \(bind: $0)" } ?? Scope.pathPredicate("e.region_path", path)
         let lo = window.lowerBound.year * 10 + window.lowerBound.quarter, hi = window.upperBound.year * 10 + window.upperBound.quarter
         let estateRows = try await db.raw("""
@@ -17,25 +20,6 @@ struct FactsLoader {
             """).all()
         let contracts = try await EstateFigures.contracts(where: range, on: db)
         let versionPredicate: SQLQueryString = estateId.map { "v.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("v.region_path", path)
-        // Lines and versions are folded as they arrive: a county's lines are hundreds of thousands of rows, and holding
-        // them as rows (each with its column names) is what made a full run's memory grow with the county. The cost lines
-        // (成本, nine in twenty of the lines) are not read: no rule asks them.
-        let lines = try await db.fold("""
-            SELECT l.version_id, l.kind, l.position, l.category, l.decision, l.amount_fen FROM disclosure_lines l JOIN disclosure_versions v ON v.id = l.version_id
-            WHERE \(versionPredicate) AND v.leaf_index >= 0 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
-            AND l.kind IN ('income', 'expenditure')
-            """, into: LineFacts()) { facts, row in
-            let id = try row.decode(column: "version_id", as: Int64.self)
-            switch try row.decode(column: "kind", as: String.self) {
-            case "income": facts.categories[id, default: []].insert(try row.decode(column: "category", as: String?.self) ?? "")
-            case "expenditure":
-                facts.spending[id, default: []].append((try row.decode(column: "position", as: Int.self),
-                                                        .init(amountFen: try row.decode(column: "amount_fen", as: Int64.self),
-                                                              decision: try row.decode(column: "decision", as: String?.self) ?? "")))
-            default: break
-            }
-        }
-        let categories = lines.categories, spending = lines.spending
         // W07 judges each quarter's version in force against the estate's own decision register.
         // By the estates' own paths (an estate moved to another community keeps its register).
         let decisionPredicate: SQLQueryString = "d.estate_id IN (SELECT e.id FROM estates e WHERE \(range))"
@@ -60,13 +44,18 @@ struct FactsLoader {
                 ownersShare: try row.decode(column: "owners_share_fen", as: Int64.self), transfer: try row.decode(column: "transfer_fen", as: Int64?.self),
                 transferDate: try row.decode(column: "transfer_date", as: String?.self), displayFrom: try row.decode(column: "display_from", as: String.self),
                 displayUntil: try row.decode(column: "display_until", as: String.self), firstPublishedAt: first,
-                versions: try row.decode(column: "version", as: Int.self), categories: categories[id] ?? [], undecidedExpenditures: 0)
+                versions: try row.decode(column: "version", as: Int.self), categories: [], undecidedExpenditures: 0)
             facts.transferTarget = try row.decode(column: "transfer_target", as: String?.self)
             state.byEstate[estate, default: [:]][quarter] = facts
         }
         let inForce = folded.inForce
         var byEstate = folded.byEstate
+        let lines: LineFacts
+        if let preloaded { lines = try await preloaded() } else { lines = try await self.lines(underPath: path, estateId: estateId, window: window) }
+        let categories = lines.categories, spending = lines.spending
         for (estate, versionIds) in inForce {
+            // The version in force tells the income categories (W08) and the spending to be covered by decisions (W07).
+            for (quarter, id) in versionIds { byEstate[estate]?[quarter]?.categories = categories[id] ?? [] }
             let quarters = versionIds.mapValues { id in (spending[id] ?? []).sorted { $0.0 < $1.0 }.map(\.1) }
             for (quarter, reasons) in DecisionCoverage.uncovered(quarters, decisions: decisions[estate] ?? [:]) {
                 byEstate[estate]?[quarter]?.undecidedExpenditures = reasons.count
@@ -118,6 +107,31 @@ struct FactsLoader {
             facts.campaignSelfInspectionDue = dueSettings.campaignDue(at: facts.regionPath)
             facts.selfInspectionPhases = dueSettings.phases(at: facts.regionPath)
             return facts
+        }
+    }
+
+    /// The income categories and the ordered expenditure lines of each published version of the estates under `path`
+    /// (or of `estateId`) in `window`.
+    func lines(underPath path: String?, estateId: Int64?, window: ClosedRange<Quarter>) async throws -> LineFacts {
+        let lo = window.lowerBound.year * 10 + window.lowerBound.quarter, hi = window.upperBound.year * 10 + window.upperBound.quarter
+        let versionPredicate: SQLQueryString = estateId.map { "v.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("v.region_path", path)
+        // Lines and versions are folded as they arrive: a county's lines are hundreds of thousands of rows, and holding
+        // them as rows (each with its column names) is what made a full run's memory grow with the county. The cost lines
+        // (成本, nine in twenty of the lines) are not read: no rule asks them.
+        return try await db.fold("""
+            SELECT l.version_id, l.kind, l.position, l.category, l.decision, l.amount_fen FROM disclosure_lines l JOIN disclosure_versions v ON v.id = l.version_id
+            WHERE \(versionPredicate) AND v.leaf_index >= 0 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
+            AND l.kind IN ('income', 'expenditure')
+            """, into: LineFacts()) { facts, row in
+            let id = try row.decode(column: "version_id", as: Int64.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "income": facts.categories[id, default: []].insert(try row.decode(column: "category", as: String?.self) ?? "")
+            case "expenditure":
+                facts.spending[id, default: []].append((try row.decode(column: "position", as: Int.self),
+                                                        .init(amountFen: try row.decode(column: "amount_fen", as: Int64.self),
+                                                              decision: try row.decode(column: "decision", as: String?.self) ?? "")))
+            default: break
+            }
         }
     }
 

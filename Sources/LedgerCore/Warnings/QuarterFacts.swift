@@ -13,7 +13,7 @@ public struct QuarterFacts: Sendable {
     /// When version 1 was published (UTC ISO-8601).
     public let firstPublishedAt: String
     public let versions: Int
-    public let categories: Set<String>
+    public internal(set) var categories: Set<String>
     /// Expenditures no register decision covers (W07, `DecisionCoverage`), and why, one reason each.
     public var undecidedExpenditures: Int
     public var uncoveredReasons: [String] = []
