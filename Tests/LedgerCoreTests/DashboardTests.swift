@@ -323,4 +323,25 @@ import Testing
             #expect(after.figures == (try await recount()) && after.figures.complaintsReceived == counted.figures.complaintsReceived + 1)
         }
     }
+
+    /// The daily job counts the dashboard of the quarter it opens on ahead of the day's first view, which then reads
+    /// every part as kept.
+    @Test(arguments: kinds)
+    func theDailyJobCountsTheDashboardAheadOfTheFirstView(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup
+            let world = try await World.build(in: database)
+            world.clock.set(Timestamp.parse("2024-10-10T02:00:00Z")!)
+            let job = try #require(DailyJobs.standard.first { $0.name == "dashboard" })
+            // MUT
+            let outcome = await DailyJobs(database: database, clock: world.clock, host: "a", jobs: [job]).runDue(ignoringHour: true)
+            // validation
+            #expect(outcome["dashboard"] == .ran("预先统计 1 个省级区划2024年第3季度的监管看板"))
+            let cache = DashboardCache()
+            let dashboard = Dashboard(database: database, clock: world.clock, cache: cache)
+            let view = try await dashboard.view(regionCode: "350000", quarter: dashboard.defaultQuarter(), scope: .system)
+            #expect(await cache.partsCounted == 0, "every part read as kept")
+            #expect(view.figures.estates == 2)
+        }
+    }
 }

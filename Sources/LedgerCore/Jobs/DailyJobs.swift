@@ -24,7 +24,8 @@ public struct DailyJobs: Sendable {
     }
 
     /// The platform's daily jobs: the escalation ladder at 01:00, then the warning rules over everything at 02:00
-    /// (so that W14 sees today's overdue rectifications), then the credit events those raised.
+    /// (so that W14 sees today's overdue rectifications), then the credit events those raised, then the dashboard
+    /// counted ahead for the day.
     public static let standard: [Job] = [
         Job(name: "escalation", hour: 1) { database, clock in
             let escalation = Escalation(database: database, clock: clock)
@@ -37,6 +38,18 @@ public struct DailyJobs: Sendable {
         },
         Job(name: "credit", hour: 2) { database, clock in
             "新增信用记录 \(try await CreditFile(database: database, clock: clock).collect()) 条"
+        },
+        // After the warnings and the credit events (which move the stamps of what they wrote): the dashboard's parts
+        // of the quarter it opens on, counted and kept for the day (`dashboard_parts`), so that the day's first view
+        // of a province reads them instead of counting every street (a part's stamp holds the date).
+        Job(name: "dashboard", hour: 2) { database, clock in
+            let dashboard = Dashboard(database: database, clock: clock, cache: DashboardCache())
+            let quarter = dashboard.defaultQuarter()
+            let tops = try await database.read { db in
+                try await db.raw("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").all(decodingColumn: "code", as: String.self)
+            }
+            for code in tops { _ = try await dashboard.view(regionCode: code, quarter: quarter, scope: .system) }
+            return "预先统计 \(tops.count) 个省级区划\(quarter.title)的监管看板"
         },
         Job(name: "retention", hour: 3) { database, clock in
             let days = try PersonalDataRetention.configuredDays()
