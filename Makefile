@@ -16,7 +16,7 @@ SHELL := /bin/bash
 SWIFT   ?= swift
 PYTHON  ?= python3
 ARGS    ?=
-APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools wrk sqlite3 libreoffice-calc-nogui
+APT_PACKAGES := postgresql chromium chromium-driver fonts-noto-cjk zbar-tools wrk sqlite3 libreoffice-calc-nogui time
 PIP_PACKAGES := selenium openpyxl pytest schemathesis
 
 .PHONY: test deps build swift-test e2e bench bench-http bench-cluster demo

@@ -128,12 +128,24 @@ struct Bench: AsyncParsableCommand {
             await db.close()
             report.add("generate \(warningEstates) estates × 8 quarters (\(versions) disclosures, \(name))", seconds: (ContinuousClock.now - start).seconds)
             let run = ContinuousClock.now
-            let warnings = try await ChildProcess.run(ledger, ["warnings", "run", "--database", url], captureOutput: false)
+            // The child's own peak, from GNU time: a child's ru_maxrss counts the parent's peak too (Linux records the
+            // spawning process's high-water mark at exec), and this process has just generated the database.
+            let time = "/usr/bin/time"
+            let timed = FileManager.default.isExecutableFile(atPath: time)
+            let command = ["warnings", "run", "--database", url]
+            let warnings = try await ChildProcess.run(timed ? time : ledger, timed ? ["-f", "peak-kb %M", ledger] + command : command, captureOutput: false)
             guard warnings.status == 0 else { throw BenchError.status("ledger warnings run", Int(warnings.status)) }
-            report.add("full warning run, \(WarningRules.all.count) rules (\(name); target < 30 s on SQLite)", seconds: (ContinuousClock.now - run).seconds)
-            var usage = rusage()
-            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-            report.add("peak memory of the warning run (largest child so far)", text: "\(usage.ru_maxrss / 1024) MB")
+            report.add("full warning run, \(WarningRules.all.count) rules (\(name); target ≤ 15 s)", seconds: (ContinuousClock.now - run).seconds)
+            let peak = String(decoding: warnings.errors, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("peak-kb ") }
+                .flatMap { Int($0.dropFirst("peak-kb ".count)) }
+            if let peak {
+                report.add("peak memory of the warning run (\(name); target ≤ 256 MiB)", text: "\(peak / 1024) MB")
+            } else {
+                var usage = rusage()
+                getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+                report.add("peak memory of the warning run (largest child so far, this process's own peak included: install time)",
+                           text: "\(usage.ru_maxrss / 1024) MB")
+            }
             report.append(try await measureDashboard(url: url, name: name, logger: logger))
         }
         return report
