@@ -27,8 +27,8 @@ public struct DisclosureCalendar: Sendable {
         public let publishedAt: String?
         public let draftOverdue: Bool
 
-        /// The calendar's order: by name (its UTF-8 bytes, as SQLite and a PostgreSQL database without a locale sort
-        /// text), then id.
+        /// The calendar's order: by name (its UTF-8 bytes, as SQLite sorts text and PostgreSQL with `COLLATE "C"`),
+        /// then id.
         static func precedes(_ a: Row, _ b: Row) -> Bool {
             a.estateName.utf8.elementsEqual(b.estateName.utf8) ? a.estateId < b.estateId : a.estateName.utf8.lexicographicallyPrecedes(b.estateName.utf8)
         }
@@ -159,9 +159,11 @@ public struct DisclosureCalendar: Sendable {
             }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT \(state) AS state \(from)) s \(filter)")
                 .first(decodingColumn: "n", as: Int.self) ?? 0
+            // By the bytes of the name on both databases (`Row.precedes`), whatever a PostgreSQL database's locale.
+            let name: SQLQueryString = db.dialect.name == "postgresql" ? #"s.name COLLATE "C""# : "s.name"
             let items = try await db.raw("""
                 SELECT s.* FROM (SELECT \(Self.rowColumns), \(state) AS state \(from)) s \(filter)
-                ORDER BY s.name, s.id LIMIT \(literal: pageSize) OFFSET \(literal: (page - 1) * pageSize)
+                ORDER BY \(name), s.id LIMIT \(literal: pageSize) OFFSET \(literal: (page - 1) * pageSize)
                 """).all().map(Self.row)
             return Listing(quarter: quarter, page: Page(items: items, total: total, page: page, pageSize: pageSize), counts: counts)
         }

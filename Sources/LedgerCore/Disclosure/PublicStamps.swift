@@ -24,8 +24,9 @@ public struct PublicStamps: Sendable {
         public let value: String
     }
 
-    /// Audit entities that no public page shows: writing them leaves every stamp as it is.
-    static let privateEntities: Set<String> = ["session", "secrets", "notification", "outbox"]
+    /// Audit entities that no public page or kept list shows: writing them leaves every stamp as it is (a daily job's
+    /// start changes nothing shown; what the job writes is audited on its own).
+    static let privateEntities: Set<String> = ["session", "secrets", "notification", "outbox", "job"]
 
     let database: Database
     let clock: any LedgerClock

@@ -24,8 +24,8 @@ public struct DailyJobs: Sendable {
     }
 
     /// The platform's daily jobs: the escalation ladder at 01:00, then the warning rules over everything at 02:00
-    /// (so that W14 sees today's overdue rectifications), then the credit events those raised, then the dashboard
-    /// counted ahead for the day.
+    /// (so that W14 sees today's overdue rectifications), then the credit events those raised; last, at 04:00, the
+    /// dashboard counted ahead for the day.
     public static let standard: [Job] = [
         Job(name: "escalation", hour: 1) { database, clock in
             let escalation = Escalation(database: database, clock: clock)
@@ -39,18 +39,6 @@ public struct DailyJobs: Sendable {
         Job(name: "credit", hour: 2) { database, clock in
             "新增信用记录 \(try await CreditFile(database: database, clock: clock).collect()) 条"
         },
-        // After the warnings and the credit events (which move the stamps of what they wrote): the dashboard's parts
-        // of the quarter it opens on, counted and kept for the day (`dashboard_parts`), so that the day's first view
-        // of a province reads them instead of counting every street (a part's stamp holds the date).
-        Job(name: "dashboard", hour: 2) { database, clock in
-            let dashboard = Dashboard(database: database, clock: clock, cache: DashboardCache())
-            let quarter = dashboard.defaultQuarter()
-            let tops = try await database.read { db in
-                try await db.raw("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").all(decodingColumn: "code", as: String.self)
-            }
-            for code in tops { _ = try await dashboard.view(regionCode: code, quarter: quarter, scope: .system) }
-            return "预先统计 \(tops.count) 个省级区划\(quarter.title)的监管看板"
-        },
         Job(name: "retention", hour: 3) { database, clock in
             let days = try PersonalDataRetention.configuredDays()
             let erased = try await PersonalDataRetention(database: database, clock: clock, days: days).run()
@@ -61,6 +49,18 @@ public struct DailyJobs: Sendable {
             guard database.kind == .sqlite else { return "PostgreSQL 由 pg_dump 与 WAL 归档备份（见 README），此处不备份" }
             let (path, removed) = try await DatabaseBackup.scheduled(database, schedule: schedule, at: clock.now())
             return "已备份到 \(path)，删除过期备份 \(removed) 份（保留最近 \(schedule.keep) 份）"
+        },
+        // Last, after every job that writes (each moves the stamps of what it wrote): the dashboard's parts
+        // of the quarter it opens on, counted and kept for the day (`dashboard_parts`), so that the day's first view
+        // of a province reads them instead of counting every street (a part's stamp holds the date).
+        Job(name: "dashboard", hour: 4) { database, clock in
+            let dashboard = Dashboard(database: database, clock: clock, cache: DashboardCache())
+            let quarter = dashboard.defaultQuarter()
+            let tops = try await database.read { db in
+                try await db.raw("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").all(decodingColumn: "code", as: String.self)
+            }
+            for code in tops { _ = try await dashboard.view(regionCode: code, quarter: quarter, scope: .system) }
+            return "预先统计 \(tops.count) 个省级区划\(quarter.title)的监管看板"
         },
     ]
 

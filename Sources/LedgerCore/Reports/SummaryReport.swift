@@ -185,9 +185,12 @@ public struct SummaryReport: Sendable {
             return (region, try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
                 .all().map(Region.init(row:)))
         }
+        var units = children.isEmpty ? [region] : children
         let parts: [Part], all: Part
         if let split = try await database.subtreeParts("summary", region: region, key: "\(from)|\(until)", today: today(),
                                                        count: { rows, db in try await Self.parts(rows, from: from, until: until, on: db) { _ in "" }[""] ?? Part() }) {
+            // The names of the very children summed (a region added meanwhile cannot shift them).
+            units = split.children.map(\.region)
             parts = split.children.map(\.part)
             all = parts.reduce(into: split.own) { $0.add($1) }
         } else {
@@ -197,7 +200,6 @@ public struct SummaryReport: Sendable {
             parts = children.isEmpty ? [byUnit[region.code] ?? Part()] : children.map { byUnit[$0.code] ?? Part() }
             all = byUnit.values.reduce(into: Part()) { $0.add($1) }
         }
-        let units = children.isEmpty ? [region] : children
         let rows = zip(units, parts).map { unit, part in part.row(unit.code, unit.name, open: all.open) }
         let total = parts.reduce(into: Part()) { $0.add($1) }.row(region.code, "合计", open: all.open)
         return Result(title: "\(region.name)“整治物业服务履约不到位、侵占业主公共收益等问题”情况汇总表", region: region, from: from, until: until,

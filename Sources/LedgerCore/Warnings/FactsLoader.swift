@@ -6,10 +6,14 @@ struct FactsLoader {
     let db: any SQLDatabase
 
     /// The estates under `path` (a county), or the one estate `estateId`, with their published quarters in `window`.
-    /// `lines`: their disclosure lines (`lines(underPath:estateId:window:)`) when the caller reads them on another
-    /// connection meanwhile (a full run, which has two cores to read with); nil: read here, after the rest.
-    func estates(underPath path: String?, estateId: Int64? = nil, window: ClosedRange<Quarter>, today: String,
-                 lines preloaded: (@Sendable () async throws -> LineFacts)? = nil) async throws -> [EstateFacts] {
+    func estates(underPath path: String?, estateId: Int64? = nil, window: ClosedRange<Quarter>, today: String) async throws -> [EstateFacts] {
+        var unfinished = try await self.unfinished(underPath: path, estateId: estateId, window: window, today: today)
+        return unfinished.finish(lines: try await lines(underPath: path, estateId: estateId, window: window))
+    }
+
+    /// The estates' facts but what their disclosure lines tell (`Unfinished.finish`): a full run reads the lines on a
+    /// second connection meanwhile, having two cores to read with.
+    func unfinished(underPath path: String?, estateId: Int64? = nil, window: ClosedRange<Quarter>, today: String) async throws -> Unfinished {
         let range: SQLQueryString = estateId.map { "e.id = \(bind: $0)" } ?? Scope.pathPredicate("e.region_path", path)
         let lo = window.lowerBound.year * 10 + window.lowerBound.quarter, hi = window.upperBound.year * 10 + window.upperBound.quarter
         let estateRows = try await db.raw("""
@@ -48,20 +52,7 @@ struct FactsLoader {
             facts.transferTarget = try row.decode(column: "transfer_target", as: String?.self)
             state.byEstate[estate, default: [:]][quarter] = facts
         }
-        let inForce = folded.inForce
-        var byEstate = folded.byEstate
-        let lines: LineFacts
-        if let preloaded { lines = try await preloaded() } else { lines = try await self.lines(underPath: path, estateId: estateId, window: window) }
-        let categories = lines.categories, spending = lines.spending
-        for (estate, versionIds) in inForce {
-            // The version in force tells the income categories (W08) and the spending to be covered by decisions (W07).
-            for (quarter, id) in versionIds { byEstate[estate]?[quarter]?.categories = categories[id] ?? [] }
-            let quarters = versionIds.mapValues { id in (spending[id] ?? []).sorted { $0.0 < $1.0 }.map(\.1) }
-            for (quarter, reasons) in DecisionCoverage.uncovered(quarters, decisions: decisions[estate] ?? [:]) {
-                byEstate[estate]?[quarter]?.undecidedExpenditures = reasons.count
-                byEstate[estate]?[quarter]?.uncoveredReasons = reasons
-            }
-        }
+        let byEstate = folded.byEstate
         // Complaints of the last year (W13) and rectifications past their deadline (W14).
         let complaintPredicate: SQLQueryString = estateId.map { "c.estate_id = \(bind: $0)" } ?? Scope.pathPredicate("c.region_path", path)
         let yearAgo = (Day(today)?.adding(days: -400).description ?? today) + "T00:00:00Z"
@@ -91,7 +82,7 @@ struct FactsLoader {
             selfFiled[estate, default: []].append(Timestamp.shanghaiDay(Timestamp.parse(try row.decode(column: "filed_at", as: String.self)) ?? .distantPast))
         }
         let dueSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
-        return try estateRows.map { row in
+        return Unfinished(inForce: folded.inForce, decisions: decisions, estates: try estateRows.map { row in
             let id = try row.decode(column: "id", as: Int64.self)
             var facts = EstateFacts(
                 id: id, companyId: try row.decode(column: "company_id", as: Int64?.self), regionPath: try row.decode(column: "region_path", as: String.self),
@@ -107,7 +98,7 @@ struct FactsLoader {
             facts.campaignSelfInspectionDue = dueSettings.campaignDue(at: facts.regionPath)
             facts.selfInspectionPhases = dueSettings.phases(at: facts.regionPath)
             return facts
-        }
+        })
     }
 
     /// The income categories and the ordered expenditure lines of each published version of the estates under `path`
@@ -151,6 +142,29 @@ struct FactsLoader {
                                                                           try row.decode(column: "households", as: Int.self))
         }
         return PeerStatistics.make(figures: Array(latest.values))
+    }
+}
+
+/// A county's facts read but for what its disclosure lines tell: the version in force of each estate's quarters and
+/// the estates' decision registers, which the lines complete.
+struct Unfinished: Sendable {
+    let inForce: [Int64: [Quarter: Int64]]
+    let decisions: [Int64: [Int64: OwnerDecision]]
+    var estates: [EstateFacts]
+
+    /// The estates with the income categories (W08) and the spending no decision covers (W07) of each quarter's
+    /// version in force.
+    mutating func finish(lines: LineFacts) -> [EstateFacts] {
+        for index in estates.indices {
+            guard let versionIds = inForce[estates[index].id] else { continue }
+            for (quarter, id) in versionIds { estates[index].quarters[quarter]?.categories = lines.categories[id] ?? [] }
+            let spending = versionIds.mapValues { id in (lines.spending[id] ?? []).sorted { $0.0 < $1.0 }.map(\.1) }
+            for (quarter, reasons) in DecisionCoverage.uncovered(spending, decisions: decisions[estates[index].id] ?? [:]) {
+                estates[index].quarters[quarter]?.undecidedExpenditures = reasons.count
+                estates[index].quarters[quarter]?.uncoveredReasons = reasons
+            }
+        }
+        return estates
     }
 }
 

@@ -36,7 +36,7 @@ public struct EstateFacts: Sendable {
     public let committeeTermEnd: String?
     /// The estate's management contracts: who owed each quarter's filing (`filer(of:)`).
     public let contracts: [EstateFigures.Contract]
-    public let quarters: [Quarter: QuarterFacts]
+    public internal(set) var quarters: [Quarter: QuarterFacts]
     /// When each complaint about the estate in the last year was received (UTC ISO-8601) (W13).
     public var complaints: [String] = []
     /// Deadlines of the estate's rectifications still open (not even submitted) and past due (W14).

@@ -44,20 +44,13 @@ public struct WarningEngine: Sendable {
         var summary = Summary()
         let window = quarters[0].previous.previous.previous.previous...quarters.last!
         for county in counties {
-            // The county's disclosure lines, the most rows, are read on a second connection while the rest is read.
-            let lines = Task { [database] in
-                try await database.read { db in try await FactsLoader(db: db).lines(underPath: county, estateId: nil, window: window) }
+            // The county's disclosure lines, the most rows, are read on a second connection while the rest is read; each
+            // read gives its connection back before the two are put together.
+            async let lines = database.read { db in try await FactsLoader(db: db).lines(underPath: county, estateId: nil, window: window) }
+            var unfinished = try await database.read { db in
+                try await FactsLoader(db: db).unfinished(underPath: county, window: window, today: today.description)
             }
-            let estates: [EstateFacts]
-            do {
-                estates = try await database.read { db in
-                    try await FactsLoader(db: db).estates(underPath: county, window: window, today: today.description, lines: { try await lines.value })
-                }
-            } catch {
-                lines.cancel()
-                _ = try? await lines.value
-                throw error
-            }
+            let estates = unfinished.finish(lines: try await lines)
             var peers: [Quarter: PeerStatistics] = [:]
             for quarter in quarters { peers[quarter] = PeerStatistics.make(estates, quarter: quarter) }
             let findings = try await evaluateInParallel(estates, quarters: quarters, peers: peers, today: today, overrides: overrides)
