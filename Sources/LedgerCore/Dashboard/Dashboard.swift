@@ -262,8 +262,7 @@ public struct Dashboard: Sendable {
     /// from the parts' `managers`); nil: the credit block counts it from the rows.
     func compute(region: Region, quarter: Quarter, today: Day) async throws -> (View, [Int64: [String: Int]]?) {
         let (children, minimum, overdue) = try await database.read { db in
-            (try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all().map(Region.init(row:)),
+            (try await RegionDirectory.children(of: region, on: db),
              try await RegionSettings.value("ranking.min_sample", at: region.path, on: db),
              try await Campaigns.overdue(under: region.path, today: today, on: db))
         }
@@ -334,8 +333,7 @@ public struct Dashboard: Sendable {
         }
         var part: Part
         let children = Self.isComposed(region) ? try await database.read { db in
-            try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all().map(Region.init(row:))
+            try await RegionDirectory.children(of: region, on: db)
         } : []
         if children.isEmpty {
             part = try await database.read { db in

@@ -308,8 +308,7 @@ public struct Problems: Sendable {
     public func putRightRates(regionCode: String, scope: Scope) async throws -> (PutRight, [PutRight]) {
         try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
-            let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all().map(Region.init(row:))
+            let children = try await RegionDirectory.children(of: region, on: db)
             // EstateFigures.putRightCategories and problemPutRight: the problems found up to now, and of them those put right.
             func rate(_ r: Region) async throws -> PutRight {
                 var found = 0, putRight = 0

@@ -28,6 +28,11 @@ public struct RegionDirectory: Sendable {
         return region
     }
 
+    /// A region's children by code, unscoped: for a caller that has checked the region itself (`covered`).
+    static func children(of region: Region, on db: any SQLDatabase) async throws -> [Region] {
+        try await db.raw("SELECT \(columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code").all().map(Region.init(row:))
+    }
+
     /// The counties and streets of the scope's jurisdiction, for sub-region filters (none for company and committee users).
     public func subRegions(scope: Scope) async throws -> [Region] {
         guard scope.role.isRegional || scope.role == .admin else { return [] }

@@ -182,8 +182,7 @@ public struct SummaryReport: Sendable {
     func counted(regionCode: String, from: Day, until: Day, scope: Scope) async throws -> Result {
         let (region, children) = try await database.read { db in
             let region = try await RegionDirectory.covered(regionCode, scope: scope, on: db)
-            return (region, try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all().map(Region.init(row:)))
+            return (region, try await RegionDirectory.children(of: region, on: db))
         }
         var units = children.isEmpty ? [region] : children
         let parts: [Part], all: Part

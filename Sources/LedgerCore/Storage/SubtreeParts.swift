@@ -35,9 +35,7 @@ extension Database {
     async throws -> (own: P, children: [(region: Region, part: P)])? {
         guard Dashboard.isComposed(region) else { return nil }
         let (children, own) = try await read { db in
-            let children = try await db.raw("""
-                SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code
-                """).all().map(Region.init(row:))
+            let children = try await RegionDirectory.children(of: region, on: db)
             return (children, children.isEmpty ? nil : try await count(.at([region.path]), db))
         }
         guard let own else { return nil }

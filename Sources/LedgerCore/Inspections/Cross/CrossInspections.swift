@@ -100,8 +100,7 @@ public struct CrossInspections: Sendable {
         let at = clock.now()
         return try await database.transaction { db in
             let region = try await RegionDirectory.covered(input.regionCode, scope: scope, on: db)
-            let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code)")
-                .all().map(Region.init(row:))
+            let children = try await RegionDirectory.children(of: region, on: db)
             let byCode = Dictionary(uniqueKeysWithValues: children.map { ($0.code, $0) })
             let strays = codes.filter { byCode[$0] == nil }
             guard strays.isEmpty else {
@@ -202,8 +201,7 @@ public struct CrossInspections: Sendable {
                 code = try await db.raw("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1").first(decodingColumn: "code", as: String.self) ?? ""
             }
             let region = try await RegionDirectory.covered(code, scope: scope, on: db)
-            let children = try await db.raw("SELECT \(RegionDirectory.columns) FROM regions r WHERE r.parent_code = \(bind: region.code) ORDER BY r.code")
-                .all().map(Region.init(row:))
+            let children = try await RegionDirectory.children(of: region, on: db)
             return (region, children)
         }
     }
