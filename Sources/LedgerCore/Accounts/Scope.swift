@@ -104,15 +104,20 @@ public struct Scope: Sendable {
 }
 
 /// Which rows of a region-keyed table a tally reads: everything under a path, or only the rows at exactly these paths
-/// (the dashboard adds a city's own rows to its districts' sums, `Dashboard.part`).
+/// (the dashboard adds a city's own rows to its districts' sums, `Dashboard.part`), or both at once (the subtree parts
+/// a dashboard counts in one pass, `Dashboard.childParts`).
 enum PathSelection: Sendable {
     case under(String)
     case at([String])
+    case union(under: [String], at: [String])
 
     func predicate(_ column: SQLQueryString) -> SQLQueryString {
         switch self {
         case .under(let path): Scope.pathPredicate(column, path)
         case .at(let paths): paths.isEmpty ? "1 = 0" : "\(column) IN (\(binds: paths))"
+        case .union(let under, let at):
+            // In parentheses: callers AND it with other conditions.
+            "(\(under.reduce(PathSelection.at(at).predicate(column)) { "\($0) OR \(Scope.pathPredicate(column, $1))" }))"
         }
     }
 }

@@ -12,12 +12,15 @@ extension Dashboard {
         /// Cross-inspection groups when counted per estate (no estate unit holds them: the total only).
         var groups = Figures()
         var trend: [TrendCount]
+        /// The trend's counts per unit, when asked for (`trendByUnit`): what a batch of subtree parts is split into.
+        var trends: [String: [TrendCount]] = [:]
 
         var total: Figures { units.values.reduce(into: groups) { $0.add($1) } }
     }
 
-    /// Counts the selected rows for `quarter`, each under `unit(rowPath, estateId)`.
-    static func tally(_ rows: PathSelection, quarter: Quarter, today: Day, byEstate: Bool, on db: any SQLDatabase,
+    /// Counts the selected rows for `quarter`, each under `unit(rowPath, estateId)`; with `trendByUnit`, the trend's
+    /// counts per unit too (`Tally.trends`).
+    static func tally(_ rows: PathSelection, quarter: Quarter, today: Day, byEstate: Bool, trendByUnit: Bool = false, on db: any SQLDatabase,
                       unit unitKey: (String, Int64) -> String) async throws -> Tally {
         let end = quarter.lastDay
         let inside = rows.predicate("e.region_path")
@@ -52,7 +55,8 @@ extension Dashboard {
         }
         let selfSettings = try await SelfInspectionFigures.DueSettings.load(on: db)
         let selfFiled = try await SelfInspections.filedEstates(in: rows, period: quarter, on: db)
-        var tally = Tally(trend: Array(repeating: TrendCount(), count: window.count))
+        let noTrend = Array(repeating: TrendCount(), count: window.count)
+        var tally = Tally(trend: noTrend)
         var selfDays: [String: Int] = [:]  // the setting by path: a few hundred paths for 50,000 estates
         for row in estateRows {
             let id = try row.decode(column: "id", as: Int64.self)
@@ -74,15 +78,21 @@ extension Dashboard {
                 if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
             }
             let states = filed[id]
+            var trend = trendByUnit ? tally.trends.removeValue(forKey: key) ?? noTrend : []
             for (index, q) in window.enumerated() where EstateFigures.filer(of: q, contracts: held) != nil && EstateFigures.isPastDue(q, today: today) {
                 let state = states?[index] ?? 0
                 tally.trend[index].due += 1
                 if state == 2 { tally.trend[index].onTime += 1 }
+                if trendByUnit {
+                    trend[index].due += 1
+                    if state == 2 { trend[index].onTime += 1 }
+                }
                 if q == quarter {
                     f.due += 1
                     if state == 2 { f.onTime += 1 } else if state == 1 { f.late += 1 }
                 }
             }
+            if trendByUnit { tally.trends[key] = trend }
             tally.units[key] = f
         }
         // Complaints over the eight quarters (the trend), counted for the chosen one.
@@ -96,13 +106,18 @@ extension Dashboard {
             let received = try row.decode(column: "received_at", as: String.self)
             let status = try row.decode(column: "status", as: String.self), outcome = try row.decode(column: "outcome", as: String?.self)
             let closed = EstateFigures.complaintClosed(status: status), fixed = EstateFigures.complaintFixed(status: status, outcome: outcome)
+            let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
             if let index = bounds.firstIndex(where: { received >= $0.0 && received < $0.1 }) {
                 tally.trend[index].received += 1
                 if closed { tally.trend[index].closed += 1 }
                 if fixed { tally.trend[index].fixed += 1 }
+                if trendByUnit {
+                    tally.trends[key, default: noTrend][index].received += 1
+                    if closed { tally.trends[key, default: noTrend][index].closed += 1 }
+                    if fixed { tally.trends[key, default: noTrend][index].fixed += 1 }
+                }
             }
             guard received >= from else { continue }
-            let key = unitKey(try row.decode(column: "region_path", as: String.self), try row.decode(column: "estate_id", as: Int64.self))
             tally.units[key, default: Figures()].complaintsReceived += 1
             if closed {
                 tally.units[key, default: Figures()].complaintsClosed += 1
