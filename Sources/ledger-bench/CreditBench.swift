@@ -34,8 +34,8 @@ enum CreditBench {
         let start = ContinuousClock.now
         let scores = try await CreditFile(database: db, clock: SystemClock()).scores()
         let grades = Dictionary(grouping: scores.values, by: \.grade).mapValues(\.count)
-        report.add("credit grades of \(scores.count) companies from \(count) events (AAA \(grades[.aaa] ?? 0), C \(grades[.c] ?? 0); target ≤ 1 s)",
-                   seconds: (ContinuousClock.now - start).seconds)
+        report.add("credit grades of \(scores.count) companies from \(count) events (AAA \(grades[.aaa] ?? 0), C \(grades[.c] ?? 0))",
+                   seconds: (ContinuousClock.now - start).seconds, atMost: 1, unmetBecause: Unmet.noisy)
         return report
     }
 }

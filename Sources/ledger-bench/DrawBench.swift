@@ -20,8 +20,8 @@ enum DrawBench {
         report.add("eligible-list hash, \(count) estates + 300 inspectors", seconds: (ContinuousClock.now - start).seconds)
         start = ContinuousClock.now
         let result = SpotCheckDraw.draw(seed: "03 09 14 20 27 31 12", estates: estates, forced: forced, ratioBasisPoints: 5_000, pool: pool)
-        report.add("spot-check draw, \(count) estates at 50% (\(result.estates.count) drawn, 2 inspectors each; target ≤ 1 s)",
-                   seconds: (ContinuousClock.now - start).seconds)
+        report.add("spot-check draw, \(count) estates at 50% (\(result.estates.count) drawn, 2 inspectors each)",
+                   seconds: (ContinuousClock.now - start).seconds, atMost: 1, unmetBecause: Unmet.noisy)
         start = ContinuousClock.now
         let again = SpotCheckDraw.draw(seed: "03 09 14 20 27 31 12", estates: estates.reversed(), forced: forced, ratioBasisPoints: 5_000, pool: pool)
         report.add("redraw of the same plan (\(again == result ? "same result" : "DIFFERENT"), hash \(hash.prefix(8))…)",
@@ -53,7 +53,8 @@ enum DrawBench {
         let province = try await db.read { try await $0.raw("SELECT path FROM regions WHERE parent_code IS NULL ORDER BY code LIMIT 1").first(decodingColumn: "path", as: String.self) } ?? ""
         let start = ContinuousClock.now
         let rate = try await InspectionRecords.annualRate(under: province, year: today.year, until: today, on: db)
-        report.add("annual spot-check rate over \(rate.estates) estates (\(rate.verified) verified; target ≤ 1 s)", seconds: (ContinuousClock.now - start).seconds)
+        report.add("annual spot-check rate over \(rate.estates) estates (\(rate.verified) verified)", seconds: (ContinuousClock.now - start).seconds,
+                   atMost: 1, unmetBecause: Unmet.noisy)
         return report
     }
 }

@@ -1,15 +1,43 @@
 import Foundation
 
-/// The benchmark's table: one figure per row, in the unit that suits it.
+/// The benchmark's table: one figure per row, in the unit that suits it; a figure with a target (issue #16) says
+/// whether it is met, and one that is not names the measured reason and what would meet it, under the table.
 struct Report: Sendable {
     private var rows: [(String, String)] = []
     private var values: [String: Double] = [:]
+    private var verdicts: [String: String] = [:]
+    private var unmet: [(String, String)] = []
 
     func value(_ name: String) -> Double? { values[name] }
 
     mutating func append(_ other: Report) {
         rows += other.rows
         values.merge(other.values) { $1 }
+        verdicts.merge(other.verdicts) { $1 }
+        unmet += other.unmet
+    }
+
+    /// A time with its target: met when at most `target` seconds; else `reason` is printed under the table.
+    mutating func add(_ name: String, seconds: Double, atMost target: Double, unmetBecause reason: String) {
+        add(name, seconds: seconds)
+        judge(name, met: seconds <= target, target: target >= 1 ? String(format: "≤ %.0f s", target) : String(format: "≤ %.0f ms", target * 1000), reason)
+    }
+
+    /// A ratio with the least it should be.
+    mutating func add(_ name: String, ratio: Double, atLeast target: Double, unmetBecause reason: String) {
+        add(name, ratio: ratio)
+        judge(name, met: ratio >= target, target: "≥ \(target)", reason)
+    }
+
+    /// A size in MiB with its target.
+    mutating func add(_ name: String, mebibytes: Int, atMost target: Int, unmetBecause reason: String) {
+        add(name, text: "\(mebibytes) MiB")
+        judge(name, met: mebibytes <= target, target: "≤ \(target) MiB", reason)
+    }
+
+    private mutating func judge(_ name: String, met: Bool, target: String, _ reason: String) {
+        verdicts[name] = (met ? "met" : "NOT MET") + " (target \(target))"
+        if !met { unmet.append((name, reason)) }
     }
 
     mutating func add(_ name: String, seconds: Double) {
@@ -30,13 +58,21 @@ struct Report: Sendable {
     }
 
     func print() {
-        let width = rows.map { $0.0.count }.max() ?? 10
+        let width = rows.map { $0.0.count }.max() ?? 10, valueWidth = max(rows.map { $0.1.count }.max() ?? 5, 5)
         Swift.print("")
-        Swift.print("figure".padding(toLength: width, withPad: " ", startingAt: 0) + "  value")
-        Swift.print(String(repeating: "-", count: width + 14))
+        Swift.print("figure".padding(toLength: width, withPad: " ", startingAt: 0) + "  " + "value".padding(toLength: valueWidth, withPad: " ", startingAt: 0) + "  target")
+        Swift.print(String(repeating: "-", count: width + valueWidth + 24))
         for (name, value) in rows {
-            Swift.print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+            let line = name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
+            Swift.print(verdicts[name].map { line + "  " + $0 } ?? String(line.reversed().drop { $0 == " " }.reversed()))
         }
+        guard !unmet.isEmpty else {
+            if !verdicts.isEmpty { Swift.print("\nEvery target above is met.") }
+            return
+        }
+        Swift.print("")
+        Swift.print("Targets not met: the measured reason, and what would meet it")
+        for (name, reason) in unmet { Swift.print("- \(name): \(reason)") }
     }
 }
 

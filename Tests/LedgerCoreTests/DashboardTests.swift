@@ -206,11 +206,13 @@ import Testing
     /// A city and a province are summed from their districts' cached parts (issue #16 item 5). After each write of a
     /// random sequence (complaints filed and closed, problems raised, a quarter published, in either district) the sums
     /// equal a count of the rows themselves, district by district and in the trend, and only the district written in
-    /// is counted again. Run twice: the missing parts counted from their own paths, and from one pass over the whole
-    /// city that leaves out the rows of the parts found (`Dashboard.countWholeSubtreeAbove`).
+    /// is counted again. Run twice: the missing parts counted from their own paths, their estates' accounts, committees
+    /// and contracts looked up by id; and from one pass over the whole city that leaves out the rows of the parts found
+    /// (`Dashboard.countWholeSubtreeAbove`), joining those tables (`Dashboard.lookUpByIdUpTo`).
     @Test(arguments: kinds, [24, 0])
     func summedFiguresEqualARecountFromTheRowsAfterRandomWrites(kind: TestDatabase.Kind, wholeSubtreeAbove: Int) async throws {
-        try await Dashboard.$countWholeSubtreeAbove.withValue(wholeSubtreeAbove) { try await withDatabase(kind) { database in
+        try await Dashboard.$countWholeSubtreeAbove.withValue(wholeSubtreeAbove) { try await Dashboard.$lookUpByIdUpTo.withValue(wholeSubtreeAbove * 100) {
+        try await withDatabase(kind) { database in
             // setup
             let world = try await World.build(in: database)
             world.clock.set(Timestamp.parse("2024-10-10T02:00:00Z")!)
@@ -230,6 +232,17 @@ import Testing
             _ = try await EstateRepository(database: database, clock: world.clock).create(
                 EstateInput(name: "温泉花园", address: "鼓楼区温泉路2号", community: secondCommunity.code, households: "200", floorArea: "20000",
                             ownersShare: "70"), scope: .system)
+            // An account open in A and a committee in term in B at Q4's end: counted by id and by join alike.
+            try await database.transaction { db in
+                try await db.raw("""
+                    INSERT INTO dedicated_accounts (estate_id, bank, account_number, opened_on, created_at)
+                    VALUES (\(bind: world.a.estate.id), '测试银行', '6222000011112222', '2024-06-30', '2024-01-01T00:00:00Z')
+                    """).run()
+                try await db.raw("""
+                    INSERT INTO committees (estate_id, kind, chair_name, term_start, term_end, created_at)
+                    VALUES (\(bind: world.b.estate.id), '业主委员会', '张主任', '2023-01-01', '2027-12-31', '2024-01-01T00:00:00Z')
+                    """).run()
+            }
             var random = SeededRandom(seed: 16)
             var published: Set<Int64> = [], filed: [Int64: [String]] = [:]
             for step in 0..<10 {
@@ -262,20 +275,25 @@ import Testing
                 // The first view counts A, its two streets, B and its street; then a write recounts its street and sums its district.
                 #expect(await cache.partMisses - misses == (step == 0 ? 5 : 2), "step \(step): only the street written in is counted again")
                 let province = try await dashboard.view(regionCode: "350000", quarter: q4, scope: .system)
-                let recount = try await database.read { db in
-                    try await Dashboard.tally(.under(cityPath), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
-                        String(path.split(separator: "/").dropFirst(2).first ?? "")
+                let recount = try await Dashboard.$lookUpByIdUpTo.withValue(2_000) {
+                    try await database.read { db in
+                        try await Dashboard.tally(.under(cityPath), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
+                            String(path.split(separator: "/").dropFirst(2).first ?? "")
+                        }
                     }
                 }
                 #expect(city.figures == recount.total && province.figures == recount.total, "step \(step)")
+                #expect(recount.total.withAccount == 1 && recount.total.withCommittee == 1, "step \(step)")
                 #expect(city.units.map(\.figures) == city.units.map { recount.units[$0.code] ?? Dashboard.Figures() }, "step \(step)")
                 #expect(city.trend.map(\.onTimeRate) == recount.trend.map { Dashboard.Figures.rate($0.onTime, $0.due) }, "step \(step)")
                 #expect(city.trend.map(\.closureRate) == recount.trend.map { Dashboard.Figures.rate($0.closed, $0.received) }, "step \(step)")
                 // District A is the sum of its streets' parts: each street and the whole against a count of A's rows.
                 let district = try await dashboard.view(regionCode: world.a.county.code, quarter: q4, scope: .system)
-                let streets = try await database.read { db in
-                    try await Dashboard.tally(.under(world.a.county.path), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
-                        String(path.split(separator: "/").dropFirst(3).first ?? "")
+                let streets = try await Dashboard.$lookUpByIdUpTo.withValue(2_000) {
+                    try await database.read { db in
+                        try await Dashboard.tally(.under(world.a.county.path), quarter: q4, today: today, byEstate: false, on: db) { path, _ in
+                            String(path.split(separator: "/").dropFirst(3).first ?? "")
+                        }
                     }
                 }
                 #expect(district.figures == streets.total && district.units.map(\.code) == [world.a.street.code, secondStreet.code], "step \(step)")
@@ -283,7 +301,7 @@ import Testing
                 #expect(district.units.last?.figures.estates == 1, "the second street's estate")
             }
             #expect(!published.isEmpty && !filed.isEmpty, "the sequence wrote disclosures and complaints")
-        } }
+        } } }
     }
 
     /// A restarted server (a new, empty cache) reads the parts kept in the database instead of counting them again

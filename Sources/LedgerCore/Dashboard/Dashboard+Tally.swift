@@ -18,18 +18,30 @@ extension Dashboard {
         var total: Figures { units.values.reduce(into: groups) { $0.add($1) } }
     }
 
+    /// Up to this many estates, a tally reads their accounts, committees and contracts by id (a test sets it to 0 to
+    /// check the joins give the same figures).
+    @TaskLocal static var lookUpByIdUpTo = 2_000
+
     /// Counts the selected rows for `quarter`, each under `unit(rowPath, estateId)`; with `trendByUnit`, the trend's
     /// counts per unit too (`Tally.trends`).
     static func tally(_ rows: PathSelection, quarter: Quarter, today: Day, byEstate: Bool, trendByUnit: Bool = false, on db: any SQLDatabase,
                       unit unitKey: (String, Int64) -> String) async throws -> Tally {
         let end = quarter.lastDay
         let inside = rows.predicate("e.region_path")
-        let estateRows = try await db.raw("""
-            SELECT e.id, e.name, e.region_path, \(EstateFigures.flag(EstateFigures.accountOpenSQL("e.id", by: end))) AS account,
-                   \(EstateFigures.flag(EstateFigures.committeeInTermSQL("e.id", on: end))) AS committee
-            FROM estates e WHERE \(inside)
-            """).all()
-        let contracts = try await EstateFigures.contracts(where: inside, on: db)
+        let estateRows = try await db.raw("SELECT e.id, e.name, e.region_path FROM estates e WHERE \(inside)").all()
+        // Accounts open, committees in term and contracts, for the estates selected: a few (one street counted again
+        // after a write) looked up by id — PostgreSQL's planner otherwise hashes the whole of each table for them, 30 ms
+        // at 50,000 estates — many (the first view) joined.
+        let ids = try estateRows.map { try $0.decode(column: "id", as: Int64.self) }
+        let byId = ids.count <= Self.lookUpByIdUpTo
+        let chosen: SQLQueryString = byId ? (ids.isEmpty ? "1 = 0" : "e.id IN (\(binds: ids))") : inside
+        let withAccount = Set(try await db.raw("""
+            SELECT e.id FROM estates e WHERE \(chosen) AND \(EstateFigures.accountOpenSQL("e.id", by: end))
+            """).all(decodingColumn: "id", as: Int64.self))
+        let withCommittee = Set(try await db.raw("""
+            SELECT e.id FROM estates e WHERE \(chosen) AND \(EstateFigures.committeeInTermSQL("e.id", on: end))
+            """).all(decodingColumn: "id", as: Int64.self))
+        let contracts = try await EstateFigures.contracts(where: byId ? (ids.isEmpty ? "1 = 0" : "k.estate_id IN (\(binds: ids))") : inside, on: db)
         let window = Self.window(quarter)
         let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
         // The first publication of each estate and quarter is its version 1: per estate, for each quarter of the
@@ -58,14 +70,13 @@ extension Dashboard {
         let noTrend = Array(repeating: TrendCount(), count: window.count)
         var tally = Tally(trend: noTrend)
         var selfDays: [String: Int] = [:]  // the setting by path: a few hundred paths for 50,000 estates
-        for row in estateRows {
-            let id = try row.decode(column: "id", as: Int64.self)
+        for (row, id) in zip(estateRows, ids) {
             let rowPath = try row.decode(column: "region_path", as: String.self)
             let key = unitKey(rowPath, id)
             if byEstate { tally.names[key] = try row.decode(column: "name", as: String.self) }
             var f = tally.units[key] ?? Figures()
             f.estates += 1
-            if try row.decode(column: "committee", as: Int.self) == 1 { f.withCommittee += 1 }
+            if withCommittee.contains(id) { f.withCommittee += 1 }
             let held = contracts[id] ?? []
             let days = selfDays[rowPath] ?? selfSettings.days(at: rowPath)
             selfDays[rowPath] = days
@@ -75,7 +86,7 @@ extension Dashboard {
             }
             if EstateFigures.manager(on: end, of: held) != nil {
                 f.managed += 1
-                if try row.decode(column: "account", as: Int.self) == 1 { f.withAccount += 1 }
+                if withAccount.contains(id) { f.withAccount += 1 }
             }
             let states = filed[id]
             var trend = trendByUnit ? tally.trends.removeValue(forKey: key) ?? noTrend : []
