@@ -65,6 +65,7 @@ struct Bench: AsyncParsableCommand {
         let publishRate = measured.value("publish through the API (\(concurrency) clients)") ?? 0
         report.add("raw batched insert of the same rows", rate: Double(fileable.count) / raw)
         report.add("ratio API publish / raw insert", ratio: publishRate / max(Double(fileable.count) / raw, 1))
+        report.explain("ratio API publish / raw insert", Unmet.publishRatio)
         report.append(try await ImportBench.measure(db, estates: fileable, quarter: filing, rawRate: Double(fileable.count) / raw))
         if exportComplaints > 0 { report.append(try await ExportBench.measure(db, count: exportComplaints)) }
         report.append(DrawBench.measure(estates: estates))

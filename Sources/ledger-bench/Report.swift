@@ -7,6 +7,7 @@ struct Report: Sendable {
     private var values: [String: Double] = [:]
     private var verdicts: [String: String] = [:]
     private var unmet: [(String, String)] = []
+    private var notes: [(String, String)] = []
 
     func value(_ name: String) -> Double? { values[name] }
 
@@ -15,6 +16,7 @@ struct Report: Sendable {
         values.merge(other.values) { $1 }
         verdicts.merge(other.verdicts) { $1 }
         unmet += other.unmet
+        notes += other.notes
     }
 
     /// A time with its target: met when at most `target` seconds; else `reason` is printed under the table.
@@ -34,6 +36,9 @@ struct Report: Sendable {
         add(name, text: "\(mebibytes) MiB")
         judge(name, met: mebibytes <= target, target: "≤ \(target) MiB", reason)
     }
+
+    /// A figure without a target that the issue asks to explain, explained under the table.
+    mutating func explain(_ name: String, _ text: String) { notes.append((name, text)) }
 
     private mutating func judge(_ name: String, met: Bool, target: String, _ reason: String) {
         verdicts[name] = (met ? "met" : "NOT MET") + " (target \(target))"
@@ -65,6 +70,10 @@ struct Report: Sendable {
         for (name, value) in rows {
             let line = name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
             Swift.print(verdicts[name].map { line + "  " + $0 } ?? String(line.reversed().drop { $0 == " " }.reversed()))
+        }
+        if !notes.isEmpty {
+            Swift.print("")
+            for (name, text) in notes { Swift.print("- \(name): \(text)") }
         }
         guard !unmet.isEmpty else {
             if !verdicts.isEmpty { Swift.print("\nEvery target above is met.") }

@@ -33,7 +33,16 @@ enum Unmet {
             : "one street counted again (57–69 ms measured); a miss means the cores were shared."
     }
 
-    static let importRatio = "each row is a whole publish: its checks, its log leaf with the tree's interior nodes and a new "
-        + "tree head, an audit entry and its stamps, where the raw insert writes two rows with no checks. What would meet it: "
-        + "the log appended and its tree head written once per file."
+    static let importRatio = "each row is a whole publish (about 4 ms at 50,000 estates: its checks, the estate and its "
+        + "contracts read, its log leaf with the tree's interior nodes and a new tree head, an audit entry and its stamps), "
+        + "then the 16 rules run for each estate imported (about 5 ms each: its facts read and its warnings written in a "
+        + "transaction of its own; the county's peer statistics are now computed once per import, not once per row — "
+        + "1,000 corrections took 69 s before, 10.8 s after), where the raw insert writes two rows with no checks. What "
+        + "would meet it: the checks' reads, the log leaves, tree heads and audit entries written once per file, and one "
+        + "rule run over the estates imported (their facts read with one query per table)."
+
+    /// Not a target: why publishing through the API is slower than the raw insert.
+    static let publishRatio = "each publish is a transaction of its own through HTTP (session, checks, log leaf and "
+        + "tree head, audit) and then runs the 16 rules for its estate, which reads its county's peer statistics: "
+        + "at 50,000 estates a county is 3,800 estates' filings."
 }

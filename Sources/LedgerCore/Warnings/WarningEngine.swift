@@ -67,21 +67,38 @@ public struct WarningEngine: Sendable {
     /// Re-evaluates one estate after a publication or correction of `quarter` (and the quarters after it, whose trends it feeds).
     @discardableResult
     public func run(estateId: Int64, from quarter: Quarter, quarters count: Int = 8) async throws -> Summary {
+        var peers = PeerCache()
+        return try await run(estateId: estateId, from: quarter, quarters: count, peers: &peers)
+    }
+
+    /// Counties' peer statistics by county path and quarter, computed once for a batch of estates (`afterPublishing`).
+    struct PeerCache: Sendable {
+        var known: [String: [Quarter: PeerStatistics]] = [:]
+    }
+
+    /// `run(estateId:from:quarters:)`, taking the peer statistics of the estate's county from `peers` and adding those
+    /// it had to compute: a county's figures are the same for every estate of a batch.
+    func run(estateId: Int64, from quarter: Quarter, quarters count: Int, peers cache: inout PeerCache) async throws -> Summary {
         let at = clock.now()
         let today = Day(Timestamp.shanghaiDay(at))!
         let quarters = window(count: count, today: today).filter { $0 >= quarter }
         guard let first = quarters.first else { return Summary() }
+        let known = cache.known
         let (estates, peers, overrides) = try await database.read { db in
             let loader = FactsLoader(db: db)
             let estates = try await loader.estates(underPath: nil, estateId: estateId, window: first.previous.previous.previous.previous...quarters.last!,
                                                    today: today.description)
             var peers: [Quarter: PeerStatistics] = [:]
             if let estate = estates.first {
-                for quarter in quarters { peers[quarter] = try await loader.peers(countyPath: estate.countyPath, quarter: quarter) }
+                let county = known[estate.countyPath] ?? [:]
+                for quarter in quarters {
+                    if let held = county[quarter] { peers[quarter] = held } else { peers[quarter] = try await loader.peers(countyPath: estate.countyPath, quarter: quarter) }
+                }
             }
             return (estates, peers, try await WarningParameters.load(on: db))
         }
-        guard !estates.isEmpty else { return Summary() }
+        guard let estate = estates.first else { return Summary() }
+        cache.known[estate.countyPath, default: [:]].merge(peers) { held, _ in held }
         let findings = evaluate(estates, quarters: quarters, peers: peers, today: today, overrides: overrides)
         var summary = try await persist(findings, subject: "w.estate_id = \(bind: estateId)", quarters: quarters, estates: estates,
                                         audit: "estate/\(estateId)", at: at)
@@ -89,13 +106,16 @@ public struct WarningEngine: Sendable {
         return summary
     }
 
-    /// Runs the rules for what was just published. The publication stands whatever happens here: a run that fails
-    /// (the database busy, say) is made good by the next scheduled run over everything.
+    /// Runs the rules for what was just published (once per estate, its county's peer statistics once per batch: an
+    /// import of a thousand corrections in one district reads the district's figures once, not a thousand times).
+    /// The publication stands whatever happens here: a run that fails (the database busy, say) is made good by the
+    /// next scheduled run over everything.
     public func afterPublishing(_ published: [(Int64, Quarter)]) async {
         var earliest: [Int64: Quarter] = [:]
         for (estate, quarter) in published { earliest[estate] = min(earliest[estate] ?? quarter, quarter) }
+        var peers = PeerCache()
         for (estate, quarter) in earliest.sorted(by: { $0.key < $1.key }) {
-            _ = try? await run(estateId: estate, from: quarter)
+            _ = try? await run(estateId: estate, from: quarter, quarters: 8, peers: &peers)
         }
     }
 
