@@ -30,6 +30,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "estates of the warning-run benchmark (each with 8 quarters of disclosures; 0 to skip)") var warningEstates = 50_000
     @Option(help: "SQLite URL for the warning-run database; kept and reused when it already holds data (default: a new temporary one)")
     var warningsDatabase: String?
+    @Option(help: "estates of the national-size dashboard benchmark (a registry without disclosures; 0 to skip)") var nationalEstates = 500_000
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -75,6 +76,7 @@ struct Bench: AsyncParsableCommand {
         if warningEstates > 0 {
             report.append(try await measureWarningRun(logger: logger))
         }
+        if nationalEstates > 0 { report.append(try await NationalBench.measure(estates: nationalEstates, logger: logger)) }
         report.print()
     }
 
