@@ -73,7 +73,9 @@ bench-http:
 	scripts/bench-http.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
 # Two release servers behind nginx over one PostgreSQL, under a mixed load (BENCH_CLUSTER_* as in the script).
-bench-cluster:
+bench-cluster: deps
+	@command -v nginx >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; } >/tmp/ledger-apt.log 2>&1; } \
+	  || { echo "bench-cluster needs nginx (apt-get install nginx-light, as root)" >&2; exit 1; }
 	$(SWIFT) build -c release --product ledger
 	scripts/bench-cluster.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
