@@ -65,4 +65,26 @@ import Testing
             #expect(unfinished.inForce[world.a.estate.id]?[q3] == second.id)
         }
     }
+
+    /// The decision registers the rules read are read packed but for their free text (`OwnerDecisions.byEstate`): each
+    /// decision comes back as it was recorded, a subject holding the separator included.
+    @Test(arguments: kinds)
+    func decisionRegistersReadPackedEqualTheRecordedDecisions(kind: TestDatabase.Kind) async throws {
+        try await withDatabase(kind) { database in
+            // setup
+            let world = try await World.build(in: database)
+            let register = OwnerDecisions(database: database, clock: world.clock, filesDirectory: NSTemporaryDirectory() + "ledger-facts-tests")
+            let recorded = try await register.add(
+                OwnerDecisionInput(kind: "assembly", decidedOn: "2023-12-20", subject: "2024年度公共收益使用计划|第二版", votesArea: "21000",
+                                   votesHouseholds: "210", amount: "5000", validFrom: "2024-01-01", validUntil: "2024-12-31"),
+                estateId: world.a.estate.id, scope: world.a.users[.committee]!.scope)
+            // MUT
+            let read = try await database.read { db in
+                try await OwnerDecisions.byEstate(where: "d.estate_id = \(bind: world.a.estate.id)", on: db)
+            }
+            // validation
+            #expect(read == [world.a.estate.id: [recorded.id: recorded]])
+            #expect(recorded.votesHouseholdsFor == 210 && recorded.validUntil == "2024-12-31" && recorded.subject.contains("|"))
+        }
+    }
 }
