@@ -120,14 +120,10 @@ struct Bench: AsyncParsableCommand {
         for (name, url) in targets {
             let db = try await Database.open(url: url, logger: logger)
             try await Migrator(database: db).migrate()
-            var options = DemoGenerator.Options()
-            options.estateCount = warningEstates
-            options.companyCount = max(150, warningEstates / 17)
-            options.disclosureQuarters = 8
-            options.followUp = false
-            options.bcryptCost = 4
             let start = ContinuousClock.now
-            if try await !DemoGenerator.hasData(db) { try await DemoGenerator(options: options).generate(into: db) }
+            if try await !DemoGenerator.hasData(db) {
+                try await DemoGenerator(options: .bare(estates: warningEstates, quarters: 8)).generate(into: db)
+            }
             let versions = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM disclosure_versions").first(decodingColumn: "n", as: Int.self) ?? 0 }
             await db.close()
             report.add("generate \(warningEstates) estates × 8 quarters (\(versions) disclosures, \(name))", seconds: (ContinuousClock.now - start).seconds)
@@ -363,4 +359,18 @@ struct BenchArguments: AppArguments {
     var trustedProxies: [String] { ["127.0.0.1"] }
     var secrets: SecretBox? { .ephemeral }
     var runsDailyJobs: Bool { false }
+}
+
+extension DemoGenerator.Options {
+    /// A bare registry for a benchmark: `estates` estates, a company per 17 of them, `quarters` quarters of disclosures,
+    /// no follow-up (complaints, warnings, problems) and a cheap bcrypt cost for the logins.
+    static func bare(estates: Int, quarters: Int) -> Self {
+        var options = Self()
+        options.estateCount = estates
+        options.companyCount = max(150, estates / 17)
+        options.disclosureQuarters = quarters
+        options.followUp = false
+        options.bcryptCost = 4
+        return options
+    }
 }

@@ -14,14 +14,8 @@ enum NationalBench {
         let db = try await Database.open(url: url, logger: logger)
         do {
             try await Migrator(database: db).migrate()
-            var options = DemoGenerator.Options()
-            options.estateCount = estates
-            options.companyCount = max(150, estates / 17)
-            options.disclosureQuarters = 0
-            options.followUp = false
-            options.bcryptCost = 4
             var start = ContinuousClock.now
-            try await DemoGenerator(options: options).generate(into: db)
+            try await DemoGenerator(options: .bare(estates: estates, quarters: 0)).generate(into: db)
             report.add("generate \(estates) estates, registry only (SQLite)", seconds: (ContinuousClock.now - start).seconds)
             let clock = SystemClock()
             let first = DashboardCache()
