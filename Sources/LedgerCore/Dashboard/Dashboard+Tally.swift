@@ -34,14 +34,15 @@ extension Dashboard {
         // at 50,000 estates — many (the first view) joined.
         let ids = try estateRows.map { try $0.decode(column: "id", as: Int64.self) }
         let byId = ids.count <= Self.lookUpByIdUpTo
-        let chosen: SQLQueryString = byId ? (ids.isEmpty ? "1 = 0" : "e.id IN (\(binds: ids))") : inside
+        func among(_ column: SQLQueryString) -> SQLQueryString { ids.isEmpty ? "1 = 0" : "\(column) IN (\(binds: ids))" }
+        let chosen = byId ? among("e.id") : inside
         let withAccount = Set(try await db.raw("""
             SELECT e.id FROM estates e WHERE \(chosen) AND \(EstateFigures.accountOpenSQL("e.id", by: end))
             """).all(decodingColumn: "id", as: Int64.self))
         let withCommittee = Set(try await db.raw("""
             SELECT e.id FROM estates e WHERE \(chosen) AND \(EstateFigures.committeeInTermSQL("e.id", on: end))
             """).all(decodingColumn: "id", as: Int64.self))
-        let contracts = try await EstateFigures.contracts(where: byId ? (ids.isEmpty ? "1 = 0" : "k.estate_id IN (\(binds: ids))") : inside, on: db)
+        let contracts = try await EstateFigures.contracts(where: byId ? among("k.estate_id") : inside, on: db)
         let window = Self.window(quarter)
         let lo = window.first!.year * 10 + window.first!.quarter, hi = quarter.year * 10 + quarter.quarter
         // The first publication of each estate and quarter is its version 1: per estate, for each quarter of the

@@ -56,10 +56,8 @@ public struct DailyJobs: Sendable {
         Job(name: "dashboard", hour: 4) { database, clock in
             let dashboard = Dashboard(database: database, clock: clock, cache: DashboardCache())
             let quarter = dashboard.defaultQuarter()
-            let tops = try await database.read { db in
-                try await db.raw("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").all(decodingColumn: "code", as: String.self)
-            }
-            for code in tops { _ = try await dashboard.view(regionCode: code, quarter: quarter, scope: .system) }
+            let tops = try await RegionDirectory(database: database).children(of: nil, scope: .system)
+            for top in tops { _ = try await dashboard.view(regionCode: top.code, quarter: quarter, scope: .system) }
             return "预先统计 \(tops.count) 个省级区划\(quarter.title)的监管看板"
         },
     ]

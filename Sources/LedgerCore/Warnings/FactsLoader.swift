@@ -113,20 +113,20 @@ struct FactsLoader {
         // (成本, nine in twenty of the lines) are not read: no rule asks them. The income lines are read as each
         // version's distinct categories, one row per version: decoding a column costs more than the database's grouping
         // (on PostgreSQL, PostgresKit's per-column decoding was most of a full run's time).
-        let scope: SQLQueryString = """
+        let selected: SQLQueryString = """
             FROM disclosure_lines l JOIN disclosure_versions v ON v.id = l.version_id
             WHERE \(versionPredicate) AND v.leaf_index >= 0 AND v.year * 10 + v.quarter >= \(bind: lo) AND v.year * 10 + v.quarter <= \(bind: hi)
             """
         let categories: SQLQueryString = db.dialect.name == "postgresql"
             ? "string_agg(DISTINCT COALESCE(l.category, ''), ',')" : "group_concat(DISTINCT COALESCE(l.category, ''))"
         var facts = try await db.fold("""
-            SELECT l.version_id, \(categories) AS categories \(scope) AND l.kind = 'income' GROUP BY l.version_id
+            SELECT l.version_id, \(categories) AS categories \(selected) AND l.kind = 'income' GROUP BY l.version_id
             """, into: LineFacts()) { facts, row in
             let listed = try row.decode(column: "categories", as: String.self)
             facts.categories[try row.decode(column: "version_id", as: Int64.self)] = Set(listed.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
         }
         facts = try await db.fold("""
-            SELECT l.version_id, l.position, l.decision, l.amount_fen \(scope) AND l.kind = 'expenditure'
+            SELECT l.version_id, l.position, l.decision, l.amount_fen \(selected) AND l.kind = 'expenditure'
             """, into: facts) { facts, row in
             facts.spending[try row.decode(column: "version_id", as: Int64.self), default: []].append((try row.decode(column: "position", as: Int.self),
                 .init(amountFen: try row.decode(column: "amount_fen", as: Int64.self), decision: try row.decode(column: "decision", as: String?.self) ?? "")))

@@ -67,38 +67,36 @@ public struct WarningEngine: Sendable {
     /// Re-evaluates one estate after a publication or correction of `quarter` (and the quarters after it, whose trends it feeds).
     @discardableResult
     public func run(estateId: Int64, from quarter: Quarter, quarters count: Int = 8) async throws -> Summary {
-        var peers = PeerCache()
+        var peers = CountyPeers()
         return try await run(estateId: estateId, from: quarter, quarters: count, peers: &peers)
     }
 
     /// Counties' peer statistics by county path and quarter, computed once for a batch of estates (`afterPublishing`).
-    struct PeerCache: Sendable {
-        var known: [String: [Quarter: PeerStatistics]] = [:]
-    }
+    typealias CountyPeers = [String: [Quarter: PeerStatistics]]
 
     /// `run(estateId:from:quarters:)`, taking the peer statistics of the estate's county from `peers` and adding those
     /// it had to compute: a county's figures are the same for every estate of a batch.
-    func run(estateId: Int64, from quarter: Quarter, quarters count: Int, peers cache: inout PeerCache) async throws -> Summary {
+    func run(estateId: Int64, from quarter: Quarter, quarters count: Int = 8, peers known: inout CountyPeers) async throws -> Summary {
         let at = clock.now()
         let today = Day(Timestamp.shanghaiDay(at))!
         let quarters = window(count: count, today: today).filter { $0 >= quarter }
         guard let first = quarters.first else { return Summary() }
-        let known = cache.known
+        let held = known
         let (estates, peers, overrides) = try await database.read { db in
             let loader = FactsLoader(db: db)
             let estates = try await loader.estates(underPath: nil, estateId: estateId, window: first.previous.previous.previous.previous...quarters.last!,
                                                    today: today.description)
             var peers: [Quarter: PeerStatistics] = [:]
             if let estate = estates.first {
-                let county = known[estate.countyPath] ?? [:]
+                let county = held[estate.countyPath] ?? [:]
                 for quarter in quarters {
-                    if let held = county[quarter] { peers[quarter] = held } else { peers[quarter] = try await loader.peers(countyPath: estate.countyPath, quarter: quarter) }
+                    if let statistics = county[quarter] { peers[quarter] = statistics } else { peers[quarter] = try await loader.peers(countyPath: estate.countyPath, quarter: quarter) }
                 }
             }
             return (estates, peers, try await WarningParameters.load(on: db))
         }
         guard let estate = estates.first else { return Summary() }
-        cache.known[estate.countyPath, default: [:]].merge(peers) { held, _ in held }
+        known[estate.countyPath, default: [:]].merge(peers) { kept, _ in kept }
         let findings = evaluate(estates, quarters: quarters, peers: peers, today: today, overrides: overrides)
         var summary = try await persist(findings, subject: "w.estate_id = \(bind: estateId)", quarters: quarters, estates: estates,
                                         audit: "estate/\(estateId)", at: at)
@@ -113,9 +111,9 @@ public struct WarningEngine: Sendable {
     public func afterPublishing(_ published: [(Int64, Quarter)]) async {
         var earliest: [Int64: Quarter] = [:]
         for (estate, quarter) in published { earliest[estate] = min(earliest[estate] ?? quarter, quarter) }
-        var peers = PeerCache()
+        var peers = CountyPeers()
         for (estate, quarter) in earliest.sorted(by: { $0.key < $1.key }) {
-            _ = try? await run(estateId: estate, from: quarter, quarters: 8, peers: &peers)
+            _ = try? await run(estateId: estate, from: quarter, peers: &peers)
         }
     }
 
